@@ -1,0 +1,53 @@
+import initRDKitModule, { type MainModule } from '@rdkit/rdkit'
+
+export type RDKit = MainModule
+
+let loading: Promise<RDKit> | null = null
+
+/** Loads RDKit's WebAssembly build once per thread (about 0.2 s); later calls share it. */
+export function loadRdkit(): Promise<RDKit> {
+  loading ??= initRDKitModule()
+  return loading
+}
+
+/** The seed features as DESIGN.md section 5 defines them when they come from RDKit. */
+export interface SeedDescriptors {
+  /** average molecular weight, g/mol (RDKit `amw`, ChEMBL's `mw_freebase` for a parent) */
+  mw: number
+  /** Wildman-Crippen logP (RDKit `CrippenClogP`, ChEMBL's `alogp`) */
+  alogp: number
+  /** H-bond acceptors as RDKit's `NumHBA` counts them (the definition changed across releases) */
+  hba: number
+  /** H-bond donors as RDKit's `NumHBD` counts them */
+  hbd: number
+}
+
+/**
+ * The full descriptor set of this RDKit build for one molecule, or null when RDKit cannot read the
+ * SMILES. The RDKit object is freed here: WebAssembly memory is not garbage collected.
+ */
+export function computeDescriptors(rdkit: RDKit, smiles: string): Record<string, number> | null {
+  const mol = rdkit.get_mol(smiles)
+  if (!mol) return null
+  try {
+    if (!mol.is_valid()) return null
+    return JSON.parse(mol.get_descriptors()) as Record<string, number>
+  } finally {
+    mol.delete()
+  }
+}
+
+export function seedFromDescriptors(d: Record<string, number>): SeedDescriptors {
+  return {
+    mw: need(d, 'amw'),
+    alogp: need(d, 'CrippenClogP'),
+    hba: need(d, 'NumHBA'),
+    hbd: need(d, 'NumHBD'),
+  }
+}
+
+function need(d: Record<string, number>, key: string): number {
+  const value = d[key]
+  if (typeof value !== 'number') throw new Error(`RDKit did not return the descriptor ${key}`)
+  return value
+}

@@ -1,0 +1,6 @@
+export * from './errors'
+export * from './events'
+export * from './jobs'
+export * from './methods'
+export * from './settings'
+export * from './workbench-api'

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import type { WorkbenchErrorData } from './errors'
+
+export const jobStates = ['running', 'succeeded', 'failed', 'cancelled'] as const
+export type JobState = (typeof jobStates)[number]
+
+/** How far a job has come. `fraction` is 0..1; rows and bytes are given where they mean something. */
+export const jobProgressSchema = z.object({
+  phase: z.string(),
+  fraction: z.number().min(0).max(1),
+  rows: z.number().int().nonnegative().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  message: z.string().optional(),
+})
+export type JobProgress = z.infer<typeof jobProgressSchema>
+
+export interface JobInfo {
+  id: string
+  kind: string
+  state: JobState
+  progress: JobProgress
+  startedAt: string
+  finishedAt: string | null
+  error: WorkbenchErrorData | null
+}
+
+export interface JobStarted {
+  jobId: string
+}

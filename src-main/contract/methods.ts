@@ -1,0 +1,89 @@
+import { z } from 'zod'
+import type { JobInfo, JobStarted } from './jobs'
+import { type Settings, settingsSetInput } from './settings'
+
+/** Declares one method: its input schema and (as a phantom type) its output. */
+function method<I extends z.ZodType, O>(input: I, summary: string) {
+  return { input, summary, output: undefined as unknown as O }
+}
+
+const empty = z.object({}).strict()
+
+export interface AppStatus {
+  appVersion: string
+  versions: {
+    node: string
+    electron: string | null
+    sqlite: string
+    rdkit: string | null
+    onnxruntime: string
+  }
+  host: 'electron' | 'web' | 'cli' | 'test'
+  dataDir: string
+  databasePath: string
+  schemaVersion: number
+  engineStartedAt: string
+  engineUptimeSeconds: number
+  workerThreads: number
+}
+
+export interface SelfTestMolecule {
+  smiles: string
+  mw: number
+  alogp: number
+  hba: number
+  hbd: number
+}
+
+export interface SelfTestResult {
+  rdkitVersion: string
+  molecules: SelfTestMolecule[]
+  workersUsed: number
+  seconds: number
+}
+
+const selfTestInput = z
+  .object({
+    smiles: z.array(z.string().min(1).max(2000)).min(1).max(1000).optional(),
+    delayMs: z.number().int().min(0).max(2000).optional(),
+  })
+  .strict()
+
+const jobsCancelInput = z.object({ jobId: z.string().min(1).max(100) }).strict()
+
+/**
+ * Every method the engine answers, named `feature.verb`. The engine validates each input with
+ * its schema whatever host carried the call; the renderer's client is typed from this list.
+ */
+export const methods = {
+  /** Versions, data folder, schema version and engine uptime. */
+  'app.status': method<typeof empty, AppStatus>(empty, 'Engine status'),
+  /**
+   * Starts a job that computes RDKit descriptors for a set of SMILES in worker threads, reporting
+   * progress per molecule. `delayMs` slows each molecule down so progress can be watched.
+   */
+  'app.selfTest': method<typeof selfTestInput, JobStarted>(selfTestInput, 'Run the self-test job'),
+  /** Jobs started since the engine started, newest first. */
+  'jobs.list': method<typeof empty, JobInfo[]>(empty, 'List jobs'),
+  /** Asks a running job to stop; its work is rolled back and it finishes as `cancelled`. */
+  'jobs.cancel': method<typeof jobsCancelInput, { cancelled: boolean }>(
+    jobsCancelInput,
+    'Cancel a job',
+  ),
+  /** Every setting, defaults filled in. */
+  'settings.get': method<typeof empty, Settings>(empty, 'Read settings'),
+  /** Stores one setting after checking its value against that setting's schema. */
+  'settings.set': method<typeof settingsSetInput, Settings>(settingsSetInput, 'Change a setting'),
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>
+export type MethodOutput<M extends MethodName> = Methods[M]['output']
+
+export const methodNames = Object.keys(methods) as MethodName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name)
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+
+/**
+ * Every user setting with its schema and default. A setting that is not listed here cannot be
+ * stored, so a typo in a key is an `invalid-input` error instead of a silently ignored value.
+ */
+export const settingSchemas = {
+  theme: z.enum(['system', 'light', 'dark']),
+  'metrics.enabled': z.boolean(),
+  'metrics.port': z.number().int().min(1024).max(65535),
+  'import.computeDescriptors': z.boolean(),
+} as const
+
+export type SettingKey = keyof typeof settingSchemas
+export type Settings = { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> }
+
+export const settingDefaults: Settings = {
+  theme: 'system',
+  'metrics.enabled': false,
+  'metrics.port': 9464,
+  'import.computeDescriptors': true,
+}
+
+export const settingKeys = Object.keys(settingSchemas) as SettingKey[]
+
+/** `settings.set` input: a key and a value checked against that key's own schema. */
+export const settingsSetInput = z
+  .object({
+    key: z.enum(settingKeys as [SettingKey, ...SettingKey[]]),
+    value: z.unknown(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    const parsed = settingSchemas[input.key].safeParse(input.value)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['value', ...issue.path], message: issue.message })
+      }
+    }
+  })

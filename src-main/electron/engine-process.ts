@@ -1,0 +1,62 @@
+import { type UtilityProcess, utilityProcess } from 'electron'
+import type { CallResult, EventName, Events } from '../contract'
+import type { FromEngine, ToEngine } from '../engine/utility-protocol'
+
+type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
+
+/**
+ * Starts the engine as a utility process (plain Node, no Electron API) and relays calls to it.
+ * If the engine dies, pending calls fail with a message instead of hanging, and the next call
+ * starts a fresh engine.
+ */
+export function startEngineProcess(enginePath: string, dataDir: string, onEvent: EventSink) {
+  let child: UtilityProcess | null = null
+  let nextId = 1
+  const pending = new Map<number, (result: CallResult<unknown>) => void>()
+
+  const spawn = (): UtilityProcess => {
+    const proc = utilityProcess.fork(enginePath, ['--data-dir', dataDir], {
+      serviceName: 'Assay Workbench engine',
+    })
+    proc.on('message', (message: FromEngine) => {
+      if (message.type === 'result') {
+        pending.get(message.id)?.(message.result)
+        pending.delete(message.id)
+      } else if (message.type === 'event') {
+        onEvent(message.event, message.payload as never)
+      } else if (message.type === 'fatal') {
+        console.error(`Engine could not start: ${message.error.message}`)
+      }
+    })
+    proc.on('exit', (code) => {
+      child = null
+      for (const resolve of pending.values()) {
+        resolve({
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `The engine stopped unexpectedly (exit code ${code}). Try again.`,
+          },
+        })
+      }
+      pending.clear()
+    })
+    return proc
+  }
+
+  return {
+    call(method: string, input: unknown): Promise<CallResult<unknown>> {
+      child ??= spawn()
+      const id = nextId++
+      const message: ToEngine = { type: 'call', id, method, input }
+      const proc = child
+      return new Promise((resolve) => {
+        pending.set(id, resolve)
+        proc.postMessage(message)
+      })
+    },
+    stop(): void {
+      child?.postMessage({ type: 'shutdown' } satisfies ToEngine)
+    },
+  }
+}

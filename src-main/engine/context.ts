@@ -1,0 +1,32 @@
+import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
+import type { Db } from './db/connection'
+import type { JobRunner } from './jobs/job-runner'
+import type { WorkerPool } from './workers/pool'
+
+export type HostKind = 'electron' | 'web' | 'cli' | 'test'
+
+export interface EngineOptions {
+  dataDir: string
+  host: HostKind
+  /** The built `worker.js` beside the host's entry file, or the TypeScript source in tests. */
+  workerPath: string
+  workerThreads?: number
+}
+
+/** What every handler gets: the engine's resources, never a host's. */
+export interface EngineContext {
+  readonly options: EngineOptions
+  readonly db: Db
+  readonly jobs: JobRunner
+  readonly pool: WorkerPool
+  readonly startedAt: Date
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void
+}
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: EngineContext,
+) => MethodOutput<M> | Promise<MethodOutput<M>>
+
+/** A feature's handlers: a subset of the contract, each typed from its method. */
+export type HandlerGroup<M extends MethodName> = { [K in M]: Handler<K> }

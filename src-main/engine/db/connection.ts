@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { WorkbenchError } from '../../contract'
+import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
+
+export type Db = Database.Database
+
+export const DATABASE_FILE = 'workbench.sqlite'
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE)
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/**
+ * Brings the database up to the latest schema, one migration per transaction, so a failure leaves
+ * it at the last complete version. Refuses a database written by a newer app: its data would be
+ * misread by this one.
+ */
+export function migrate(db: Db, available: readonly string[] = migrations): number {
+  const current = schemaVersion(db)
+  if (current > available.length) {
+    throw new WorkbenchError(
+      'database-too-new',
+      `This data folder was last used by a newer Assay Workbench (database schema ${current}; this app knows up to ${available.length}). Update the app, or choose another data folder.`,
+      { schemaVersion: current, supported: available.length },
+    )
+  }
+  for (let version = current + 1; version <= available.length; version++) {
+    const sql = available[version - 1] as string
+    db.transaction(() => {
+      db.exec(sql)
+      db.pragma(`user_version = ${version}`)
+    })()
+  }
+  return schemaVersion(db)
+}
+
+/** Opens (creating if needed) the data folder's database: WAL, foreign keys on, migrated. */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true })
+  const db = new Database(databasePath(dataDir))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('busy_timeout = 5000')
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return db
+}
+
+export { LATEST_SCHEMA_VERSION }

@@ -1,0 +1,9 @@
+import m001 from './migrations/001-initial.sql?raw'
+
+/**
+ * The numbered migrations, the only source of the schema. Migration N brings the database to
+ * schema version N (`PRAGMA user_version`). Append; never edit one that has shipped.
+ */
+export const migrations: readonly string[] = [m001]
+
+export const LATEST_SCHEMA_VERSION = migrations.length

@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import {
+  type CallResult,
+  type EventName,
+  type Events,
+  type MethodName,
+  type MethodOutput,
+  WorkbenchError,
+  isMethodName,
+  methods,
+  toErrorData,
+} from '../contract'
+import type { EngineContext, EngineOptions, Handler } from './context'
+import { openDatabase } from './db/connection'
+import { handlers } from './handlers'
+import { JobRunner } from './jobs/job-runner'
+import { WorkerPool } from './workers/pool'
+
+export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
+
+export interface Engine {
+  /** Validates the input with the method's schema, runs its handler, and never throws. */
+  call(method: string, input: unknown): Promise<CallResult<unknown>>
+  /** Typed form of `call` for in-process hosts and tests. */
+  invoke<M extends MethodName>(method: M, input: unknown): Promise<CallResult<MethodOutput<M>>>
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(sink: EventSink): () => void
+  readonly context: EngineContext
+  close(): Promise<void>
+}
+
+/** Opens the data folder and starts the engine. Throws a WorkbenchError when the folder cannot be used. */
+export function createEngine(options: EngineOptions): Engine {
+  const sinks = new Set<EventSink>()
+  const emit: EventSink = (event, payload) => {
+    for (const sink of sinks) sink(event, payload)
+  }
+  const db = openDatabase(options.dataDir)
+  const context: EngineContext = {
+    options,
+    db,
+    jobs: new JobRunner(emit),
+    pool: new WorkerPool(options.workerPath, options.workerThreads),
+    startedAt: new Date(),
+    emit,
+  }
+
+  const call = async (method: string, input: unknown): Promise<CallResult<unknown>> => {
+    if (!isMethodName(method)) {
+      return {
+        ok: false,
+        error: {
+          code: 'unknown-method',
+          message: `The engine has no method named ${JSON.stringify(String(method).slice(0, 100))}.`,
+        },
+      }
+    }
+    const parsed = methods[method].input.safeParse(input ?? {})
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-input',
+          message: `The input to ${method} is not valid: ${z.prettifyError(parsed.error)}`,
+          details: parsed.error.issues,
+        },
+      }
+    }
+    try {
+      const handler = handlers[method] as Handler<MethodName>
+      return { ok: true, value: await handler(parsed.data as never, context) }
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) }
+    }
+  }
+
+  return {
+    call,
+    invoke: (method, input) => call(method, input) as never,
+    subscribe(sink) {
+      sinks.add(sink)
+      return () => sinks.delete(sink)
+    },
+    context,
+    async close() {
+      await context.jobs.shutdown()
+      await context.pool.close()
+      db.close()
+    },
+  }
+}
+
+export { WorkbenchError }

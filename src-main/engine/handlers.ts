@@ -1,0 +1,15 @@
+import type { MethodName } from '../contract'
+import { appHandlers } from './app/handlers'
+import type { Handler } from './context'
+import { jobHandlers } from './jobs/handlers'
+import { settingsHandlers } from './settings/handlers'
+
+/**
+ * The handler registry: one handler per contract method. The type makes a missing handler a
+ * compile error; a test checks that no handler is left without a method.
+ */
+export const handlers: { [M in MethodName]: Handler<M> } = {
+  ...appHandlers,
+  ...jobHandlers,
+  ...settingsHandlers,
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type Events,
+  type JobInfo,
+  type JobProgress,
+  WorkbenchError,
+  toErrorData,
+} from '../../contract'
+import { throttle } from './throttle'
+
+export const PROGRESS_INTERVAL_MS = 100
+
+/** What a job's body gets: a way to report progress and a signal that says it was cancelled. */
+export interface JobContext {
+  readonly jobId: string
+  readonly signal: AbortSignal
+  progress(progress: JobProgress): void
+  /** Throws a `cancelled` error if the job was cancelled; call it between units of work. */
+  throwIfCancelled(): void
+}
+
+export type JobBody<T> = (ctx: JobContext) => Promise<T>
+
+type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void
+
+interface JobRecord {
+  info: JobInfo
+  controller: AbortController
+  done: Promise<void>
+  result?: unknown
+}
+
+/**
+ * Runs long work as jobs: the caller gets an id at once, progress is throttled to one event per
+ * 100 ms, cancel aborts the job's signal (the body rolls its work back), and exactly one
+ * `job.finished` event carries the result or the error.
+ */
+export class JobRunner {
+  private readonly jobs = new Map<string, JobRecord>()
+  private readonly emit: Emit
+
+  constructor(emit: Emit) {
+    this.emit = emit
+  }
+
+  start<T>(kind: string, body: JobBody<T>): { jobId: string } {
+    const jobId = randomUUID()
+    const controller = new AbortController()
+    const startedAt = Date.now()
+    const info: JobInfo = {
+      id: jobId,
+      kind,
+      state: 'running',
+      progress: { phase: 'starting', fraction: 0 },
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: null,
+      error: null,
+    }
+    const progressEvents = throttle<JobProgress>(PROGRESS_INTERVAL_MS, (p) =>
+      this.emit('job.progress', { jobId, kind, ...p }),
+    )
+    const ctx: JobContext = {
+      jobId,
+      signal: controller.signal,
+      progress: (p) => {
+        if (controller.signal.aborted) return
+        info.progress = p
+        progressEvents.push(p)
+      },
+      throwIfCancelled: () => {
+        if (controller.signal.aborted) throw cancelledError()
+      },
+    }
+
+    const finish = (
+      state: 'succeeded' | 'failed' | 'cancelled',
+      result?: unknown,
+      error?: unknown,
+    ) => {
+      progressEvents.cancel()
+      info.state = state
+      info.finishedAt = new Date().toISOString()
+      const seconds = (Date.now() - startedAt) / 1000
+      const payload: Events['job.finished'] = { jobId, kind, state, seconds }
+      if (state === 'succeeded') {
+        payload.result = result
+        record.result = result
+      } else {
+        info.error = toErrorData(error ?? cancelledError())
+        payload.error = info.error
+      }
+      this.emit('job.finished', payload)
+    }
+
+    // The body starts on a later tick so the caller always has the id before any event.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => body(ctx))
+      .then(
+        (result) => (controller.signal.aborted ? finish('cancelled') : finish('succeeded', result)),
+        (error: unknown) =>
+          controller.signal.aborted ? finish('cancelled') : finish('failed', undefined, error),
+      )
+    const record: JobRecord = { info, controller, done }
+    this.jobs.set(jobId, record)
+    return { jobId }
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => structuredClone(j.info)).reverse()
+  }
+
+  /** True when the job was running and has been asked to stop. */
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new WorkbenchError('job-not-found', `There is no job with id ${jobId}.`)
+    if (job.info.state !== 'running') return false
+    job.controller.abort()
+    return true
+  }
+
+  /** Waits until a job has finished (used by the CLI and tests); `result` is set when it succeeded. */
+  async wait(jobId: string): Promise<{ info: JobInfo; result: unknown }> {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new WorkbenchError('job-not-found', `There is no job with id ${jobId}.`)
+    await job.done
+    return { info: structuredClone(job.info), result: job.result }
+  }
+
+  /** Cancels everything still running and waits for it to stop (engine shutdown). */
+  async shutdown(): Promise<void> {
+    for (const job of this.jobs.values()) job.controller.abort()
+    await Promise.all([...this.jobs.values()].map((j) => j.done))
+  }
+}
+
+function cancelledError(): WorkbenchError {
+  return new WorkbenchError('cancelled', 'The job was cancelled; nothing it started was kept.')
+}

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url'
+import { type WorkbenchErrorData, toErrorData } from '../contract'
+import { type Engine, createEngine } from './engine'
+import type { FromEngine, ToEngine } from './utility-protocol'
+
+// The engine as Electron's utility process. It talks to main through `process.parentPort`;
+// Electron adds that property, so it is described here instead of importing electron's types.
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: ToEngine }) => void): void
+  postMessage(message: FromEngine): void
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+if (!parentPort) throw new Error('utility-entry must run as an Electron utility process')
+const port: ParentPort = parentPort
+
+const dataDirIndex = process.argv.indexOf('--data-dir')
+const dataDir = dataDirIndex >= 0 ? process.argv[dataDirIndex + 1] : undefined
+
+let engine: Engine | null = null
+let startupError: WorkbenchErrorData | null = null
+try {
+  if (!dataDir) throw new Error('the engine was started without --data-dir')
+  engine = createEngine({
+    dataDir,
+    host: 'electron',
+    workerPath: fileURLToPath(new URL('./worker.js', import.meta.url)),
+  })
+  engine.subscribe((event, payload) =>
+    port.postMessage({ type: 'event', event, payload } as FromEngine),
+  )
+  port.postMessage({ type: 'ready' })
+} catch (error) {
+  startupError = toErrorData(error)
+  port.postMessage({ type: 'fatal', error: startupError })
+}
+
+port.on('message', ({ data }) => {
+  if (data.type === 'shutdown') {
+    void (engine?.close() ?? Promise.resolve()).finally(() => process.exit(0))
+    return
+  }
+  const running = engine
+  if (!running) {
+    port.postMessage({
+      type: 'result',
+      id: data.id,
+      result: {
+        ok: false,
+        error: startupError ?? { code: 'internal', message: 'The engine is not running.' },
+      },
+    })
+    return
+  }
+  void running
+    .call(data.method, data.input)
+    .then((result) => port.postMessage({ type: 'result', id: data.id, result }))
+})

@@ -1,0 +1,145 @@
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { WorkbenchError } from '../../contract'
+import type { RunMessage, TaskName, WorkerMessage, WorkerTasks } from './tasks'
+
+export interface RunOptions {
+  signal?: AbortSignal
+  onProgress?: (done: number) => void
+}
+
+interface Slot {
+  worker: Worker
+  busy: boolean
+}
+
+interface Pending {
+  message: RunMessage
+  options: RunOptions
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+  slot?: Slot
+}
+
+/**
+ * A fixed set of worker threads for CPU-heavy tasks, one per core by default, so the engine's own
+ * thread stays free to answer calls. Tasks queue when every worker is busy. Cancelling a running
+ * task terminates its worker (a synchronous WebAssembly loop cannot be interrupted any other way)
+ * and a fresh one takes its place.
+ */
+export class WorkerPool {
+  readonly size: number
+  private readonly workerPath: string
+  private readonly execArgv: string[]
+  private readonly slots: Slot[] = []
+  private readonly queue: Pending[] = []
+  private readonly running = new Map<number, Pending>()
+  private nextTaskId = 1
+  private closed = false
+
+  constructor(workerPath: string, size = availableParallelism()) {
+    this.workerPath = workerPath
+    this.size = Math.max(1, size)
+    // Tests run the worker from TypeScript source through tsx; built apps run plain JavaScript.
+    this.execArgv = workerPath.endsWith('.ts') ? ['--import', 'tsx'] : []
+  }
+
+  run<T extends TaskName>(
+    task: T,
+    input: WorkerTasks[T]['input'],
+    options: RunOptions = {},
+  ): Promise<WorkerTasks[T]['output']> {
+    if (this.closed)
+      return Promise.reject(new WorkbenchError('internal', 'The worker pool is closed.'))
+    if (options.signal?.aborted) return Promise.reject(cancelled())
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {
+        message: { type: 'run', taskId: this.nextTaskId++, task, input },
+        options,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      }
+      options.signal?.addEventListener('abort', () => this.abort(pending), { once: true })
+      this.queue.push(pending)
+      this.dispatch()
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const p of this.queue.splice(0)) p.reject(cancelled())
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()))
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.slots.find((s) => !s.busy) ?? this.spawn()
+      if (!slot) return
+      const pending = this.queue.shift() as Pending
+      slot.busy = true
+      pending.slot = slot
+      this.running.set(pending.message.taskId, pending)
+      slot.worker.postMessage(pending.message)
+    }
+  }
+
+  private spawn(): Slot | undefined {
+    if (this.slots.length >= this.size) return undefined
+    const worker = new Worker(this.workerPath, { execArgv: this.execArgv })
+    const slot: Slot = { worker, busy: false }
+    worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
+    worker.on('error', (error) => this.onWorkerExit(slot, error))
+    worker.on('exit', (code) =>
+      this.onWorkerExit(slot, new Error(`worker stopped with exit code ${code}`)),
+    )
+    this.slots.push(slot)
+    return slot
+  }
+
+  private onMessage(slot: Slot, message: WorkerMessage): void {
+    const pending = this.running.get(message.taskId)
+    if (!pending) return
+    if (message.type === 'progress') {
+      pending.options.onProgress?.(message.done)
+      return
+    }
+    this.running.delete(message.taskId)
+    slot.busy = false
+    if (message.type === 'result') pending.resolve(message.value)
+    else pending.reject(new WorkbenchError('internal', message.message))
+    this.dispatch()
+  }
+
+  /** A worker that died (or was terminated) fails its task and leaves the pool. */
+  private onWorkerExit(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot)
+    if (index < 0) return
+    this.slots.splice(index, 1)
+    for (const [taskId, pending] of this.running) {
+      if (pending.slot !== slot) continue
+      this.running.delete(taskId)
+      pending.reject(new WorkbenchError('internal', `A worker thread failed: ${error.message}`))
+    }
+    if (!this.closed) this.dispatch()
+  }
+
+  private abort(pending: Pending): void {
+    const queued = this.queue.indexOf(pending)
+    if (queued >= 0) {
+      this.queue.splice(queued, 1)
+      pending.reject(cancelled())
+      return
+    }
+    if (!this.running.has(pending.message.taskId) || !pending.slot) return
+    this.running.delete(pending.message.taskId)
+    const slot = pending.slot
+    this.slots.splice(this.slots.indexOf(slot), 1)
+    void slot.worker.terminate()
+    pending.reject(cancelled())
+    this.dispatch()
+  }
+}
+
+function cancelled(): WorkbenchError {
+  return new WorkbenchError('cancelled', 'The job was cancelled; nothing it started was kept.')
+}

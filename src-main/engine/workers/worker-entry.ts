@@ -1,0 +1,29 @@
+import { parentPort } from 'node:worker_threads'
+import { taskHandlers } from './task-handlers'
+import type { RunMessage, TaskName, WorkerMessage } from './tasks'
+
+// A worker thread: runs one task at a time for the pool and reports progress and the result.
+const port = parentPort
+if (!port) throw new Error('worker-entry must run in a worker thread')
+
+const send = (message: WorkerMessage) => port.postMessage(message)
+
+port.on('message', (message: RunMessage) => {
+  const handler = taskHandlers[message.task as TaskName] as (
+    input: unknown,
+    progress: (done: number) => void,
+  ) => Promise<unknown>
+  if (!handler) {
+    send({ type: 'error', taskId: message.taskId, message: `Unknown worker task ${message.task}` })
+    return
+  }
+  handler(message.input, (done) => send({ type: 'progress', taskId: message.taskId, done }))
+    .then((value) => send({ type: 'result', taskId: message.taskId, value }))
+    .catch((error: unknown) =>
+      send({
+        type: 'error',
+        taskId: message.taskId,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    )
+})

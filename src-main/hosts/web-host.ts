@@ -1,0 +1,303 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { basename, extname, join, normalize, resolve, sep } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { CallResult, ErrorCode, FileRef } from '../contract'
+import type { Engine } from '../engine/engine'
+import bridgeScript from './web/bridge.js?raw'
+
+export interface WebHostOptions {
+  engine: Engine
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** Uploads are saved here before the engine reads them. */
+  uploadDir: string
+  /** 0 picks a free port. */
+  port?: number
+  maxUploadBytes?: number
+  maxCallBytes?: number
+}
+
+export interface WebHost {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3
+const DEFAULT_MAX_CALL_BYTES = 1024 ** 2
+const BRIDGE_PATH = '/workbench-bridge.js'
+
+// No inline scripts, no remote origins. Plotly injects <style> elements, hence 'unsafe-inline' for styles.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Serves the built renderer and the contract on 127.0.0.1 for the browser: calls as POST, events
+ * as Server-Sent Events, uploads as streamed POSTs. Every API request needs the per-start token,
+ * and every request must name this host and port in its Host header (a page on another site that
+ * rebinds its DNS name to 127.0.0.1 sends its own name, and is refused).
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = randomBytes(24).toString('hex')
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
+  const maxCallBytes = options.maxCallBytes ?? DEFAULT_MAX_CALL_BYTES
+  const rendererDir = resolve(options.rendererDir)
+  const eventStreams = new Set<ServerResponse>()
+  let port = 0
+
+  const unsubscribe = options.engine.subscribe((event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
+    for (const res of eventStreams) res.write(frame)
+  })
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError)
+        sendJson(res, error.status, failure(error.code, error.message))
+      else sendJson(res, 500, failure('internal', `The web host failed: ${String(error)}`))
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    const host = req.headers.host ?? ''
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      throw new HttpError(
+        421,
+        'unauthorized',
+        `This server only answers requests for 127.0.0.1:${port}.`,
+      )
+    }
+    const url = new URL(req.url ?? '/', `http://${host}`)
+
+    if (url.pathname.startsWith('/api/')) {
+      const given =
+        url.pathname === '/api/events'
+          ? url.searchParams.get('token')
+          : req.headers['x-workbench-token']
+      if (typeof given !== 'string' || !sameToken(given, token)) {
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'Missing or wrong access token: open the address the web host printed.',
+        )
+      }
+      if (url.pathname === '/api/call' && req.method === 'POST') return handleCall(req, res)
+      if (url.pathname === '/api/events' && req.method === 'GET') return handleEvents(req, res)
+      if (url.pathname === '/api/upload' && req.method === 'POST')
+        return handleUpload(req, res, url)
+      throw new HttpError(404, 'not-found', `No API route ${req.method} ${url.pathname}.`)
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(405, 'invalid-input', 'Only GET is served here.')
+    if (url.pathname === BRIDGE_PATH)
+      return sendText(res, 200, bridgeScript, CONTENT_TYPES['.js'] as string)
+    return serveStatic(url.pathname, res)
+  }
+
+  async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, maxCallBytes)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      throw new HttpError(400, 'invalid-input', 'The request body is not JSON.')
+    }
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      typeof (parsed as { method?: unknown }).method !== 'string'
+    ) {
+      throw new HttpError(
+        400,
+        'invalid-input',
+        'The request body must be {"method": "...", "input": {...}}.',
+      )
+    }
+    const { method, input } = parsed as { method: string; input?: unknown }
+    sendJson(res, 200, await options.engine.call(method, input))
+  }
+
+  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    })
+    res.write(': connected\n\n')
+    eventStreams.add(res)
+    req.on('close', () => eventStreams.delete(res))
+  }
+
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN)
+    if (declared > maxUploadBytes) {
+      req.resume()
+      throw new HttpError(413, 'upload-too-large', uploadTooLarge(maxUploadBytes))
+    }
+    const name = safeFileName(url.searchParams.get('name') ?? 'upload.csv')
+    await mkdir(options.uploadDir, { recursive: true })
+    const path = join(options.uploadDir, `${randomUUID()}-${name}`)
+    let received = 0
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length
+        if (received > maxUploadBytes)
+          callback(new HttpError(413, 'upload-too-large', uploadTooLarge(maxUploadBytes)))
+        else callback(null, chunk)
+      },
+    })
+    try {
+      await pipeline(req, limit, createWriteStream(path, { flags: 'wx' }))
+    } catch (error) {
+      // A refused or broken upload leaves no partial file behind.
+      await rm(path, { force: true })
+      req.resume()
+      throw error instanceof HttpError
+        ? error
+        : new HttpError(400, 'file-not-readable', `The upload was interrupted: ${String(error)}`)
+    }
+    const ref: FileRef = { path, name, size: received }
+    sendJson(res, 200, { ok: true, value: ref })
+  }
+
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const relative =
+      pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const file = resolve(rendererDir, normalize(relative))
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep))
+      throw new HttpError(404, 'not-found', 'Not found.')
+    const info = await stat(file).catch(() => null)
+    if (!info?.isFile()) throw new HttpError(404, 'not-found', `Not found: ${pathname}`)
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream'
+    if (extname(file) === '.html') {
+      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      const html = (await readFile(file, 'utf8')).replace(
+        '<head>',
+        `<head>\n    <script src="${BRIDGE_PATH}"></script>`,
+      )
+      return sendText(res, 200, html, type)
+    }
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': info.size,
+      'cache-control': 'no-cache',
+    })
+    res.end(await readFile(file))
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen())
+  })
+  port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      unsubscribe()
+      for (const res of eventStreams) res.end()
+      eventStreams.clear()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function failure(code: ErrorCode, message: string): CallResult<never> {
+  return { ok: false, error: { code, message } }
+}
+
+function uploadTooLarge(limit: number): string {
+  return `The file is larger than the upload limit of ${(limit / 1024 ** 2).toFixed(0)} MB.`
+}
+
+/** A file name that cannot climb out of the upload folder or hide as a dotfile. */
+function safeFileName(name: string): string {
+  const cleaned = basename(name)
+    .replace(/[^\w.\- ]+/g, '_')
+    .replace(/^\.+/, '')
+  return cleaned.slice(0, 120) || 'upload'
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new HttpError(413, 'invalid-input', `A call's input may be at most ${limit} bytes.`))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8')
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  })
+  res.end(text)
+}

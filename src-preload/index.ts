@@ -1,0 +1,47 @@
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
+import {
+  type EventName,
+  type FileRef,
+  type WorkbenchApi,
+  isEventName,
+  isMethodName,
+} from '../src-main/contract'
+
+// Gives the page exactly `window.workbench = { call, on, fileRef }`, restricted to the
+// contract's names. The page never sees ipcRenderer.
+
+const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+
+ipcRenderer.on('workbench:event', (_event, name: unknown, payload: unknown) => {
+  if (!isEventName(name)) return
+  for (const listener of listeners.get(name) ?? []) listener(payload)
+})
+
+const api: WorkbenchApi = {
+  call(method, input) {
+    if (!isMethodName(method)) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown-method', message: `No method named ${String(method)}.` },
+      })
+    }
+    return ipcRenderer.invoke('workbench:call', method, input)
+  },
+  on(event, listener) {
+    if (!isEventName(event)) throw new Error(`No event named ${String(event)}`)
+    const set = listeners.get(event) ?? new Set()
+    listeners.set(event, set)
+    const l = listener as (payload: unknown) => void
+    set.add(l)
+    return () => set.delete(l)
+  },
+  async fileRef(file: File): Promise<FileRef> {
+    // In Electron a dropped or picked file is read in place: the engine gets its path.
+    const path = webUtils.getPathForFile(file)
+    if (!path)
+      throw new Error('This file has no path on disk; save it first, then drop the saved file.')
+    return { path, name: file.name, size: file.size }
+  },
+}
+
+contextBridge.exposeInMainWorld('workbench', api)

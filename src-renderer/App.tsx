@@ -1,0 +1,74 @@
+import { useEffect } from 'react'
+import { Sidebar } from './components/Sidebar'
+import { StatusBar } from './components/StatusBar'
+import { DataScreen } from './screens/DataScreen'
+import { DriftScreen } from './screens/DriftScreen'
+import { ImportScreen } from './screens/ImportScreen'
+import { ModelsScreen } from './screens/ModelsScreen'
+import { PredictScreen } from './screens/PredictScreen'
+import { ReportsScreen } from './screens/ReportsScreen'
+import { SettingsScreen } from './screens/SettingsScreen'
+import { SCREENS, type Screen, connectEvents, useApp } from './store/app-store'
+
+const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
+  import: ImportScreen,
+  data: DataScreen,
+  models: ModelsScreen,
+  predict: PredictScreen,
+  drift: DriftScreen,
+  reports: ReportsScreen,
+  settings: SettingsScreen,
+}
+
+const STATUS_REFRESH_MS = 5000
+
+export function App() {
+  const screen = useApp((s) => s.screen)
+  const theme = useApp((s) => s.settings?.theme ?? 'system')
+
+  useEffect(() => {
+    const disconnect = connectEvents()
+    const { refreshStatus, loadSettings } = useApp.getState()
+    void refreshStatus()
+    void loadSettings().catch(() => undefined)
+    const timer = window.setInterval(() => void refreshStatus(), STATUS_REFRESH_MS)
+    return () => {
+      disconnect()
+      window.clearInterval(timer)
+    }
+  }, [])
+
+  // 'system' leaves the colour scheme to the OS through CSS; light and dark pin it.
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme
+    else document.documentElement.dataset.theme = theme
+  }, [theme])
+
+  // Alt+1 … Alt+7 switch screens.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return
+      const target = SCREENS[Number(e.key) - 1]
+      if (target) {
+        e.preventDefault()
+        useApp.getState().go(target)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  const Current = SCREEN_COMPONENTS[screen]
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Sidebar />
+      <main id="main" className="content" tabIndex={-1} data-screen={screen}>
+        <Current />
+      </main>
+      <StatusBar />
+    </div>
+  )
+}

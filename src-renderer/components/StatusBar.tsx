@@ -1,0 +1,51 @@
+import { call } from '../api/client'
+import { selectRunningJob, useApp } from '../store/app-store'
+
+const JOB_LABELS: Record<string, string> = { 'app.selfTest': 'Self-test' }
+
+export function StatusBar() {
+  const status = useApp((s) => s.status)
+  const statusError = useApp((s) => s.statusError)
+  const job = useApp(selectRunningJob)
+
+  return (
+    <footer className="statusbar" aria-label="Status">
+      <span className="status-item" data-testid="engine-status">
+        <span
+          className={`dot ${statusError ? 'dot-bad' : status ? 'dot-ok' : 'dot-wait'}`}
+          aria-hidden="true"
+        />
+        {statusError
+          ? `Engine unavailable: ${statusError}`
+          : status
+            ? `Engine ready · schema v${status.schemaVersion} · SQLite ${status.versions.sqlite} · ${status.workerThreads} workers`
+            : 'Starting engine…'}
+      </span>
+      <span className="status-item" data-testid="production-model">
+        Production model: <em>none yet</em>
+      </span>
+      <span className="status-spacer" />
+      {job && (
+        <span className="status-item status-job" data-testid="running-job">
+          <span>
+            {JOB_LABELS[job.kind] ?? job.kind}: {job.progress.phase}
+          </span>
+          <progress
+            max={1}
+            value={job.progress.fraction}
+            aria-label={`${JOB_LABELS[job.kind] ?? job.kind} progress`}
+          />
+          <span className="num">{Math.round(job.progress.fraction * 100)}%</span>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => void call('jobs.cancel', { jobId: job.id })}
+          >
+            Cancel
+          </button>
+        </span>
+      )}
+      {status && <span className="status-item muted">v{status.appVersion}</span>}
+    </footer>
+  )
+}
