@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'cancelled',
   'database-too-new',
   'upload-too-large',
+  'already-running',
   'unauthorized',
   'internal',
 ] as const

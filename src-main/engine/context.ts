@@ -11,6 +11,8 @@ export interface EngineOptions {
   /** The built `worker.js` beside the host's entry file, or the TypeScript source in tests. */
   workerPath: string
   workerThreads?: number
+  /** Long-running hosts (desktop app, web host) claim the data folder so a second one is refused. */
+  exclusive?: boolean
 }
 
 /** What every handler gets: the engine's resources, never a host's. */

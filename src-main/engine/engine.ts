@@ -11,7 +11,9 @@ import {
   toErrorData,
 } from '../contract'
 import type { EngineContext, EngineOptions, Handler } from './context'
-import { openDatabase } from './db/connection'
+import { mkdirSync } from 'node:fs'
+import { type Db, openDatabase } from './db/connection'
+import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
 import { JobRunner } from './jobs/job-runner'
 import { WorkerPool } from './workers/pool'
@@ -35,7 +37,15 @@ export function createEngine(options: EngineOptions): Engine {
   const emit: EventSink = (event, payload) => {
     for (const sink of sinks) sink(event, payload)
   }
-  const db = openDatabase(options.dataDir)
+  mkdirSync(options.dataDir, { recursive: true })
+  const releaseLock = options.exclusive ? acquireInstanceLock(options.dataDir) : () => undefined
+  let db: Db
+  try {
+    db = openDatabase(options.dataDir)
+  } catch (error) {
+    releaseLock()
+    throw error
+  }
   const context: EngineContext = {
     options,
     db,
@@ -86,6 +96,7 @@ export function createEngine(options: EngineOptions): Engine {
       await context.jobs.shutdown()
       await context.pool.close()
       db.close()
+      releaseLock()
     },
   }
 }

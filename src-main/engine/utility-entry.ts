@@ -24,6 +24,7 @@ try {
   engine = createEngine({
     dataDir,
     host: 'electron',
+    exclusive: true,
     workerPath: fileURLToPath(new URL('./worker.js', import.meta.url)),
   })
   engine.subscribe((event, payload) =>

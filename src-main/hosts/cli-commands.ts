@@ -38,13 +38,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case 'status':
-        return await withEngine(rest, io, {}, async (engine, args) => {
+        return await withEngine(rest, io, {}, false, async (engine, args) => {
           const status = await expectOk(engine.invoke('app.status', {}))
           io.stdout(args.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status))
           return 0
         })
       case 'self-test':
-        return await withEngine(rest, io, {}, async (engine, args) => {
+        return await withEngine(rest, io, {}, false, async (engine, args) => {
           const { jobId } = await expectOk(engine.invoke('app.selfTest', {}))
           const { info, result } = await engine.context.jobs.wait(jobId)
           if (info.state !== 'succeeded')
@@ -54,23 +54,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return 0
         })
       case 'web':
-        return await withEngine(rest, io, { port: { type: 'string' } }, async (engine, args) => {
-          const port = args.port === undefined ? 0 : Number(args.port)
-          if (!Number.isInteger(port) || port < 0 || port > 65535)
-            throw new UsageError(`--port must be a whole number from 0 to 65535, not ${args.port}`)
-          const host = await startWebHost({
-            engine,
-            rendererDir: io.rendererDir,
-            uploadDir: join(engine.context.options.dataDir, 'uploads'),
-            port,
-          })
-          io.stdout(
-            `Assay Workbench is served at ${host.url}\nOpen that address in a browser. Press Ctrl+C to stop.\n`,
-          )
-          await (io.untilStopped ?? untilSignal)()
-          await host.close()
-          return 0
-        })
+        return await withEngine(
+          rest,
+          io,
+          { port: { type: 'string' } },
+          true,
+          async (engine, args) => {
+            const port = args.port === undefined ? 0 : Number(args.port)
+            if (!Number.isInteger(port) || port < 0 || port > 65535)
+              throw new UsageError(
+                `--port must be a whole number from 0 to 65535, not ${args.port}`,
+              )
+            const host = await startWebHost({
+              engine,
+              rendererDir: io.rendererDir,
+              uploadDir: join(engine.context.options.dataDir, 'uploads'),
+              port,
+            })
+            io.stdout(
+              `Assay Workbench is served at ${host.url}\nOpen that address in a browser. Press Ctrl+C to stop.\n`,
+            )
+            await (io.untilStopped ?? untilSignal)()
+            await host.close()
+            return 0
+          },
+        )
       default:
         throw new UsageError(`unknown command "${command}" (see assay --help)`)
     }
@@ -86,6 +94,7 @@ async function withEngine(
   argv: string[],
   io: CliIo,
   extra: Record<string, { type: 'string' }>,
+  exclusive: boolean,
   body: (engine: Engine, args: Args) => Promise<number>,
 ): Promise<number> {
   let values: Args
@@ -105,8 +114,9 @@ async function withEngine(
   }
   const engine = createEngine({
     dataDir: values['data-dir'] ?? defaultDataDir(),
-    host: 'cli',
+    host: exclusive ? 'web' : 'cli',
     workerPath: io.workerPath,
+    exclusive,
   })
   try {
     return await body(engine, values)

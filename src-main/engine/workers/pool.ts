@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { WorkbenchError } from '../../contract'
 import type { RunMessage, TaskName, WorkerMessage, WorkerTasks } from './tasks'
@@ -30,7 +33,6 @@ interface Pending {
 export class WorkerPool {
   readonly size: number
   private readonly workerPath: string
-  private readonly execArgv: string[]
   private readonly slots: Slot[] = []
   private readonly queue: Pending[] = []
   private readonly running = new Map<number, Pending>()
@@ -40,8 +42,6 @@ export class WorkerPool {
   constructor(workerPath: string, size = availableParallelism()) {
     this.workerPath = workerPath
     this.size = Math.max(1, size)
-    // Tests run the worker from TypeScript source through tsx; built apps run plain JavaScript.
-    this.execArgv = workerPath.endsWith('.ts') ? ['--import', 'tsx'] : []
   }
 
   run<T extends TaskName>(
@@ -85,7 +85,7 @@ export class WorkerPool {
 
   private spawn(): Slot | undefined {
     if (this.slots.length >= this.size) return undefined
-    const worker = new Worker(this.workerPath, { execArgv: this.execArgv })
+    const worker = startWorker(this.workerPath)
     const slot: Slot = { worker, busy: false }
     worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
     worker.on('error', (error) => this.onWorkerExit(slot, error))
@@ -138,6 +138,18 @@ export class WorkerPool {
     pending.reject(cancelled())
     this.dispatch()
   }
+}
+
+/**
+ * Built apps run the bundled worker.js. Tests run the TypeScript source, which Node cannot load by
+ * itself: a tiny bootstrap loads it through tsx (a dev dependency, never reached in a built app).
+ */
+function startWorker(path: string): Worker {
+  if (!path.endsWith('.ts')) return new Worker(path)
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'))
+  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(path).href)}, ${JSON.stringify(pathToFileURL(path).href)}))`
+  return new Worker(bootstrap, { eval: true })
 }
 
 function cancelled(): WorkbenchError {

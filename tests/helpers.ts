@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { EventName, Events } from '../src-main/contract'
+import { type Engine, createEngine } from '../src-main/engine/engine'
+
+export const REPO_ROOT = resolve(__dirname, '..')
+/** The worker entry from source; the pool runs .ts workers through tsx. */
+export const WORKER_SOURCE = join(REPO_ROOT, 'src-main/engine/workers/worker-entry.ts')
+
+export function tempDir(prefix = 'assay-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+export function startTestEngine(dataDir: string, options: { exclusive?: boolean } = {}): Engine {
+  return createEngine({ dataDir, host: 'test', workerPath: WORKER_SOURCE, ...options })
+}
+
+export interface RecordedEvent<E extends EventName = EventName> {
+  event: E
+  payload: Events[E]
+  at: number
+}
+
+/** Collects every event the engine emits, in order. */
+export function recordEvents(engine: Engine): RecordedEvent[] {
+  const events: RecordedEvent[] = []
+  engine.subscribe((event, payload) =>
+    events.push({ event, payload, at: Date.now() } as RecordedEvent),
+  )
+  return events
+}
+
+export function waitForFinished(engine: Engine, jobId: string): Promise<Events['job.finished']> {
+  return new Promise((resolve) => {
+    const off = engine.subscribe((event, payload) => {
+      if (event === 'job.finished' && (payload as Events['job.finished']).jobId === jobId) {
+        off()
+        resolve(payload as Events['job.finished'])
+      }
+    })
+  })
+}

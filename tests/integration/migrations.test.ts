@@ -1,0 +1,210 @@
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { WorkbenchError } from '../../src-main/contract'
+import {
+  databasePath,
+  migrate,
+  openDatabase,
+  schemaVersion,
+} from '../../src-main/engine/db/connection'
+import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
+import { tempDir } from '../helpers'
+
+const EXPECTED_TABLES = [
+  'activities',
+  'audit_log',
+  'compounds',
+  'drift_features',
+  'drift_runs',
+  'import_rejections',
+  'imports',
+  'model_versions',
+  'prediction_batches',
+  'predictions',
+  'settings',
+]
+
+const now = '2026-01-01T00:00:00.000Z'
+
+describe('migrations', () => {
+  let dir: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(() => dir.remove())
+
+  it('bring an empty database to the latest schema with every table STRICT', () => {
+    const db = openDatabase(dir.path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+    const tables = db
+      .prepare(
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .all() as { name: string; strict: number }[]
+    expect(tables.map((t) => t.name)).toEqual(EXPECTED_TABLES)
+    for (const t of tables) expect(t.strict, t.name).toBe(1)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    db.close()
+  })
+
+  it('give the columns later features need', () => {
+    const db = openDatabase(dir.path)
+    const columns = (table: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map(
+        (c) => c.name,
+      )
+    expect(columns('activities')).toEqual(
+      expect.arrayContaining([
+        'import_id',
+        'compound_id',
+        'line_number',
+        'relation',
+        'standard_value',
+        'standard_units',
+        'value_nm',
+        'p_activity',
+        'pchembl_value',
+        'usable',
+        'unusable_reason',
+        'target_chembl_id',
+        'document_year',
+        'extra_json',
+      ]),
+    )
+    expect(columns('compounds')).toEqual(
+      expect.arrayContaining([
+        'chembl_id',
+        'smiles',
+        'mw_freebase',
+        'alogp',
+        'hba',
+        'hbd',
+        'feature_sources_json',
+        'rdkit_version',
+        'morgan_fp',
+      ]),
+    )
+    expect(columns('import_rejections')).toEqual(
+      expect.arrayContaining(['line_number', 'reason', 'raw_line']),
+    )
+    expect(columns('model_versions')).toEqual(
+      expect.arrayContaining([
+        'onnx',
+        'onnx_sha256',
+        'learner',
+        'params_json',
+        'feature_set',
+        'training_set_hash',
+        'cv_metrics_json',
+        'calibration_json',
+        'domain_json',
+        'reference_json',
+        'stage',
+        'parent_version_id',
+      ]),
+    )
+    expect(columns('predictions')).toEqual(
+      expect.arrayContaining([
+        'batch_id',
+        'p_activity',
+        'value_nm',
+        'interval_low',
+        'interval_high',
+        'in_domain',
+        'observed_p_activity',
+      ]),
+    )
+    db.close()
+  })
+
+  it('are applied once: reopening does not run them again', () => {
+    openDatabase(dir.path).close()
+    const db = openDatabase(dir.path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+    db.close()
+  })
+
+  it('refuse a database written by a newer app', () => {
+    const raw = new Database(databasePath(dir.path))
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`)
+    raw.close()
+    let error: unknown
+    try {
+      openDatabase(dir.path)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(WorkbenchError)
+    expect((error as WorkbenchError).code).toBe('database-too-new')
+    expect((error as WorkbenchError).message).toMatch(/newer Assay Workbench/)
+  })
+
+  it('roll a failing migration back completely', () => {
+    const db = new Database(databasePath(dir.path))
+    const broken = [
+      'CREATE TABLE a (x INTEGER) STRICT;',
+      'CREATE TABLE b (y INTEGER) STRICT; INSERT INTO nowhere VALUES (1);',
+    ]
+    expect(() => migrate(db, broken)).toThrow(/nowhere/)
+    expect(schemaVersion(db)).toBe(1)
+    const names = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+    ).map((r) => r.name)
+    expect(names).toEqual(['a'])
+    db.close()
+  })
+
+  it('enforce one production model per target', () => {
+    const db = openDatabase(dir.path)
+    const insert = db.prepare(
+      `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
+         training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json, domain_json,
+         reference_json, onnx, onnx_sha256, stage, created_at)
+       VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{}', '{}', '{}', '{}', x'00', ?, ?, ?)`,
+    )
+    const sha = 'a'.repeat(64)
+    insert.run('v1', 'CHEMBL1978', sha, 'production', now)
+    insert.run('v2', 'CHEMBL220', sha, 'production', now)
+    insert.run('v3', 'CHEMBL1978', sha, 'candidate', now)
+    expect(() => insert.run('v4', 'CHEMBL1978', sha, 'production', now)).toThrow(/UNIQUE/)
+    expect(() => insert.run('v5', 'CHEMBL1978', sha, 'deployed', now)).toThrow(/CHECK/)
+    db.close()
+  })
+
+  it('keep the audit log append-only', () => {
+    const db = openDatabase(dir.path)
+    db.prepare(
+      "INSERT INTO audit_log (at, action, entity_type, entity_id, reason) VALUES (?, 'promote', 'model', 'v1', 'best RMSE')",
+    ).run(now)
+    expect(() => db.prepare("UPDATE audit_log SET reason = 'x'").run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/)
+    db.close()
+  })
+
+  it('make import counts add up and tie activities to their import', () => {
+    const db = openDatabase(dir.path)
+    const insertImport = db.prepare(
+      `INSERT INTO imports (file_name, file_size, file_sha256, format, mapping_json, rows_total, rows_accepted, rows_rejected, started_at, finished_at)
+       VALUES ('a.csv', 10, ?, 'chembl-web', '{}', ?, ?, ?, ?, ?)`,
+    )
+    expect(() => insertImport.run('b'.repeat(64), 10, 7, 2, now, now)).toThrow(/CHECK/)
+    const { lastInsertRowid: importId } = insertImport.run('b'.repeat(64), 10, 8, 2, now, now)
+    const { lastInsertRowid: compoundId } = db
+      .prepare(
+        "INSERT INTO compounds (molecule_key, chembl_id, created_at, updated_at) VALUES ('CHEMBL25', 'CHEMBL25', ?, ?)",
+      )
+      .run(now, now)
+    const insertActivity = db.prepare(
+      'INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable) VALUES (?, ?, 2, ?, ?, 1)',
+    )
+    insertActivity.run(importId, compoundId, '=', 12.5)
+    expect(() => insertActivity.run(999, compoundId, '=', 12.5)).toThrow(/FOREIGN KEY/)
+    expect(() => insertActivity.run(importId, compoundId, "'='", 12.5)).toThrow(/CHECK/)
+    expect(() => insertActivity.run(importId, compoundId, '=', -1)).toThrow(/CHECK/)
+    db.prepare('DELETE FROM imports WHERE id = ?').run(importId)
+    expect(db.prepare('SELECT count(*) AS n FROM activities').get()).toEqual({ n: 0 })
+    db.close()
+  })
+})

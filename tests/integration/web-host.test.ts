@@ -1,0 +1,301 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src-main/engine/engine'
+import { CONTENT_SECURITY_POLICY, type WebHost, startWebHost } from '../../src-main/hosts/web-host'
+import { startTestEngine, tempDir } from '../helpers'
+
+interface Reply {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/** A raw HTTP request, so tests can send any Host header (fetch would not let them). */
+function send(
+  port: number,
+  options: {
+    method?: string
+    path: string
+    headers?: Record<string, string>
+    body?: string | Buffer
+  },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+      },
+    )
+    req.on('error', reject)
+    if (options.body !== undefined) req.write(options.body)
+    req.end()
+  })
+}
+
+describe('web host', () => {
+  let dir: ReturnType<typeof tempDir>
+  let engine: Engine
+  let host: WebHost
+  const uploads = () => join(dir.path, 'data', 'uploads')
+
+  beforeEach(async () => {
+    dir = tempDir()
+    const renderer = join(dir.path, 'renderer')
+    mkdirSync(join(renderer, 'assets'), { recursive: true })
+    writeFileSync(
+      join(renderer, 'index.html'),
+      '<!doctype html><html><head><title>t</title></head><body></body></html>',
+    )
+    writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)')
+    writeFileSync(join(dir.path, 'secret.txt'), 'not for the browser')
+    engine = startTestEngine(join(dir.path, 'data'))
+    host = await startWebHost({
+      engine,
+      rendererDir: renderer,
+      uploadDir: uploads(),
+      maxUploadBytes: 4096,
+    })
+  })
+  afterEach(async () => {
+    await host.close()
+    await engine.close()
+    dir.remove()
+  })
+
+  const ok = () => ({
+    host: `127.0.0.1:${host.port}`,
+    'x-workbench-token': host.token,
+    'content-type': 'application/json',
+  })
+  const callBody = (method: string, input: unknown = {}) => JSON.stringify({ method, input })
+
+  it('binds to 127.0.0.1 and prints a URL with the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`)
+    expect(host.token).toMatch(/^[0-9a-f]{48}$/)
+  })
+
+  it('serves the renderer with the bridge script and a strict CSP', async () => {
+    const page = await send(host.port, { path: '/', headers: { host: `127.0.0.1:${host.port}` } })
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<script src="/workbench-bridge.js"></script>')
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|unsafe-eval/)
+    const bridge = await send(host.port, {
+      path: '/workbench-bridge.js',
+      headers: { host: `localhost:${host.port}` },
+    })
+    expect(bridge.status).toBe(200)
+    expect(bridge.body).toContain('window.workbench')
+  })
+
+  it('does not serve files outside the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt']) {
+      const r = await send(host.port, { path, headers: { host: `127.0.0.1:${host.port}` } })
+      expect(r.status, path).toBe(404)
+      expect(r.body).not.toContain('not for the browser')
+    }
+  })
+
+  it('answers calls that carry the token', async () => {
+    const r = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody('app.status'),
+    })
+    expect(r.status).toBe(200)
+    expect(JSON.parse(r.body)).toMatchObject({
+      ok: true,
+      value: { schemaVersion: 1, host: 'test' },
+    })
+  })
+
+  it('refuses requests without the token or with a wrong one', async () => {
+    const { 'x-workbench-token': _omit, ...noToken } = ok()
+    const missing = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: noToken,
+      body: callBody('app.status'),
+    })
+    expect(missing.status).toBe(401)
+    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    const wrong = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { ...ok(), 'x-workbench-token': 'f'.repeat(48) },
+      body: callBody('app.status'),
+    })
+    expect(wrong.status).toBe(401)
+    const events = await send(host.port, {
+      path: '/api/events?token=nope',
+      headers: { host: `127.0.0.1:${host.port}` },
+    })
+    expect(events.status).toBe(401)
+  })
+
+  it('refuses a foreign Host header, token or not', async () => {
+    for (const h of ['evil.example', `evil.example:${host.port}`, `127.0.0.1:${host.port + 1}`]) {
+      const r = await send(host.port, {
+        method: 'POST',
+        path: '/api/call',
+        headers: { ...ok(), host: h },
+        body: callBody('app.status'),
+      })
+      expect(r.status, h).toBe(421)
+      const page = await send(host.port, { path: '/', headers: { host: h } })
+      expect(page.status, h).toBe(421)
+    }
+  })
+
+  it('passes engine errors through as data: unknown method, wrong input type, bad JSON', async () => {
+    const unknown = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody('files.delete'),
+    })
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'unknown-method' } })
+    const wrongType = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody('settings.set', { key: 'theme', value: 7 }),
+    })
+    expect(JSON.parse(wrongType.body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    })
+    const notJson = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: '{"method": ',
+    })
+    expect(notJson.status).toBe(400)
+    expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+  })
+
+  it('saves an upload into the data folder and returns a file reference', async () => {
+    const content = 'a;b\n1;2\n'
+    const r = await send(host.port, {
+      method: 'POST',
+      path: '/api/upload?name=../../evil%20name.csv',
+      headers: { ...ok(), 'content-type': 'application/octet-stream' },
+      body: content,
+    })
+    expect(r.status).toBe(200)
+    const ref = JSON.parse(r.body).value as { path: string; name: string; size: number }
+    expect(ref.name).toBe('evil name.csv')
+    expect(ref.size).toBe(content.length)
+    expect(ref.path.startsWith(uploads())).toBe(true)
+    expect(readdirSync(uploads())).toHaveLength(1)
+  })
+
+  it('refuses an oversized upload and keeps no part of it', async () => {
+    const big = Buffer.alloc(10_000, 65)
+    const declared = await send(host.port, {
+      method: 'POST',
+      path: '/api/upload?name=big.csv',
+      headers: ok(),
+      body: big,
+    })
+    expect(declared.status).toBe(413)
+    expect(JSON.parse(declared.body)).toMatchObject({
+      ok: false,
+      error: { code: 'upload-too-large' },
+    })
+    // Without a Content-Length the limit is enforced while streaming.
+    const streamed = await new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          method: 'POST',
+          path: '/api/upload?name=big2.csv',
+          headers: { ...ok(), 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString(),
+            }),
+          )
+        },
+      )
+      req.on('error', reject)
+      for (let i = 0; i < 10; i++) req.write(Buffer.alloc(1000, 66))
+      req.end()
+    })
+    expect(streamed.status).toBe(413)
+    let left: string[] = []
+    try {
+      left = readdirSync(uploads())
+    } catch {
+      left = []
+    }
+    expect(left).toEqual([])
+  })
+
+  it('streams job events to the browser as Server-Sent Events', async () => {
+    const received: string[] = []
+    const done = new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: `/api/events?token=${host.token}`,
+          headers: { host: `127.0.0.1:${host.port}` },
+        },
+        (res) => {
+          expect(res.headers['content-type']).toMatch(/text\/event-stream/)
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => {
+            received.push(chunk)
+            if (chunk.includes('event: job.finished')) {
+              req.destroy()
+              resolve()
+            }
+          })
+        },
+      )
+      req.on('error', (e) => (received.join('').includes('job.finished') ? resolve() : reject(e)))
+      req.end()
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    const start = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody('app.selfTest', { smiles: ['CCO', 'c1ccccc1'] }),
+    })
+    const { jobId } = JSON.parse(start.body).value as { jobId: string }
+    await done
+    const text = received.join('')
+    expect(text).toContain('event: job.progress')
+    const finished = text.split('\n\n').find((frame) => frame.startsWith('event: job.finished'))
+    const payload = JSON.parse(finished!.split('data: ')[1]!) as { jobId: string; state: string }
+    expect(payload).toMatchObject({ jobId, state: 'succeeded' })
+  })
+})
