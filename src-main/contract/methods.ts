@@ -29,6 +29,8 @@ export interface AppStatus {
 
 export interface SelfTestMolecule {
   smiles: string
+  /** common name, for the well-known molecules of the default self-test */
+  name?: string
   mw: number
   alogp: number
   hba: number

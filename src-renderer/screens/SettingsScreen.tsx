@@ -10,6 +10,12 @@ const THEMES: { value: Settings['theme']; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ]
 
+/** Fixed decimals without a '-0.00' for values that round to zero. */
+function fixed(value: number, digits: number): string {
+  const text = value.toFixed(digits)
+  return Number(text) === 0 ? (0).toFixed(digits) : text
+}
+
 export function SettingsScreen() {
   const settings = useApp((s) => s.settings)
   const setSetting = useApp((s) => s.setSetting)
@@ -123,6 +129,7 @@ export function SettingsScreen() {
               </caption>
               <thead>
                 <tr>
+                  <th scope="col">Molecule</th>
                   <th scope="col">SMILES</th>
                   <th scope="col" className="num">
                     MW (g/mol)
@@ -141,9 +148,10 @@ export function SettingsScreen() {
               <tbody>
                 {result.molecules.map((m) => (
                   <tr key={m.smiles}>
+                    <td>{m.name ?? '—'}</td>
                     <td className="mono">{m.smiles}</td>
-                    <td className="num">{m.mw.toFixed(2)}</td>
-                    <td className="num">{m.alogp.toFixed(2)}</td>
+                    <td className="num">{fixed(m.mw, 2)}</td>
+                    <td className="num">{fixed(m.alogp, 2)}</td>
                     <td className="num">{m.hba}</td>
                     <td className="num">{m.hbd}</td>
                   </tr>

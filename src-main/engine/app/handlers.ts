@@ -6,15 +6,15 @@ import { databasePath, schemaVersion } from '../db/connection'
 import { appVersion, packageVersion } from './versions'
 
 /** Molecules with hand-checkable descriptors: small, common, and covering donors and acceptors. */
-export const SELF_TEST_SMILES = [
-  'CCO',
-  'CC(=O)Oc1ccccc1C(=O)O',
-  'CN1C=NC2=C1C(=O)N(C(=O)N2C)C',
-  'CC(C)Cc1ccc(cc1)C(C)C(=O)O',
-  'c1ccccc1',
-  'OC[C@H]1OC(O)[C@H](O)[C@@H](O)[C@@H]1O',
-  'Nc1ccc(cc1)S(N)(=O)=O',
-  'CC(=O)Nc1ccc(O)cc1',
+export const SELF_TEST_MOLECULES: { name: string; smiles: string }[] = [
+  { name: 'Ethanol', smiles: 'CCO' },
+  { name: 'Aspirin', smiles: 'CC(=O)Oc1ccccc1C(=O)O' },
+  { name: 'Caffeine', smiles: 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C' },
+  { name: 'Ibuprofen', smiles: 'CC(C)Cc1ccc(cc1)C(C)C(=O)O' },
+  { name: 'Benzene', smiles: 'c1ccccc1' },
+  { name: 'Glucose', smiles: 'OC[C@H]1OC(O)[C@H](O)[C@@H](O)[C@@H]1O' },
+  { name: 'Sulfanilamide', smiles: 'Nc1ccc(cc1)S(N)(=O)=O' },
+  { name: 'Paracetamol', smiles: 'CC(=O)Nc1ccc(O)cc1' },
 ]
 
 export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
@@ -37,7 +37,7 @@ export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
   }),
 
   'app.selfTest': (input, ctx) => {
-    const smiles = input.smiles ?? SELF_TEST_SMILES
+    const smiles = input.smiles ?? SELF_TEST_MOLECULES.map((m) => m.smiles)
     const delayMs = input.delayMs ?? 0
     return ctx.jobs.start('app.selfTest', async (job): Promise<SelfTestResult> => {
       const started = performance.now()
@@ -73,7 +73,8 @@ export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
         for (const m of result.molecules) {
           if ('error' in m)
             throw new WorkbenchError('invalid-input', `RDKit cannot read the SMILES ${m.smiles}.`)
-          molecules.push(m)
+          const name = SELF_TEST_MOLECULES.find((known) => known.smiles === m.smiles)?.name
+          molecules.push(name ? { ...m, name } : m)
         }
       }
       return {

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base } from '@playwright/test'
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+interface WebHostProcess {
+  url: string
+  dataDir: string
+}
+
+/** Starts the built web host (`assay web`) on a free port with a data folder of its own. */
+async function startWebHost(): Promise<{ host: WebHostProcess; child: ChildProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'assay-e2e-'))
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'out/main/cli.js'), 'web', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${out}\n${err}`)), 20_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /served at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolveUrl(match[1])
+      }
+    })
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    child.on('exit', (code) => reject(new Error(`web host exited with ${code}:\n${out}\n${err}`)))
+  })
+  return { host: { url, dataDir }, child }
+}
+
+/** Each test file gets its own web host and data folder. */
+export const test = base.extend<object, { webHost: WebHostProcess }>({
+  webHost: [
+    async ({}, use) => {
+      const { host, child } = await startWebHost()
+      await use(host)
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      rmSync(host.dataDir, { recursive: true, force: true })
+    },
+    { scope: 'worker' },
+  ],
+})
+
+export { expect } from '@playwright/test'
