@@ -10,7 +10,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const electronDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
 const electronPathFile = join(electronDir, 'path.txt')
 const electronPresent =
-  existsSync(electronPathFile) && existsSync(join(electronDir, 'dist', readFileSync(electronPathFile, 'utf8').trim()))
+  existsSync(electronPathFile) &&
+  existsSync(join(electronDir, 'dist', readFileSync(electronPathFile, 'utf8').trim()))
 if (!electronPresent && process.env.TEST_WORKER_INDEX === undefined) {
   console.log(
     'Electron smoke test not run: the Electron binary is not installed (node_modules/electron/dist is missing; ' +

@@ -25,16 +25,25 @@ test('the app loads and shows the engine status in the status bar', async ({ pag
   await expect(page.getByTestId('production-model')).toContainText('Production model')
 })
 
-test('every screen is reachable from the navigation, in light and dark', async ({ page, webHost }) => {
+test('every screen is reachable from the navigation, in light and dark', async ({
+  page,
+  webHost,
+}) => {
   mkdirSync(SHOTS, { recursive: true })
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.goto(webHost.url)
     await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
     for (const screen of SCREENS) {
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen.nav }).click()
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: screen.nav })
+        .click()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(screen.heading)
-      await expect(page.getByRole('button', { name: screen.nav })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('button', { name: screen.nav })).toHaveAttribute(
+        'aria-current',
+        'page',
+      )
       await expect(page.getByText(screen.empty, { exact: true }).first()).toBeVisible()
       await page.screenshot({ path: join(SHOTS, `${screen.nav.toLowerCase()}-${scheme}.png`) })
     }
@@ -54,7 +63,10 @@ test('screens can be reached from the keyboard', async ({ page, webHost }) => {
   await expect(page.getByRole('button', { name: 'Drift' })).toBeFocused()
 })
 
-test('the self-test job shows progress in the status bar and finishes with descriptors', async ({ page, webHost }) => {
+test('the self-test job shows progress in the status bar and finishes with descriptors', async ({
+  page,
+  webHost,
+}) => {
   await page.goto(webHost.url)
   await page.getByRole('button', { name: 'Settings' }).click()
   await page.getByRole('button', { name: 'Run self-test' }).click()
@@ -78,7 +90,10 @@ test('the self-test job shows progress in the status bar and finishes with descr
   await page.screenshot({ path: join(SHOTS, 'selftest-done.png') })
 })
 
-test('the theme setting overrides the system scheme and is remembered', async ({ page, webHost }) => {
+test('the theme setting overrides the system scheme and is remembered', async ({
+  page,
+  webHost,
+}) => {
   const scheme = () => page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)
   await page.emulateMedia({ colorScheme: 'light' })
   await page.goto(webHost.url)

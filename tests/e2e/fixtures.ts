@@ -15,13 +15,20 @@ interface WebHostProcess {
 /** Starts the built web host (`assay web`) on a free port with a data folder of its own. */
 async function startWebHost(): Promise<{ host: WebHostProcess; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-e2e-'))
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'out/main/cli.js'), 'web', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'out/main/cli.js'), 'web', '--port', '0', '--data-dir', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = ''
     let err = ''
-    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${out}\n${err}`)), 20_000)
+    const timer = setTimeout(
+      () => reject(new Error(`web host did not start:\n${out}\n${err}`)),
+      20_000,
+    )
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const match = /served at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)

@@ -13,7 +13,9 @@ test('the desktop app opens its window with the engine running', async () => {
   const window = await app.firstWindow()
   await expect(window).toHaveTitle('Assay Workbench')
   await expect(window.getByTestId('engine-status')).toContainText('Engine ready')
-  const isolated = await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require === 'undefined')
+  const isolated = await window.evaluate(
+    () => typeof (window as unknown as { require?: unknown }).require === 'undefined',
+  )
   expect(isolated).toBe(true)
   await app.close()
 })
