@@ -1,6 +1,25 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+import { CSP_META } from './src-main/contract/content-security-policy'
+
+/**
+ * Puts the Content-Security-Policy into the built page as a <meta> tag: Electron loads it from a
+ * file, where no response header can carry a policy. Build only: the dev server's hot reload needs
+ * an inline script.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'assay-csp-meta',
+    apply: 'build',
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<meta charset="UTF-8" />',
+        `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP_META}" />`,
+      ),
+  }
+}
 
 // Three builds. The main build has several entries because the engine runs in three hosts
 // (Electron utility process, CLI, web host) and its worker threads need a file of their own.
@@ -36,6 +55,6 @@ export default defineConfig({
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicy()],
   },
 })

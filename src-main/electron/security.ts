@@ -1,19 +1,5 @@
 import { type Session, type WebContents, shell } from 'electron'
 
-/** Same policy as the web host: no remote origins, no inline scripts. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
 /** Opens only http(s) links, in the user's browser; anything else (file:, javascript:, custom schemes) is dropped. */
 export function openExternalSafely(url: string): void {
   try {
@@ -27,14 +13,8 @@ export function openExternalSafely(url: string): void {
 export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-      },
-    })
-  })
+  // The Content-Security-Policy is a <meta> tag in the built index.html: a page loaded from a
+  // file gets no response headers to carry it (see electron.vite.config.ts).
 }
 
 /** The page may not navigate away from the app or open windows; links go to the browser. */

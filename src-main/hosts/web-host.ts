@@ -7,6 +7,7 @@ import { basename, extname, join, normalize, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { CallResult, ErrorCode, FileRef } from '../contract'
+import { CSP_HEADER } from '../contract/content-security-policy'
 import type { Engine } from '../engine/engine'
 import bridgeScript from './web/bridge.js?raw'
 
@@ -32,20 +33,6 @@ export interface WebHost {
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3
 const DEFAULT_MAX_CALL_BYTES = 1024 ** 2
 const BRIDGE_PATH = '/workbench-bridge.js'
-
-// No inline scripts, no remote origins. Plotly injects <style> elements, hence 'unsafe-inline' for styles.
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -210,7 +197,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!info?.isFile()) throw new HttpError(404, 'not-found', `Not found: ${pathname}`)
     const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream'
     if (extname(file) === '.html') {
-      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      res.setHeader('Content-Security-Policy', CSP_HEADER)
       const html = (await readFile(file, 'utf8')).replace(
         '<head>',
         `<head>\n    <script src="${BRIDGE_PATH}"></script>`,

@@ -23,6 +23,15 @@ test('the app loads and shows the engine status in the status bar', async ({ pag
   await page.reload()
   await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
   await expect(page.getByTestId('production-model')).toContainText('Production model')
+  // The Content-Security-Policy is in force: the page cannot compile code from strings.
+  const evalBlocked = await page.evaluate(() => {
+    try {
+      return typeof new Function('return 1') !== 'function'
+    } catch {
+      return true
+    }
+  })
+  expect(evalBlocked).toBe(true)
 })
 
 test('every screen is reachable from the navigation, in light and dark', async ({

@@ -3,7 +3,8 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src-main/engine/engine'
-import { CONTENT_SECURITY_POLICY, type WebHost, startWebHost } from '../../src-main/hosts/web-host'
+import { CSP_HEADER } from '../../src-main/contract/content-security-policy'
+import { type WebHost, startWebHost } from '../../src-main/hosts/web-host'
 import { startTestEngine, tempDir } from '../helpers'
 
 interface Reply {
@@ -95,8 +96,8 @@ describe('web host', () => {
     const page = await send(host.port, { path: '/', headers: { host: `127.0.0.1:${host.port}` } })
     expect(page.status).toBe(200)
     expect(page.body).toContain('<script src="/workbench-bridge.js"></script>')
-    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|unsafe-eval/)
+    expect(page.headers['content-security-policy']).toBe(CSP_HEADER)
+    expect(CSP_HEADER).not.toMatch(/https?:|unsafe-eval/)
     const bridge = await send(host.port, {
       path: '/workbench-bridge.js',
       headers: { host: `localhost:${host.port}` },
