@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { EventName, Events } from '../src-main/contract'
@@ -41,4 +41,20 @@ export function waitForFinished(engine: Engine, jobId: string): Promise<Events['
       }
     })
   })
+}
+
+/** Starts a job through the engine and waits for its finished event. */
+export async function runJob(
+  engine: Engine,
+  method: 'imports.start' | 'app.selfTest',
+  input: unknown,
+): Promise<Events['job.finished']> {
+  const started = await engine.call(method, input)
+  if (!started.ok)
+    throw Object.assign(new Error(started.error.message), { code: started.error.code })
+  return waitForFinished(engine, (started.value as { jobId: string }).jobId)
+}
+
+export function fileRef(path: string): { path: string; name: string; size: number } {
+  return { path, name: path.split('/').at(-1) ?? path, size: statSync(path).size }
 }

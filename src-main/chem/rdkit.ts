@@ -51,3 +51,34 @@ function need(d: Record<string, number>, key: string): number {
   if (typeof value !== 'number') throw new Error(`RDKit did not return the descriptor ${key}`)
   return value
 }
+
+export const MORGAN_RADIUS = 2
+export const MORGAN_BITS = 2048
+const MORGAN_DETAILS = JSON.stringify({ radius: MORGAN_RADIUS, nBits: MORGAN_BITS })
+
+/** Everything the importer keeps from RDKit for one structure. */
+export interface MoleculeFeatures {
+  canonicalSmiles: string
+  seed: SeedDescriptors
+  descriptors: Record<string, number>
+  /** Morgan fingerprint, radius 2, 2048 bits packed into 256 bytes */
+  morgan: Uint8Array
+}
+
+/** RDKit's view of one SMILES, or null when RDKit cannot read it. */
+export function computeMolecule(rdkit: RDKit, smiles: string): MoleculeFeatures | null {
+  const mol = rdkit.get_mol(smiles)
+  if (!mol) return null
+  try {
+    if (!mol.is_valid()) return null
+    const descriptors = JSON.parse(mol.get_descriptors()) as Record<string, number>
+    return {
+      canonicalSmiles: mol.get_smiles(),
+      seed: seedFromDescriptors(descriptors),
+      descriptors,
+      morgan: new Uint8Array(mol.get_morgan_fp_as_uint8array(MORGAN_DETAILS) as ArrayLike<number>),
+    }
+  } finally {
+    mol.delete()
+  }
+}

@@ -1,4 +1,6 @@
+export * from './data'
 export * from './errors'
+export * from './imports'
 export * from './events'
 export * from './jobs'
 export * from './methods'

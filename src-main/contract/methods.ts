@@ -1,4 +1,21 @@
 import { z } from 'zod'
+import {
+  type ActivityRow,
+  type CompoundRow,
+  type Facets,
+  type Histogram,
+  activityFilterSchema,
+  dataActivitiesInput,
+  dataCompoundsInput,
+} from './data'
+import {
+  type ImportPreview,
+  type ImportRecord,
+  type RejectionRow,
+  importsPreviewInput,
+  importsRejectionsInput,
+  importsStartInput,
+} from './imports'
 import type { JobInfo, JobStarted } from './jobs'
 import { type Settings, settingsSetInput } from './settings'
 
@@ -76,6 +93,37 @@ export const methods = {
   'settings.get': method<typeof empty, Settings>(empty, 'Read settings'),
   /** Stores one setting after checking its value against that setting's schema. */
   'settings.set': method<typeof settingsSetInput, Settings>(settingsSetInput, 'Change a setting'),
+  /** Reads the start of a file: format, delimiter, header, first rows, detected mapping, earlier imports of it. */
+  'imports.preview': method<typeof importsPreviewInput, ImportPreview>(
+    importsPreviewInput,
+    'Preview a file',
+  ),
+  /** Starts importing a file as a job; the job's result is an ImportSummary. */
+  'imports.start': method<typeof importsStartInput, JobStarted>(importsStartInput, 'Import a file'),
+  /** Every import, newest first. */
+  'imports.list': method<typeof empty, ImportRecord[]>(empty, 'List imports'),
+  /** The rejected rows of one import, in file order. */
+  'imports.rejections': method<
+    typeof importsRejectionsInput,
+    { total: number; rows: RejectionRow[] }
+  >(importsRejectionsInput, 'Rejected rows of an import'),
+  /** A page of activities with their compounds, filtered. */
+  'data.activities': method<typeof dataActivitiesInput, { total: number; rows: ActivityRow[] }>(
+    dataActivitiesInput,
+    'Activities',
+  ),
+  /** A page of compounds with their seed features. */
+  'data.compounds': method<typeof dataCompoundsInput, { total: number; rows: CompoundRow[] }>(
+    dataCompoundsInput,
+    'Compounds',
+  ),
+  /** Counts and the values to filter by: targets, standard types, relations. */
+  'data.facets': method<typeof empty, Facets>(empty, 'Data overview'),
+  /** Histograms of the four seed features (per compound) and of pActivity (per activity), filtered. */
+  'data.histograms': method<typeof activityFilterSchema, Histogram[]>(
+    activityFilterSchema,
+    'Distributions',
+  ),
 } as const
 
 export type Methods = typeof methods

@@ -1,6 +1,8 @@
 import type { MethodName } from '../contract'
 import { appHandlers } from './app/handlers'
 import type { Handler } from './context'
+import { dataHandlers } from './data/handlers'
+import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
 import { settingsHandlers } from './settings/handlers'
 
@@ -12,4 +14,6 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
   ...jobHandlers,
   ...settingsHandlers,
+  ...importHandlers,
+  ...dataHandlers,
 }

@@ -1,6 +1,7 @@
-import { join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { AppStatus, SelfTestResult } from '../contract'
+import type { AppStatus, CallResult, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
 import { type Engine, createEngine } from '../engine/engine'
 import { defaultDataDir } from './data-dir'
 import { startWebHost } from './web-host'
@@ -18,9 +19,18 @@ export const HELP = `assay - Assay Workbench from the command line
 
 Usage:
   assay status [--json] [--data-dir D]       engine versions, data folder and schema version
+  assay import FILE... [--map column=field]... [--no-descriptors] [--again] [--json] [--data-dir D]
+                                             import ChEMBL exports (one JSON object per file with --json)
+  assay compounds [--json] [--limit N] [--data-dir D]
+                                             compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
   assay web [--port N] [--data-dir D]        serve the app to a browser on 127.0.0.1
   assay --help                               this text
+
+import: --map "Column Name=field" maps a column by hand (field names: molecule_chembl_id, smiles,
+mw_freebase, alogp, hba, hbd, standard_type, standard_relation, standard_value, standard_units,
+pchembl_value, target_chembl_id, ...; an empty field ignores the column). A file imported before
+(same SHA-256) is skipped unless --again is given. Rejected rows are not a failure.
 
 The data folder defaults to ASSAY_DATA_DIR, else the desktop app's own folder.
 Exit status: 0 on success, 1 when the command failed, 2 for a usage error.
@@ -28,59 +38,156 @@ Exit status: 0 on success, 1 when the command failed, 2 for a usage error.
 
 class UsageError extends Error {}
 
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
+type Values = Record<string, string | boolean | string[] | undefined>
+
+interface Command {
+  options: OptionSpec
+  positionals?: boolean
+  /** long-running hosts claim the data folder */
+  exclusive?: boolean
+  run(engine: Engine, values: Values, positionals: string[], io: CliIo): Promise<number>
+}
+
+const COMMANDS: Record<string, Command> = {
+  status: {
+    options: {},
+    async run(engine, values, _p, io) {
+      const status = await expectOk(engine.invoke('app.status', {}))
+      io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status))
+      return 0
+    },
+  },
+
+  'self-test': {
+    options: {},
+    async run(engine, values, _p, io) {
+      const { jobId } = await expectOk(engine.invoke('app.selfTest', {}))
+      const result = (await waitForJob(engine, jobId)) as SelfTestResult
+      io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatSelfTest(result))
+      return 0
+    },
+  },
+
+  import: {
+    options: {
+      map: { type: 'string', multiple: true },
+      'no-descriptors': { type: 'boolean' },
+      again: { type: 'boolean' },
+    },
+    positionals: true,
+    async run(engine, values, files, io) {
+      if (files.length === 0) throw new UsageError('import needs at least one FILE')
+      const mapping = parseMappings((values.map as string[] | undefined) ?? [])
+      let failed = 0
+      for (const file of files) {
+        const path = resolve(file)
+        try {
+          const size = await stat(path)
+            .then((s) => s.size)
+            .catch(() => 0)
+          const { jobId } = await expectOk(
+            engine.invoke('imports.start', {
+              file: { path, name: basename(path), size },
+              mapping,
+              duplicate: values.again ? 'import' : 'skip',
+              computeDescriptors: !values['no-descriptors'],
+            }),
+          )
+          const summary = (await waitForJob(engine, jobId)) as ImportSummary
+          io.stdout(
+            values.json ? `${JSON.stringify(importJson(summary))}\n` : formatImport(summary),
+          )
+        } catch (error) {
+          failed++
+          io.stderr(
+            `assay: ${basename(path)}: ${error instanceof Error ? error.message : String(error)}\n`,
+          )
+        }
+      }
+      return failed > 0 ? 1 : 0
+    },
+  },
+
+  compounds: {
+    options: { limit: { type: 'string' } },
+    async run(engine, values, _p, io) {
+      const limit = values.limit === undefined ? 50 : Number(values.limit)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+        throw new UsageError(
+          `--limit must be a whole number from 1 to 10000, not ${String(values.limit)}`,
+        )
+      const { total, rows } = await expectOk(engine.invoke('data.compounds', { offset: 0, limit }))
+      io.stdout(
+        values.json
+          ? `${JSON.stringify({ total, compounds: rows.map(compoundJson) }, null, 2)}\n`
+          : formatCompounds(total, rows),
+      )
+      return 0
+    },
+  },
+
+  web: {
+    options: { port: { type: 'string' } },
+    exclusive: true,
+    async run(engine, values, _p, io) {
+      const port = values.port === undefined ? 0 : Number(values.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(
+          `--port must be a whole number from 0 to 65535, not ${String(values.port)}`,
+        )
+      const host = await startWebHost({
+        engine,
+        rendererDir: io.rendererDir,
+        uploadDir: join(engine.context.options.dataDir, 'uploads'),
+        port,
+      })
+      io.stdout(
+        `Assay Workbench is served at ${host.url}\nOpen that address in a browser. Press Ctrl+C to stop.\n`,
+      )
+      await (io.untilStopped ?? untilSignal)()
+      await host.close()
+      return 0
+    },
+  },
+}
+
 /** Runs one CLI command and returns its exit code. Failures print one line on stderr. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(HELP)
-    return command ? 0 : 2
+    return name ? 0 : 2
   }
   try {
-    switch (command) {
-      case 'status':
-        return await withEngine(rest, io, {}, false, async (engine, args) => {
-          const status = await expectOk(engine.invoke('app.status', {}))
-          io.stdout(args.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status))
-          return 0
-        })
-      case 'self-test':
-        return await withEngine(rest, io, {}, false, async (engine, args) => {
-          const { jobId } = await expectOk(engine.invoke('app.selfTest', {}))
-          const { info, result } = await engine.context.jobs.wait(jobId)
-          if (info.state !== 'succeeded')
-            throw new Error(info.error?.message ?? `the self-test was ${info.state}`)
-          const r = result as SelfTestResult
-          io.stdout(args.json ? `${JSON.stringify(r, null, 2)}\n` : formatSelfTest(r))
-          return 0
-        })
-      case 'web':
-        return await withEngine(
-          rest,
-          io,
-          { port: { type: 'string' } },
-          true,
-          async (engine, args) => {
-            const port = args.port === undefined ? 0 : Number(args.port)
-            if (!Number.isInteger(port) || port < 0 || port > 65535)
-              throw new UsageError(
-                `--port must be a whole number from 0 to 65535, not ${args.port}`,
-              )
-            const host = await startWebHost({
-              engine,
-              rendererDir: io.rendererDir,
-              uploadDir: join(engine.context.options.dataDir, 'uploads'),
-              port,
-            })
-            io.stdout(
-              `Assay Workbench is served at ${host.url}\nOpen that address in a browser. Press Ctrl+C to stop.\n`,
-            )
-            await (io.untilStopped ?? untilSignal)()
-            await host.close()
-            return 0
-          },
-        )
-      default:
-        throw new UsageError(`unknown command "${command}" (see assay --help)`)
+    const command = COMMANDS[name]
+    if (!command || !Object.hasOwn(COMMANDS, name))
+      throw new UsageError(`unknown command "${name}" (see assay --help)`)
+    let parsed: { values: Values; positionals: string[] }
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: {
+          json: { type: 'boolean', default: false },
+          'data-dir': { type: 'string' },
+          ...command.options,
+        },
+        strict: true,
+        allowPositionals: command.positionals ?? false,
+      }) as { values: Values; positionals: string[] }
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error))
+    }
+    const engine = createEngine({
+      dataDir: (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir(),
+      host: command.exclusive ? 'web' : 'cli',
+      workerPath: io.workerPath,
+      exclusive: command.exclusive ?? false,
+    })
+    try {
+      return await command.run(engine, parsed.values, parsed.positionals, io)
+    } finally {
+      await engine.close()
     }
   } catch (error) {
     io.stderr(`assay: ${error instanceof Error ? error.message : String(error)}\n`)
@@ -88,49 +195,93 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-type Args = { json: boolean; 'data-dir': string | undefined; port?: string | undefined }
-
-async function withEngine(
-  argv: string[],
-  io: CliIo,
-  extra: Record<string, { type: 'string' }>,
-  exclusive: boolean,
-  body: (engine: Engine, args: Args) => Promise<number>,
-): Promise<number> {
-  let values: Args
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean', default: false },
-        'data-dir': { type: 'string' },
-        ...extra,
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values as Args
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+function parseMappings(items: string[]): Record<string, string> {
+  const mapping: Record<string, string> = {}
+  for (const item of items) {
+    const eq = item.lastIndexOf('=')
+    if (eq <= 0) throw new UsageError(`--map takes column=field, not "${item}"`)
+    mapping[item.slice(0, eq).trim()] = item.slice(eq + 1).trim()
   }
-  const engine = createEngine({
-    dataDir: values['data-dir'] ?? defaultDataDir(),
-    host: exclusive ? 'web' : 'cli',
-    workerPath: io.workerPath,
-    exclusive,
-  })
-  try {
-    return await body(engine, values)
-  } finally {
-    await engine.close()
-  }
+  return mapping
 }
 
-async function expectOk<T>(
-  result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-): Promise<T> {
+async function expectOk<T>(result: Promise<CallResult<T>>): Promise<T> {
   const r = await result
   if (!r.ok) throw new Error(r.error.message)
   return r.value
+}
+
+async function waitForJob(engine: Engine, jobId: string): Promise<unknown> {
+  const { info, result } = await engine.context.jobs.wait(jobId)
+  if (info.state !== 'succeeded')
+    throw new Error(info.error?.message ?? `the job was ${info.state}`)
+  return result
+}
+
+/** The documented `assay import --json` object. */
+function importJson(s: ImportSummary) {
+  return {
+    importId: s.importId,
+    file: s.file,
+    format: s.format,
+    rowsTotal: s.rowsTotal,
+    rowsAccepted: s.rowsAccepted,
+    rowsRejected: s.rowsRejected,
+    rejectionsByReason: s.rejectionsByReason,
+    compoundsNew: s.compoundsNew,
+    compoundsUpdated: s.compoundsUpdated,
+    activities: s.activities,
+    seconds: Number(s.seconds.toFixed(3)),
+    rowsPerSecond: Math.round(s.rowsPerSecond),
+    skipped: s.skipped,
+    previousImportId: s.previousImportId,
+    unusableByReason: s.unusableByReason,
+    disagreements: s.disagreements,
+    rdkitVersion: s.rdkitVersion,
+    sha256: s.sha256,
+  }
+}
+
+function compoundJson(c: CompoundRow) {
+  return {
+    chemblId: c.chemblId,
+    name: c.name,
+    smiles: c.smiles,
+    mw_freebase: c.mw_freebase,
+    alogp: c.alogp,
+    hba: c.hba,
+    hbd: c.hbd,
+    sources: c.featureSources,
+    activities: c.activities,
+  }
+}
+
+const n = (x: number) => x.toLocaleString('en')
+
+function formatImport(s: ImportSummary): string {
+  if (s.skipped)
+    return `${s.file}: skipped, the same file was imported before (import #${s.previousImportId}); use --again to import it again\n`
+  const reasons = Object.entries(s.rejectionsByReason)
+    .map(([r, c]) => `${r} ${n(c)}`)
+    .join(', ')
+  return (
+    `${s.file} (${s.format}, import #${s.importId}): ${n(s.rowsTotal)} rows, ${n(s.rowsAccepted)} accepted, ${n(s.rowsRejected)} rejected${reasons ? ` (${reasons})` : ''}; ` +
+    `${n(s.compoundsNew)} new compounds, ${n(s.compoundsUpdated)} updated; ${n(s.activities)} activities in ${s.seconds.toFixed(1)} s (${n(Math.round(s.rowsPerSecond))} rows/s)\n`
+  )
+}
+
+function formatCompounds(total: number, rows: CompoundRow[]): string {
+  const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d))
+  const lines = rows.map(
+    (c) =>
+      `${(c.chemblId ?? '').padEnd(16)} ${f(c.mw_freebase, 2).padStart(9)} ${f(c.alogp, 2).padStart(7)} ${f(c.hba, 0).padStart(4)} ${f(c.hbd, 0).padStart(4)}  ${c.smiles ?? ''}`,
+  )
+  return [
+    `${n(total)} compounds${rows.length < total ? ` (first ${rows.length})` : ''}`,
+    `${'ChEMBL ID'.padEnd(16)} ${'MW'.padStart(9)} ${'AlogP'.padStart(7)} ${'HBA'.padStart(4)} ${'HBD'.padStart(4)}  SMILES`,
+    ...lines,
+    '',
+  ].join('\n')
 }
 
 function formatStatus(s: AppStatus): string {

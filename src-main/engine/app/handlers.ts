@@ -3,6 +3,7 @@ import type { SelfTestMolecule, SelfTestResult } from '../../contract'
 import { WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { databasePath, schemaVersion } from '../db/connection'
+import { splitEvenly } from '../workers/split-evenly'
 import { appVersion, packageVersion } from './versions'
 
 /** Molecules with hand-checkable descriptors: small, common, and covering donors and acceptors. */
@@ -85,12 +86,4 @@ export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
       }
     })
   },
-}
-
-/** Contiguous chunks of near-equal size, so results concatenate back in input order. */
-function splitEvenly<T>(items: T[], parts: number): T[][] {
-  const n = Math.max(1, Math.min(parts, items.length))
-  return Array.from({ length: n }, (_, i) =>
-    items.slice(Math.floor((i * items.length) / n), Math.floor(((i + 1) * items.length) / n)),
-  )
 }

@@ -3,12 +3,12 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { WorkbenchError } from '../../contract'
+import { ERROR_CODES, type ErrorCode, WorkbenchError } from '../../contract'
 import type { RunMessage, TaskName, WorkerMessage, WorkerTasks } from './tasks'
 
-export interface RunOptions {
+export interface RunOptions<P = unknown> {
   signal?: AbortSignal
-  onProgress?: (done: number) => void
+  onProgress?: (progress: P) => void
 }
 
 interface Slot {
@@ -47,7 +47,7 @@ export class WorkerPool {
   run<T extends TaskName>(
     task: T,
     input: WorkerTasks[T]['input'],
-    options: RunOptions = {},
+    options: RunOptions<WorkerTasks[T]['progress']> = {},
   ): Promise<WorkerTasks[T]['output']> {
     if (this.closed)
       return Promise.reject(new WorkbenchError('internal', 'The worker pool is closed.'))
@@ -55,7 +55,7 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const pending: Pending = {
         message: { type: 'run', taskId: this.nextTaskId++, task, input },
-        options,
+        options: options as RunOptions,
         resolve: resolve as (value: unknown) => void,
         reject,
       }
@@ -100,13 +100,16 @@ export class WorkerPool {
     const pending = this.running.get(message.taskId)
     if (!pending) return
     if (message.type === 'progress') {
-      pending.options.onProgress?.(message.done)
+      pending.options.onProgress?.(message.progress)
       return
     }
     this.running.delete(message.taskId)
     slot.busy = false
     if (message.type === 'result') pending.resolve(message.value)
-    else pending.reject(new WorkbenchError('internal', message.message))
+    else
+      pending.reject(
+        new WorkbenchError(isErrorCode(message.code) ? message.code : 'internal', message.message),
+      )
     this.dispatch()
   }
 
@@ -154,4 +157,8 @@ function startWorker(path: string): Worker {
 
 function cancelled(): WorkbenchError {
   return new WorkbenchError('cancelled', 'The job was cancelled; nothing it started was kept.')
+}
+
+function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)
 }

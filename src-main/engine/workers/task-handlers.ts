@@ -1,12 +1,23 @@
-import { computeDescriptors, loadRdkit, seedFromDescriptors } from '../../chem/rdkit'
+import {
+  computeDescriptors,
+  computeMolecule,
+  loadRdkit,
+  seedFromDescriptors,
+} from '../../chem/rdkit'
+import { previewFile } from '../import/preview'
+import { readRecords } from '../import/read-table'
+import { writeImport } from '../import/write-import'
 import type { TaskName, WorkerTasks } from './tasks'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
-  progress: (done: number) => void,
+  progress: (p: WorkerTasks[T]['progress']) => void,
 ) => Promise<WorkerTasks[T]['output']>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Molecules between progress messages: often enough for a smooth bar, rare enough to cost nothing. */
+const MOLECULE_PROGRESS_EVERY = 25
 
 /** What each task does inside a worker thread. */
 export const taskHandlers: { [T in TaskName]: Handler<T> } = {
@@ -25,4 +36,38 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     }
     return { rdkitVersion: rdkit.version(), molecules }
   },
+
+  'chem.molecules': async ({ smiles }, progress) => {
+    const rdkit = await loadRdkit()
+    const molecules = smiles.map((s, i) => {
+      if ((i + 1) % MOLECULE_PROGRESS_EVERY === 0) progress(i + 1)
+      return computeMolecule(rdkit, s)
+    })
+    progress(smiles.length)
+    return { rdkitVersion: rdkit.version(), molecules }
+  },
+
+  'import.preview': ({ path, name }) => previewFile(path, name),
+
+  'import.scan': async ({ path, head, mapping }, progress) => {
+    const column = mapping.smiles
+    const unique = new Set<string>()
+    let rows = 0
+    let bytes = 0
+    const records = readRecords(path, head, (p) => {
+      bytes = p.bytes
+    })
+    for await (const batch of records) {
+      for (const record of batch) {
+        rows++
+        if (column === undefined || record.fields.length !== head.header.length) continue
+        const s = record.fields[column]?.trim()
+        if (s) unique.add(s)
+      }
+      progress({ bytes, rows })
+    }
+    return { smiles: [...unique] }
+  },
+
+  'import.write': (input, progress) => writeImport(input, progress),
 }

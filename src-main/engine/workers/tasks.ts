@@ -1,8 +1,12 @@
-import type { SelfTestMolecule } from '../../contract'
+import type { ImportPreview, ImportSummary, SelfTestMolecule } from '../../contract'
+import type { MoleculeFeatures } from '../../chem/rdkit'
+import type { WriteImportInput, WriteProgress } from '../import/write-import'
+import type { TableHead } from '../import/read-table'
+import type { Mapping } from '../../chem/columns'
 
 /**
- * Every task a worker thread can run: its input and output. Inputs and outputs cross threads by
- * structured clone, so they hold plain data and typed arrays only.
+ * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
+ * threads by structured clone, so they hold plain data, Maps and typed arrays only.
  */
 export interface WorkerTasks {
   /** RDKit seed descriptors for a few molecules, one progress tick per molecule. */
@@ -12,6 +16,29 @@ export interface WorkerTasks {
       rdkitVersion: string
       molecules: (SelfTestMolecule | { smiles: string; error: string })[]
     }
+    progress: number
+  }
+  /** Full RDKit features for many SMILES (null where RDKit cannot read one). */
+  'chem.molecules': {
+    input: { smiles: string[] }
+    output: { rdkitVersion: string; molecules: (MoleculeFeatures | null)[] }
+    progress: number
+  }
+  'import.preview': {
+    input: { path: string; name: string }
+    output: Omit<ImportPreview, 'previousImports'>
+    progress: number
+  }
+  /** The distinct SMILES of a file's rows, for descriptor computation before writing. */
+  'import.scan': {
+    input: { path: string; head: TableHead; mapping: Mapping }
+    output: { smiles: string[] }
+    progress: { bytes: number; rows: number }
+  }
+  'import.write': {
+    input: WriteImportInput
+    output: ImportSummary
+    progress: WriteProgress
   }
 }
 
@@ -27,6 +54,6 @@ export interface RunMessage {
 
 /** Messages from a worker to the pool. */
 export type WorkerMessage =
-  | { type: 'progress'; taskId: number; done: number }
+  | { type: 'progress'; taskId: number; progress: unknown }
   | { type: 'result'; taskId: number; value: unknown }
-  | { type: 'error'; taskId: number; message: string }
+  | { type: 'error'; taskId: number; message: string; code?: string }

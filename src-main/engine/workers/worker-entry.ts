@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads'
+import { WorkbenchError } from '../../contract'
 import { taskHandlers } from './task-handlers'
 import type { RunMessage, TaskName, WorkerMessage } from './tasks'
 
@@ -11,19 +12,21 @@ const send = (message: WorkerMessage) => port.postMessage(message)
 port.on('message', (message: RunMessage) => {
   const handler = taskHandlers[message.task as TaskName] as (
     input: unknown,
-    progress: (done: number) => void,
+    progress: (p: unknown) => void,
   ) => Promise<unknown>
   if (!handler) {
     send({ type: 'error', taskId: message.taskId, message: `Unknown worker task ${message.task}` })
     return
   }
-  handler(message.input, (done) => send({ type: 'progress', taskId: message.taskId, done }))
+  handler(message.input, (progress) => send({ type: 'progress', taskId: message.taskId, progress }))
     .then((value) => send({ type: 'result', taskId: message.taskId, value }))
     .catch((error: unknown) =>
       send({
         type: 'error',
         taskId: message.taskId,
         message: error instanceof Error ? error.message : String(error),
+        // WorkbenchErrors keep their code across the thread boundary
+        code: error instanceof WorkbenchError ? error.code : undefined,
       }),
     )
 })

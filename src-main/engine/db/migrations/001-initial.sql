@@ -16,7 +16,15 @@ CREATE TABLE imports (
   file_size          INTEGER NOT NULL CHECK (file_size >= 0),
   file_sha256        TEXT NOT NULL CHECK (length(file_sha256) = 64),
   format             TEXT NOT NULL,
+  encoding           TEXT NOT NULL DEFAULT 'utf-8',
+  delimiter          TEXT NOT NULL,
+  -- the file's header as written; with activities.raw_record every source column can be recovered
+  header_json        TEXT NOT NULL,
   mapping_json       TEXT NOT NULL,
+  -- counts of accepted activities that cannot train a model, by reason (censored, unit, ...)
+  unusable_json      TEXT NOT NULL DEFAULT '{}',
+  -- seed features in the file that disagree with RDKit's values for the same SMILES
+  disagreements_json TEXT NOT NULL DEFAULT '{}',
   rows_total         INTEGER NOT NULL CHECK (rows_total >= 0),
   rows_accepted      INTEGER NOT NULL CHECK (rows_accepted >= 0),
   rows_rejected      INTEGER NOT NULL CHECK (rows_rejected >= 0),
@@ -83,12 +91,13 @@ CREATE TABLE activities (
   target_name        TEXT,
   document_chembl_id TEXT,
   document_year      INTEGER,
-  -- every column of the source row that has no column above, so nothing is lost
-  extra_json         TEXT NOT NULL DEFAULT '{}'
+  -- the source row exactly as in the file (with imports.header_json: nothing is lost)
+  raw_record         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX activities_compound ON activities (compound_id);
 CREATE INDEX activities_import ON activities (import_id);
 CREATE INDEX activities_target_type ON activities (target_chembl_id, standard_type, usable);
+CREATE INDEX compounds_name ON compounds (name);
 
 -- Every trained model. The ONNX bytes live here, in the same row as their metadata, so a model
 -- and what is said about it can never disagree.

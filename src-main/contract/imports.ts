@@ -1,0 +1,104 @@
+import { z } from 'zod'
+
+/** A file the engine may read: given by a drop, a dialog or an upload, never typed in by a page. */
+export const fileRefSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    name: z.string().min(1).max(1000),
+    size: z.number().int().nonnegative(),
+  })
+  .strict()
+
+/** Column name to field (empty string: do not use the column). */
+const mappingOverrides = z.record(z.string().min(1).max(500), z.string().max(100))
+
+export const importsPreviewInput = z.object({ file: fileRefSchema }).strict()
+
+export const importsStartInput = z
+  .object({
+    file: fileRefSchema,
+    mapping: mappingOverrides.optional(),
+    /** what to do when the same file (by SHA-256) was imported before */
+    duplicate: z.enum(['skip', 'import']).optional(),
+    /** RDKit descriptors and fingerprints for every structure (default: the setting) */
+    computeDescriptors: z.boolean().optional(),
+  })
+  .strict()
+
+export const importsRejectionsInput = z
+  .object({
+    importId: z.number().int().positive(),
+    offset: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict()
+
+export interface ImportPreview {
+  file: { name: string; size: number }
+  encoding: string
+  delimiter: string
+  format: string
+  header: string[]
+  /** the first rows, as parsed */
+  rows: string[][]
+  /** for each field the importer knows, the column mapped to it (null: none) */
+  mapping: Record<string, string | null>
+  /** every field the importer knows, for the mapping editor */
+  fields: string[]
+  /** problems that stop the import until the mapping is changed */
+  problems: string[]
+  duplicateColumns: string[]
+  sha256: string
+  previousImports: { id: number; finishedAt: string; rowsTotal: number }[]
+}
+
+export interface ImportSummary {
+  importId: number | null
+  /** true when the same file was imported before and the import was skipped */
+  skipped: boolean
+  previousImportId: number | null
+  file: string
+  format: string
+  sha256: string
+  bytes: number
+  rowsTotal: number
+  rowsAccepted: number
+  rowsRejected: number
+  rejectionsByReason: Record<string, number>
+  /** accepted measurements that cannot train a model, by reason */
+  unusableByReason: Record<string, number>
+  compoundsNew: number
+  compoundsUpdated: number
+  activities: number
+  /** seed features in the file compared with RDKit's for the same structure */
+  disagreements: { compared: number; mw: number; alogp: number }
+  rdkitVersion: string | null
+  seconds: number
+  rowsPerSecond: number
+}
+
+export interface ImportRecord {
+  id: number
+  fileName: string
+  fileSize: number
+  sha256: string
+  format: string
+  rowsTotal: number
+  rowsAccepted: number
+  rowsRejected: number
+  compoundsNew: number
+  compoundsUpdated: number
+  rejectionsByReason: Record<string, number>
+  unusableByReason: Record<string, number>
+  rdkitVersion: string | null
+  isSynthetic: boolean
+  startedAt: string
+  finishedAt: string
+}
+
+export interface RejectionRow {
+  line: number
+  reason: string
+  detail: string | null
+  rawLine: string
+}

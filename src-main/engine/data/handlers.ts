@@ -1,0 +1,223 @@
+import type { ActivityRow, CompoundRow, Facets, Histogram } from '../../contract'
+import type { EngineContext, HandlerGroup } from '../context'
+
+interface Filter {
+  search?: string | undefined
+  target?: string | undefined
+  standardType?: string | undefined
+  relation?: string | undefined
+}
+
+/** LIKE pattern for a substring search, with the user's % and _ taken literally. */
+function likePattern(search: string | undefined): string | null {
+  const t = search?.trim()
+  return t ? `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
+}
+
+/** WHERE clause and parameters for activity filters; values are always bound, never spliced. */
+function activityWhere(f: Filter): { sql: string; params: (string | null)[] } {
+  const clauses: string[] = []
+  const params: (string | null)[] = []
+  if (f.target) {
+    clauses.push('a.target_chembl_id = ?')
+    params.push(f.target)
+  }
+  if (f.standardType) {
+    clauses.push('a.standard_type = ?')
+    params.push(f.standardType)
+  }
+  if (f.relation) {
+    clauses.push('a.relation = ?')
+    params.push(f.relation)
+  }
+  const like = likePattern(f.search)
+  if (like) {
+    clauses.push(
+      "(c.chembl_id LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR c.smiles LIKE ? ESCAPE '\\')",
+    )
+    params.push(like, like, like)
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params }
+}
+
+interface ActivityDb {
+  id: number
+  chembl_id: string | null
+  name: string | null
+  smiles: string | null
+  standard_type: string | null
+  relation: string | null
+  standard_value: number | null
+  standard_units: string | null
+  value_nm: number | null
+  p_activity: number | null
+  target_chembl_id: string | null
+  usable: number
+  unusable_reason: string | null
+}
+
+const SEED_FEATURES = [
+  { feature: 'mw_freebase', label: 'Molecular weight (g/mol)' },
+  { feature: 'alogp', label: 'AlogP' },
+  { feature: 'hba', label: 'H-bond acceptors' },
+  { feature: 'hbd', label: 'H-bond donors' },
+] as const
+
+export const dataHandlers: HandlerGroup<
+  'data.activities' | 'data.compounds' | 'data.facets' | 'data.histograms'
+> = {
+  'data.activities': (input, ctx) => {
+    const where = activityWhere(input)
+    const from = 'FROM activities a JOIN compounds c ON c.id = a.compound_id'
+    const { total } = ctx.db
+      .prepare(`SELECT count(*) AS total ${from} ${where.sql}`)
+      .get(...where.params) as { total: number }
+    const rows = ctx.db
+      .prepare(
+        `SELECT a.id, c.chembl_id, c.name, c.smiles, a.standard_type, a.relation, a.standard_value, a.standard_units,
+           a.value_nm, a.p_activity, a.target_chembl_id, a.usable, a.unusable_reason
+         ${from} ${where.sql} ORDER BY a.id LIMIT ? OFFSET ?`,
+      )
+      .all(...where.params, input.limit, input.offset) as ActivityDb[]
+    return {
+      total,
+      rows: rows.map((r): ActivityRow => ({
+        id: r.id,
+        chemblId: r.chembl_id,
+        name: r.name,
+        smiles: r.smiles,
+        standardType: r.standard_type,
+        relation: r.relation,
+        standardValue: r.standard_value,
+        standardUnits: r.standard_units,
+        valueNm: r.value_nm,
+        pActivity: r.p_activity,
+        targetChemblId: r.target_chembl_id,
+        usable: r.usable === 1,
+        unusableReason: r.unusable_reason,
+      })),
+    }
+  },
+
+  'data.compounds': (input, ctx) => {
+    const like = likePattern(input.search)
+    const where = like
+      ? "WHERE c.chembl_id LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' OR c.smiles LIKE ?1 ESCAPE '\\'"
+      : ''
+    const params = like ? [like] : []
+    const { total } = ctx.db
+      .prepare(`SELECT count(*) AS total FROM compounds c ${where}`)
+      .get(...params) as { total: number }
+    const rows = ctx.db
+      .prepare(
+        `SELECT c.id, c.chembl_id, c.name, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd, c.feature_sources_json, c.rdkit_version,
+           (SELECT count(*) FROM activities a WHERE a.compound_id = c.id) AS activities
+         FROM compounds c ${where} ORDER BY c.id LIMIT ? OFFSET ?`,
+      )
+      .all(...params, input.limit, input.offset) as (Omit<
+      CompoundRow,
+      'chemblId' | 'featureSources' | 'rdkitVersion'
+    > & {
+      chembl_id: string | null
+      feature_sources_json: string
+      rdkit_version: string | null
+    })[]
+    return {
+      total,
+      rows: rows.map(({ chembl_id, feature_sources_json, rdkit_version, ...r }) => ({
+        ...r,
+        chemblId: chembl_id,
+        featureSources: JSON.parse(feature_sources_json) as Record<string, string>,
+        rdkitVersion: rdkit_version,
+      })),
+    }
+  },
+
+  'data.facets': (_input, ctx): Facets => {
+    const count = (sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n
+    return {
+      compounds: count('SELECT count(*) AS n FROM compounds'),
+      activities: count('SELECT count(*) AS n FROM activities'),
+      targets: ctx.db
+        .prepare(
+          'SELECT target_chembl_id AS id, max(target_name) AS name, count(*) AS count FROM activities WHERE target_chembl_id IS NOT NULL GROUP BY target_chembl_id ORDER BY count DESC LIMIT 200',
+        )
+        .all() as Facets['targets'],
+      standardTypes: ctx.db
+        .prepare(
+          'SELECT standard_type AS type, count(*) AS count FROM activities WHERE standard_type IS NOT NULL GROUP BY standard_type ORDER BY count DESC LIMIT 200',
+        )
+        .all() as Facets['standardTypes'],
+      relations: ctx.db
+        .prepare(
+          'SELECT relation, count(*) AS count FROM activities WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
+        )
+        .all() as Facets['relations'],
+    }
+  },
+
+  'data.histograms': (input, ctx) => histograms(ctx, input),
+}
+
+function histograms(ctx: EngineContext, filter: Filter): Histogram[] {
+  const where = activityWhere(filter)
+  const filtered = where.sql !== ''
+  const result: Histogram[] = []
+  for (const { feature, label } of SEED_FEATURES) {
+    // per compound: a compound measured many times counts once
+    const sql = filtered
+      ? `SELECT c.${feature} AS v FROM compounds c WHERE c.${feature} IS NOT NULL AND c.id IN (SELECT a.compound_id FROM activities a JOIN compounds c ON c.id = a.compound_id ${where.sql})`
+      : `SELECT ${feature} AS v FROM compounds WHERE ${feature} IS NOT NULL`
+    const values = ctx.db
+      .prepare(sql)
+      .pluck()
+      .all(...where.params) as number[]
+    result.push(histogram(feature, label, values, feature === 'hba' || feature === 'hbd'))
+  }
+  const pSql = `SELECT a.p_activity FROM activities a JOIN compounds c ON c.id = a.compound_id ${where.sql ? `${where.sql} AND` : 'WHERE'} a.p_activity IS NOT NULL`
+  result.push(
+    histogram(
+      'p_activity',
+      'pActivity (9 − log10 nM)',
+      ctx.db
+        .prepare(pSql)
+        .pluck()
+        .all(...where.params) as number[],
+      false,
+    ),
+  )
+  return result
+}
+
+const BINS = 40
+
+/** Equal-width bins over the data's range; whole-number features get one bin per integer. */
+export function histogram(
+  feature: string,
+  label: string,
+  values: number[],
+  integer: boolean,
+): Histogram {
+  if (values.length === 0) return { feature, label, edges: [], counts: [], n: 0 }
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (const v of values) {
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  let edges: number[]
+  if (integer) {
+    edges = Array.from({ length: max - min + 2 }, (_, i) => min + i - 0.5)
+  } else {
+    const width = max > min ? (max - min) / BINS : 1
+    edges = Array.from({ length: BINS + 1 }, (_, i) => min + i * width)
+  }
+  const counts = new Array<number>(edges.length - 1).fill(0)
+  const first = edges[0] as number
+  const width = (edges[1] as number) - first
+  for (const v of values) {
+    const i = Math.min(counts.length - 1, Math.floor((v - first) / width))
+    counts[i] = (counts[i] ?? 0) + 1
+  }
+  return { feature, label, edges, counts, n: values.length }
+}

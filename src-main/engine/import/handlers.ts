@@ -1,0 +1,208 @@
+import { performance } from 'node:perf_hooks'
+import {
+  type ImportRecord,
+  type ImportSummary,
+  type RejectionRow,
+  WorkbenchError,
+} from '../../contract'
+import { applyOverrides, detectFormat, detectMapping } from '../../chem/columns'
+import type { MoleculeFeatures } from '../../chem/rdkit'
+import type { EngineContext, HandlerGroup } from '../context'
+import { databasePath } from '../db/connection'
+import { readSettings } from '../db/settings-queries'
+import { mappingProblems } from './preview'
+import { readHead } from './read-table'
+import { splitEvenly } from '../workers/split-evenly'
+
+/** Share of the progress bar each phase fills when descriptors are computed. */
+const PHASES = { scan: 0.1, molecules: 0.45 }
+
+export const importHandlers: HandlerGroup<
+  'imports.preview' | 'imports.start' | 'imports.list' | 'imports.rejections'
+> = {
+  'imports.preview': async ({ file }, ctx) => {
+    const preview = await ctx.pool.run('import.preview', { path: file.path, name: file.name })
+    return { ...preview, previousImports: previousImports(ctx, preview.sha256) }
+  },
+
+  'imports.start': async (input, ctx) => {
+    // Everything that can be wrong with the file as a whole is said now, before a job starts.
+    const head = await readHead(input.file.path)
+    const { mapping, problems } = applyOverrides(
+      head.header,
+      detectMapping(head.header),
+      input.mapping ?? {},
+    )
+    if (problems.length > 0) throw new WorkbenchError('invalid-input', problems.join(' '))
+    const missing = mappingProblems(head.header, mapping)
+    if (missing.length > 0)
+      throw new WorkbenchError('missing-columns', missing.join(' '), { columnsFound: head.header })
+    const format = detectFormat(head.header, head.delimiter)
+    const computeDescriptors =
+      input.computeDescriptors ?? readSettings(ctx.db)['import.computeDescriptors']
+
+    return ctx.jobs.start('imports.start', async (job): Promise<ImportSummary> => {
+      const started = performance.now()
+      let molecules: Map<string, MoleculeFeatures | null> | null = null
+      let rdkitVersion: string | null = null
+      const writeFrom =
+        computeDescriptors && mapping.smiles !== undefined ? PHASES.scan + PHASES.molecules : 0
+
+      if (writeFrom > 0) {
+        job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
+        const { smiles } = await ctx.pool.run(
+          'import.scan',
+          { path: input.file.path, head, mapping },
+          {
+            signal: job.signal,
+            onProgress: (p) =>
+              job.progress({
+                phase: 'reading structures',
+                fraction: (PHASES.scan * p.bytes) / Math.max(1, head.size),
+                bytes: p.bytes,
+                rows: p.rows,
+              }),
+          },
+        )
+        const chunks = splitEvenly(smiles, ctx.pool.size)
+        const done = chunks.map(() => 0)
+        const results = await Promise.all(
+          chunks.map((chunk, i) =>
+            ctx.pool.run(
+              'chem.molecules',
+              { smiles: chunk },
+              {
+                signal: job.signal,
+                onProgress: (n) => {
+                  done[i] = n
+                  const total = done.reduce((a, b) => a + b, 0)
+                  job.progress({
+                    phase: 'computing RDKit descriptors',
+                    fraction: PHASES.scan + (PHASES.molecules * total) / Math.max(1, smiles.length),
+                    rows: total,
+                    message: `${total.toLocaleString('en')} of ${smiles.length.toLocaleString('en')} structures`,
+                  })
+                },
+              },
+            ),
+          ),
+        )
+        molecules = new Map()
+        chunks.forEach((chunk, i) =>
+          chunk.forEach((s, j) => molecules?.set(s, results[i]?.molecules[j] ?? null)),
+        )
+        rdkitVersion = results[0]?.rdkitVersion ?? null
+      }
+
+      job.throwIfCancelled()
+      const writeStarted = performance.now()
+      const summary = await ctx.pool.run(
+        'import.write',
+        {
+          dbPath: databasePath(ctx.options.dataDir),
+          filePath: input.file.path,
+          fileName: input.file.name,
+          head,
+          format,
+          mapping,
+          duplicate: input.duplicate ?? 'skip',
+          molecules,
+          rdkitVersion,
+        },
+        {
+          signal: job.signal,
+          onProgress: (p) => {
+            const seconds = (performance.now() - writeStarted) / 1000
+            const share = p.bytes / Math.max(1, head.size)
+            const rate = seconds > 0 ? p.rows / seconds : 0
+            const left = share > 0.02 ? (seconds * (1 - share)) / share : null
+            job.progress({
+              phase: 'importing rows',
+              fraction: Math.min(1, writeFrom + (1 - writeFrom) * share),
+              rows: p.rows,
+              bytes: p.bytes,
+              message: `${p.rows.toLocaleString('en')} rows · ${Math.round(rate).toLocaleString('en')} rows/s${left === null ? '' : ` · ${Math.ceil(left)} s left`}`,
+            })
+          },
+        },
+      )
+      const seconds = (performance.now() - started) / 1000
+      return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
+    })
+  },
+
+  'imports.list': (_input, ctx) => listImports(ctx),
+
+  'imports.rejections': ({ importId, offset = 0, limit = 1000 }, ctx) => {
+    const exists = ctx.db.prepare('SELECT 1 FROM imports WHERE id = ?').get(importId)
+    if (!exists) throw new WorkbenchError('not-found', `There is no import #${importId}.`)
+    const { total } = ctx.db
+      .prepare('SELECT count(*) AS total FROM import_rejections WHERE import_id = ?')
+      .get(importId) as { total: number }
+    const rows = ctx.db
+      .prepare(
+        'SELECT line_number AS line, reason, detail, raw_line AS rawLine FROM import_rejections WHERE import_id = ? ORDER BY line_number LIMIT ? OFFSET ?',
+      )
+      .all(importId, limit, offset) as RejectionRow[]
+    return { total, rows }
+  },
+}
+
+function previousImports(ctx: EngineContext, sha256: string) {
+  return ctx.db
+    .prepare(
+      'SELECT id, finished_at AS finishedAt, rows_total AS rowsTotal FROM imports WHERE file_sha256 = ? ORDER BY id',
+    )
+    .all(sha256) as {
+    id: number
+    finishedAt: string
+    rowsTotal: number
+  }[]
+}
+
+interface ImportRowDb {
+  id: number
+  file_name: string
+  file_size: number
+  file_sha256: string
+  format: string
+  rows_total: number
+  rows_accepted: number
+  rows_rejected: number
+  compounds_new: number
+  compounds_updated: number
+  unusable_json: string
+  rdkit_version: string | null
+  is_synthetic: number
+  started_at: string
+  finished_at: string
+}
+
+export function listImports(ctx: EngineContext): ImportRecord[] {
+  const rows = ctx.db.prepare('SELECT * FROM imports ORDER BY id DESC').all() as ImportRowDb[]
+  const reasons = ctx.db
+    .prepare(
+      'SELECT import_id, reason, count(*) AS n FROM import_rejections GROUP BY import_id, reason',
+    )
+    .all() as { import_id: number; reason: string; n: number }[]
+  return rows.map((r) => ({
+    id: r.id,
+    fileName: r.file_name,
+    fileSize: r.file_size,
+    sha256: r.file_sha256,
+    format: r.format,
+    rowsTotal: r.rows_total,
+    rowsAccepted: r.rows_accepted,
+    rowsRejected: r.rows_rejected,
+    compoundsNew: r.compounds_new,
+    compoundsUpdated: r.compounds_updated,
+    rejectionsByReason: Object.fromEntries(
+      reasons.filter((x) => x.import_id === r.id).map((x) => [x.reason, x.n]),
+    ),
+    unusableByReason: JSON.parse(r.unusable_json) as Record<string, number>,
+    rdkitVersion: r.rdkit_version,
+    isSynthetic: r.is_synthetic === 1,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  }))
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
+import { WorkbenchError } from '../../contract'
+import { type CsvRecord, CsvParser, sniffDelimiter } from '../../chem/csv-parser'
+import { type DetectedEncoding, detectEncoding } from '../../chem/text-encoding'
+
+export const READ_CHUNK_BYTES = 1 << 20
+
+export interface TableHead {
+  encoding: DetectedEncoding
+  delimiter: ',' | ';' | '\t'
+  header: string[]
+  size: number
+}
+
+function notReadable(path: string, error: unknown): WorkbenchError {
+  const code = (error as NodeJS.ErrnoException).code
+  const why =
+    code === 'ENOENT'
+      ? 'it does not exist (was it moved or deleted?)'
+      : code === 'EACCES'
+        ? 'permission was denied'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : String((error as Error).message ?? error)
+  return new WorkbenchError('file-not-readable', `The file ${path} cannot be read: ${why}.`)
+}
+
+/**
+ * Reads the start of a file to learn how to parse it: encoding, delimiter and header. Refuses
+ * empty and binary files with a message that says which.
+ */
+export async function readHead(path: string): Promise<TableHead & { sample: string }> {
+  let size: number
+  let bytes: Buffer
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' })
+    size = info.size
+    const handle = await open(path, 'r')
+    try {
+      const buffer = Buffer.alloc(Math.min(size, 256 * 1024))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+      bytes = buffer.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    throw notReadable(path, error)
+  }
+  if (size === 0) throw new WorkbenchError('invalid-input', 'The file is empty.')
+  const encoding = detectEncoding(bytes)
+  if (!encoding) {
+    throw new WorkbenchError(
+      'invalid-input',
+      'The file is not text (it looks like binary data, such as a spreadsheet or an archive). Export it as CSV and try again.',
+    )
+  }
+  const sample = new TextDecoder(encoding.encoding).decode(bytes.subarray(encoding.bomBytes))
+  const firstLineEnd = sample.search(/\r?\n/)
+  const firstLine = firstLineEnd < 0 ? sample : sample.slice(0, firstLineEnd)
+  if (firstLine.trim() === '')
+    throw new WorkbenchError(
+      'invalid-input',
+      'The first line of the file is empty: it needs a header row with column names.',
+    )
+  const delimiter = sniffDelimiter(firstLine)
+  const headRecord = new CsvParser(delimiter).push(`${firstLine}\n`)[0]
+  const header = (headRecord?.fields ?? []).map((h) => h.trim())
+  return { encoding, delimiter, header, size, sample }
+}
+
+export interface ReadProgress {
+  bytes: number
+}
+
+/**
+ * Streams a file's data records (after the header) in batches, with bounded memory: one chunk of
+ * text and the records parsed from it. Hashes the bytes on the way (SHA-256) for re-import
+ * detection.
+ */
+export async function* readRecords(
+  path: string,
+  head: TableHead,
+  onProgress?: (p: ReadProgress) => void,
+): AsyncGenerator<CsvRecord[], { sha256: string; bytes: number }> {
+  const hash = createHash('sha256')
+  const decoder = new TextDecoder(head.encoding.encoding)
+  const parser = new CsvParser(head.delimiter)
+  let bytes = 0
+  let headerSeen = false
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
+  const take = (records: CsvRecord[]): CsvRecord[] => {
+    if (!headerSeen && records.length > 0) {
+      headerSeen = true
+      return records.slice(1)
+    }
+    return records
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk)
+      const body =
+        bytes === 0 && head.encoding.bomBytes > 0 ? chunk.subarray(head.encoding.bomBytes) : chunk
+      bytes += chunk.length
+      const records = take(parser.push(decoder.decode(body, { stream: true })))
+      onProgress?.({ bytes })
+      if (records.length > 0) yield records
+    }
+  } catch (error) {
+    throw notReadable(path, error)
+  }
+  const last = take(parser.end(parser.push(decoder.decode())))
+  if (last.length > 0) yield last
+  return { sha256: hash.digest('hex'), bytes }
+}

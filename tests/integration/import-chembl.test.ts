@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ImportSummary } from '../../src-main/contract'
+import type { Engine } from '../../src-main/engine/engine'
+import { fileRef, runJob, startTestEngine, tempDir } from '../helpers'
+import { ACHE, AROMATASE, readTable } from '../reference-csv'
+
+// Expected values come from the files themselves (read with an independent parser) and from the
+// facts in shared/data/README.md, measured with pandas and RDKit.
+
+const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s))
+const CONCENTRATION = new Set(['nM', 'uM'])
+
+describe('importing the ChEMBL web export (aromatase)', () => {
+  const dir = tempDir()
+  let engine: Engine
+  let summary: ImportSummary
+  const file = readTable(AROMATASE, ';')
+  const rows = file.rows.map((r, i) => ({ ...r, line: i + 2 }))
+  const noValue = rows.filter((r) => r['Standard Value'] === '' && r['pChEMBL Value'] === '')
+  const notPositive = rows.filter(
+    (r) =>
+      isNumber(r['Standard Value']!) &&
+      Number(r['Standard Value']) <= 0 &&
+      CONCENTRATION.has(r['Standard Units']!),
+  )
+  const accepted = rows.filter((r) => !noValue.includes(r) && !notPositive.includes(r))
+
+  beforeAll(async () => {
+    engine = startTestEngine(dir.path)
+    const finished = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
+    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+    summary = finished.result as ImportSummary
+  }, 120_000)
+  afterAll(async () => {
+    await engine.close()
+    dir.remove()
+  })
+
+  it('accounts for every row of the file', () => {
+    expect(file.rows).toHaveLength(6099)
+    expect(summary).toMatchObject({ format: 'chembl-web', rowsTotal: 6099, skipped: false })
+    expect(summary.rowsAccepted + summary.rowsRejected).toBe(summary.rowsTotal)
+    expect(summary.rejectionsByReason).toEqual({
+      'missing-value': noValue.length,
+      'out-of-range': notPositive.length,
+    })
+    expect(noValue).toHaveLength(265)
+    expect(summary.rowsAccepted).toBe(accepted.length)
+    expect(summary.activities).toBe(accepted.length)
+    const db = engine.context.db
+    expect(
+      db.prepare('SELECT count(*) AS n FROM activities WHERE import_id = ?').get(summary.importId),
+    ).toEqual({ n: accepted.length })
+    expect(
+      db
+        .prepare('SELECT count(*) AS n FROM import_rejections WHERE import_id = ?')
+        .get(summary.importId),
+    ).toEqual({ n: summary.rowsRejected })
+  })
+
+  it('stores rejected rows with line number, reason and the raw line', () => {
+    const db = engine.context.db
+    const stored = db
+      .prepare(
+        'SELECT line_number, reason, raw_line FROM import_rejections WHERE import_id = ? ORDER BY line_number',
+      )
+      .all(summary.importId) as { line_number: number; reason: string; raw_line: string }[]
+    expect(stored.map((r) => r.line_number)).toEqual(
+      [...noValue, ...notPositive].map((r) => r.line).sort((a, b) => a - b),
+    )
+    const lines = new Map(stored.map((r) => [r.line_number, r.raw_line]))
+    const first = noValue[0]!
+    expect(lines.get(first.line)).toContain(`"${first['Molecule ChEMBL ID']}"`)
+  })
+
+  it('makes one compound per molecule with the file’s MW and AlogP and RDKit’s HBA/HBD', () => {
+    const db = engine.context.db
+    const molecules = new Set(accepted.map((r) => r['Molecule ChEMBL ID']))
+    expect(summary.compoundsNew).toBe(molecules.size)
+    const byId = new Map(accepted.map((r) => [r['Molecule ChEMBL ID'], r]))
+    const compounds = db
+      .prepare(
+        'SELECT chembl_id, mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, morgan_fp FROM compounds',
+      )
+      .all() as {
+      chembl_id: string
+      mw_freebase: number
+      alogp: number | null
+      hba: number
+      hbd: number
+      feature_sources_json: string
+      rdkit_version: string
+      morgan_fp: Buffer
+    }[]
+    expect(compounds).toHaveLength(molecules.size)
+    for (const c of compounds) {
+      const source = byId.get(c.chembl_id)!
+      expect(c.mw_freebase).toBe(Number(source['Molecular Weight']))
+      expect(JSON.parse(c.feature_sources_json)).toMatchObject({
+        mw_freebase: 'file',
+        hba: 'rdkit',
+        hbd: 'rdkit',
+      })
+      expect(Number.isInteger(c.hba) && Number.isInteger(c.hbd)).toBe(true)
+      expect(c.rdkit_version).toMatch(/^20\d\d\.\d\d\.\d+$/)
+      expect(c.morgan_fp).toHaveLength(256)
+    }
+    // README: Molecular Weight matches RDKit's average molecular weight within 0.005
+    expect(summary.disagreements.mw).toBe(0)
+    expect(summary.disagreements.compared).toBe(
+      molecules.size -
+        compounds.filter(
+          (c) => c.alogp === null || JSON.parse(c.feature_sources_json).alogp !== 'file',
+        ).length,
+    )
+  })
+
+  it('matches the README: 3,173 IC50 rows in nM with "=" and a positive value, covering 2,332 molecules', () => {
+    const r = engine.context.db
+      .prepare(
+        "SELECT count(*) AS n, count(DISTINCT compound_id) AS m FROM activities WHERE standard_type = 'IC50' AND standard_units = 'nM' AND relation = '=' AND standard_value > 0",
+      )
+      .get() as { n: number; m: number }
+    expect(r).toEqual({ n: 3173, m: 2332 })
+  })
+
+  it('keeps potency in nM and on the log scale, and the raw record', () => {
+    const row = accepted.find(
+      (r) =>
+        r['Standard Units'] === 'uM' &&
+        r['Standard Relation'] === "'='" &&
+        Number(r['Standard Value']) > 0,
+    )!
+    const stored = engine.context.db
+      .prepare(
+        'SELECT value_nm, p_activity, relation, raw_record FROM activities WHERE line_number = ?',
+      )
+      .get(row.line) as {
+      value_nm: number
+      p_activity: number
+      relation: string
+      raw_record: string
+    }
+    expect(stored.relation).toBe('=')
+    expect(stored.value_nm).toBeCloseTo(Number(row['Standard Value']) * 1000, 6)
+    expect(stored.p_activity).toBeCloseTo(9 - Math.log10(Number(row['Standard Value']) * 1000), 9)
+    expect(stored.raw_record.split('";"').length).toBe(file.header.length)
+  })
+
+  it('marks censored and unconvertible measurements instead of dropping them', () => {
+    const censored = accepted.filter((r) =>
+      ["'>'", "'<'", "'>='", "'<='"].includes(r['Standard Relation']!),
+    )
+    expect(summary.unusableByReason.censored).toBe(censored.length)
+    const percent = accepted.filter((r) => r['Standard Units'] === '%')
+    const db = engine.context.db
+    expect(
+      db
+        .prepare("SELECT count(*) AS n FROM activities WHERE standard_units = '%' AND usable = 0")
+        .get(),
+    ).toEqual({ n: percent.length })
+    expect(summary.unusableByReason['unit-not-convertible']).toBeGreaterThanOrEqual(
+      percent.filter((r) => !censored.includes(r)).length,
+    )
+  })
+
+  it('detects a re-import of the same file and skips it unless asked', async () => {
+    const again = await runJob(engine, 'imports.start', {
+      file: fileRef(AROMATASE),
+      computeDescriptors: false,
+    })
+    expect(again.result).toMatchObject({
+      skipped: true,
+      previousImportId: summary.importId,
+      importId: null,
+    })
+    const imports = await engine.invoke('imports.list', {})
+    expect(imports.ok && imports.value).toHaveLength(1)
+    const forced = await runJob(engine, 'imports.start', {
+      file: fileRef(AROMATASE),
+      computeDescriptors: false,
+      duplicate: 'import',
+    })
+    expect(forced.result).toMatchObject({
+      skipped: false,
+      compoundsNew: 0,
+      rowsAccepted: summary.rowsAccepted,
+      previousImportId: summary.importId,
+    })
+    const preview = await engine.invoke('imports.preview', { file: fileRef(AROMATASE) })
+    expect(preview.ok && preview.value.previousImports.map((p) => p.id)).toHaveLength(2)
+  }, 60_000)
+})
+
+describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => {
+  const dir = tempDir()
+  let engine: Engine
+  let summary: ImportSummary
+  const file = readTable(ACHE, ',')
+
+  beforeAll(async () => {
+    engine = startTestEngine(dir.path)
+    const finished = await runJob(engine, 'imports.start', { file: fileRef(ACHE) })
+    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+    summary = finished.result as ImportSummary
+  }, 120_000)
+  afterAll(async () => {
+    await engine.close()
+    dir.remove()
+  })
+
+  it('accounts for every row and rejects those without a value', () => {
+    expect(file.rows).toHaveLength(7026)
+    const noValue = file.rows.filter((r) => r.standard_value === '' && r.pchembl_value === '')
+    expect(summary).toMatchObject({ format: 'chembl-api', rowsTotal: 7026 })
+    expect(summary.rejectionsByReason['missing-value']).toBe(noValue.length)
+    expect(summary.rowsAccepted + summary.rowsRejected).toBe(7026)
+  })
+
+  it('matches the README: 5,299 nM "=" rows with a positive value and a SMILES, covering 4,201 molecules', () => {
+    const r = engine.context.db
+      .prepare(
+        "SELECT count(*) AS n, count(DISTINCT a.compound_id) AS m FROM activities a JOIN compounds c ON c.id = a.compound_id WHERE a.standard_units = 'nM' AND a.relation = '=' AND a.standard_value > 0 AND c.smiles IS NOT NULL",
+      )
+      .get() as { n: number; m: number }
+    expect(r).toEqual({ n: 5299, m: 4201 })
+  })
+
+  it('computes all four seed features with RDKit when the file has none', () => {
+    const rows = engine.context.db
+      .prepare(
+        'SELECT feature_sources_json AS s, count(*) AS n FROM compounds WHERE smiles IS NOT NULL GROUP BY s',
+      )
+      .all() as { s: string; n: number }[]
+    expect(rows).toEqual([
+      {
+        s: JSON.stringify({ mw_freebase: 'rdkit', alogp: 'rdkit', hba: 'rdkit', hbd: 'rdkit' }),
+        n: expect.any(Number),
+      },
+    ])
+  })
+
+  it("converts ChEMBL's exponent units (10'5pM) to nM", () => {
+    const row = file.rows.find((r) => r.standard_units === "10'5pM")!
+    const stored = engine.context.db
+      .prepare('SELECT value_nm FROM activities WHERE standard_units = ? AND standard_value = ?')
+      .get("10'5pM", Number(row.standard_value)) as { value_nm: number }
+    expect(stored.value_nm).toBeCloseTo(Number(row.standard_value) * 1e5 * 1e-3, 9)
+  })
+})

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { type CsvRecord, CsvParser, sniffDelimiter } from '../../src-main/chem/csv-parser'
+
+function parseAll(
+  text: string,
+  delimiter = ',',
+  chunkSizes: number[] = [text.length || 1],
+  max?: number,
+): CsvRecord[] {
+  const parser = new CsvParser(delimiter, max)
+  const out: CsvRecord[] = []
+  let pos = 0
+  let k = 0
+  while (pos < text.length) {
+    const size = chunkSizes[k++ % chunkSizes.length] as number
+    parser.push(text.slice(pos, pos + size), out)
+    pos += size
+  }
+  parser.end(out)
+  return out
+}
+
+describe('CSV parser', () => {
+  it('splits plain rows and keeps each raw line and its line number', () => {
+    const records = parseAll('a,b,c\n1,2,3\n4,,6\n')
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+      ['4', '', '6'],
+    ])
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3])
+    expect(records[2]!.raw).toBe('4,,6')
+  })
+
+  it('handles quoted fields with delimiters, doubled quotes and newlines', () => {
+    const text = 'id;note\n"1";"a;b"\n"2";"say ""hi"""\n"3";"two\nlines"\n4;last'
+    const records = parseAll(text, ';')
+    expect(records.map((r) => r.fields)).toEqual([
+      ['id', 'note'],
+      ['1', 'a;b'],
+      ['2', 'say "hi"'],
+      ['3', 'two\nlines'],
+      ['4', 'last'],
+    ])
+    // the record after a multi-line field starts on the right physical line
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3, 4, 6])
+    expect(records[3]!.raw).toBe('"3";"two\nlines"')
+  })
+
+  it('accepts CRLF, a final line without a newline, and an empty last field', () => {
+    const records = parseAll('a,b\r\n1,2\r\n3,')
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', ''],
+    ])
+    expect(records[1]!.raw).toBe('1,2')
+  })
+
+  it('gives the same records whatever the chunk boundaries', () => {
+    const text = 'x,"y ""q"", z",w\r\n"multi\r\nline",2,3\n,,\n"a""",b,"c"\n"end'
+    const whole = parseAll(text)
+    for (const sizes of [[1], [2], [3], [5, 1, 7], [13]]) {
+      expect(parseAll(text, ',', sizes), `chunks ${sizes.join('/')}`).toEqual(whole)
+    }
+    expect(whole.at(-1)).toMatchObject({ fields: ['end'], unterminated: true })
+  })
+
+  it('keeps text after a closing quote as written', () => {
+    expect(parseAll('"abc"def,2\n')[0]!.fields).toEqual(['abcdef', '2'])
+  })
+
+  it('does not buffer a record longer than the limit', () => {
+    const long = 'x'.repeat(5000)
+    const text = `a,b\n1,${long}\n2,ok\n`
+    const records = parseAll(text, ',', [100], 1000)
+    expect(records).toHaveLength(3)
+    expect(records[1]).toMatchObject({ tooLong: true, line: 2 })
+    expect(records[1]!.raw.length).toBeLessThanOrEqual(2000)
+    expect(records[2]).toMatchObject({ fields: ['2', 'ok'], line: 3 })
+  })
+
+  it('skips an over-long quoted record that spans lines', () => {
+    const text = `a\n"${'y\n'.repeat(600)}"\nnext\n`
+    const records = parseAll(text, ',', [64], 500)
+    expect(records.map((r) => r.tooLong ?? false)).toEqual([false, true, false])
+    expect(records[2]).toMatchObject({ fields: ['next'], line: 603 })
+  })
+
+  it('sniffs the delimiter from the header line', () => {
+    expect(sniffDelimiter('"Molecule ChEMBL ID";"Smiles";"Standard Value"')).toBe(';')
+    expect(sniffDelimiter('molecule_chembl_id,canonical_smiles,standard_value')).toBe(',')
+    expect(sniffDelimiter('id\tsmiles\tpIC50')).toBe('\t')
+    expect(sniffDelimiter('"a,b";c;d')).toBe(';')
+    expect(sniffDelimiter('single')).toBe(',')
+  })
+})
