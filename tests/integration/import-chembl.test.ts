@@ -15,7 +15,9 @@ describe('importing the ChEMBL web export (aromatase)', () => {
   let engine: Engine
   let summary: ImportSummary
   const file = readTable(AROMATASE, ';')
-  const rows = file.rows.map((r, i) => ({ ...r, line: i + 2 }))
+  const rows = file.rows
+  // data rows start on line 2, after the header
+  const lineOf = new Map(rows.map((r, i) => [r, i + 2]))
   const noValue = rows.filter((r) => r['Standard Value'] === '' && r['pChEMBL Value'] === '')
   const notPositive = rows.filter(
     (r) =>
@@ -66,11 +68,11 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       )
       .all(summary.importId) as { line_number: number; reason: string; raw_line: string }[]
     expect(stored.map((r) => r.line_number)).toEqual(
-      [...noValue, ...notPositive].map((r) => r.line).sort((a, b) => a - b),
+      [...noValue, ...notPositive].map((r) => lineOf.get(r)).sort((a, b) => a - b),
     )
     const lines = new Map(stored.map((r) => [r.line_number, r.raw_line]))
     const first = noValue[0]!
-    expect(lines.get(first.line)).toContain(`"${first['Molecule ChEMBL ID']}"`)
+    expect(lines.get(lineOf.get(first)!)).toContain(`"${first['Molecule ChEMBL ID']}"`)
   })
 
   it('makes one compound per molecule with the file’s MW and AlogP and RDKit’s HBA/HBD', () => {
@@ -135,7 +137,8 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       .prepare(
         'SELECT value_nm, p_activity, relation, raw_record FROM activities WHERE line_number = ?',
       )
-      .get(row.line) as {
+
+      .get(lineOf.get(row)) as {
       value_nm: number
       p_activity: number
       relation: string
