@@ -68,7 +68,7 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       )
       .all(summary.importId) as { line_number: number; reason: string; raw_line: string }[]
     expect(stored.map((r) => r.line_number)).toEqual(
-      [...noValue, ...notPositive].map((r) => lineOf.get(r)).sort((a, b) => a - b),
+      [...noValue, ...notPositive].map((r) => lineOf.get(r) ?? 0).sort((a, b) => a - b),
     )
     const lines = new Map(stored.map((r) => [r.line_number, r.raw_line]))
     const first = noValue[0]!
