@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { EventName, Events } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
 
-export const REPO_ROOT = resolve(__dirname, '..')
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** The worker entry from source; the pool runs .ts workers through tsx. */
 export const WORKER_SOURCE = join(REPO_ROOT, 'src-main/engine/workers/worker-entry.ts')
 

@@ -70,7 +70,7 @@ describe('migrations', () => {
         'unusable_reason',
         'target_chembl_id',
         'document_year',
-        'extra_json',
+        'raw_record',
       ]),
     )
     expect(columns('compounds')).toEqual(
@@ -186,8 +186,8 @@ describe('migrations', () => {
   it('make import counts add up and tie activities to their import', () => {
     const db = openDatabase(dir.path)
     const insertImport = db.prepare(
-      `INSERT INTO imports (file_name, file_size, file_sha256, format, mapping_json, rows_total, rows_accepted, rows_rejected, started_at, finished_at)
-       VALUES ('a.csv', 10, ?, 'chembl-web', '{}', ?, ?, ?, ?, ?)`,
+      `INSERT INTO imports (file_name, file_size, file_sha256, format, delimiter, header_json, mapping_json, rows_total, rows_accepted, rows_rejected, started_at, finished_at)
+       VALUES ('a.csv', 10, ?, 'chembl-web', ';', '[]', '{}', ?, ?, ?, ?, ?)`,
     )
     expect(() => insertImport.run('b'.repeat(64), 10, 7, 2, now, now)).toThrow(/CHECK/)
     const { lastInsertRowid: importId } = insertImport.run('b'.repeat(64), 10, 8, 2, now, now)
@@ -197,7 +197,7 @@ describe('migrations', () => {
       )
       .run(now, now)
     const insertActivity = db.prepare(
-      'INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable) VALUES (?, ?, 2, ?, ?, 1)',
+      "INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable, raw_record) VALUES (?, ?, 2, ?, ?, 1, 'raw')",
     )
     insertActivity.run(importId, compoundId, '=', 12.5)
     expect(() => insertActivity.run(999, compoundId, '=', 12.5)).toThrow(/FOREIGN KEY/)

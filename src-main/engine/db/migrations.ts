@@ -1,4 +1,4 @@
-import m001 from './migrations/001-initial.sql?raw'
+import m001 from './migrations/001-initial'
 
 /**
  * The numbered migrations, the only source of the schema. Migration N brings the database to

@@ -1,8 +1,8 @@
 import { basename } from 'node:path'
 import Database from 'better-sqlite3'
-import type { ImportSummary } from '../../contract'
+import { type ImportSummary, WorkbenchError } from '../../contract'
 import type { ImportFormat, Mapping } from '../../chem/columns'
-import type { CsvRecord } from '../../chem/csv-parser'
+import { type CsvRecord, DEFAULT_MAX_RECORD_CHARS } from '../../chem/csv-parser'
 import {
   type NormalisedRow,
   type Rejection,
@@ -314,12 +314,16 @@ export async function writeImport(
       for (const record of result.value) {
         if (record.fields.length === 1 && record.raw.trim() === '') continue // blank line: not a row
         rowsTotal++
-        if (record.tooLong)
-          reject(record, {
-            reason: 'line-too-long',
-            detail: 'The line is longer than 1 MB; only its start is kept here',
-          })
-        else if (record.unterminated)
+        if (record.tooLong || record.raw.length > DEFAULT_MAX_RECORD_CHARS) {
+          // keep only the start: a megabyte of one cell is not worth storing twice
+          reject(
+            { ...record, raw: record.raw.slice(0, 2000) },
+            {
+              reason: 'line-too-long',
+              detail: 'The line is longer than 1 MB; only its start is kept here',
+            },
+          )
+        } else if (record.unterminated)
           reject(record, {
             reason: 'unterminated-quote',
             detail: 'A quoted field is not closed before the end of the file',
@@ -340,6 +344,12 @@ export async function writeImport(
     const { sha256, bytes: totalBytes } = result.value
     bytes = totalBytes
 
+    if (rowsTotal === 0) {
+      throw new WorkbenchError(
+        'invalid-input',
+        'The file has a header but no data rows: there is nothing to import.',
+      )
+    }
     const previous = db
       .prepare('SELECT id FROM imports WHERE file_sha256 = ? AND id <> ? ORDER BY id LIMIT 1')
       .get(sha256, importId) as { id: number } | undefined

@@ -1,3 +1,6 @@
+// Migration 001: the tables every feature stands on. SQL as text, so every host and test runner
+// loads it the same way (no bundler-specific imports).
+export default /* sql */ `
 -- 001: the tables every feature stands on.
 -- Conventions: STRICT tables; times are ISO-8601 UTC text; JSON columns end in _json;
 -- potency is stored both as the raw value and on the log scale (DESIGN.md section 5).
@@ -208,3 +211,4 @@ CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+`

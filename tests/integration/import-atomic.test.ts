@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src-main/engine/db/connection'
+import { writeRepeatedExport } from '../bench/big-export'
+import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import { AROMATASE } from '../reference-csv'
+
+describe('an import is all or nothing', () => {
+  const dir = tempDir()
+  const big = join(dir.path, 'big-export.csv')
+
+  beforeAll(async () => {
+    await writeRepeatedExport(AROMATASE, big, 60_000)
+  })
+  afterAll(() => dir.remove())
+
+  it('leaves no trace when cancelled, and the next import works', async () => {
+    const engine = startTestEngine(join(dir.path, 'cancel'))
+    try {
+      const started = await engine.invoke('imports.start', {
+        file: fileRef(big),
+        computeDescriptors: false,
+      })
+      if (!started.ok) throw new Error(started.error.message)
+      const finished = waitForFinished(engine, started.value.jobId)
+      await new Promise<void>((resolve) => {
+        const off = engine.subscribe((event, payload) => {
+          if (
+            event === 'job.progress' &&
+            'rows' in payload &&
+            (payload.rows ?? 0) > 0 &&
+            payload.phase === 'importing rows'
+          ) {
+            off()
+            resolve()
+          }
+        })
+      })
+      expect(await engine.invoke('jobs.cancel', { jobId: started.value.jobId })).toEqual({
+        ok: true,
+        value: { cancelled: true },
+      })
+      expect((await finished).state).toBe('cancelled')
+      const db = engine.context.db
+      for (const table of [
+        'imports',
+        'activities',
+        'compounds',
+        'import_rejections',
+        'audit_log',
+      ]) {
+        expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
+      }
+      // the cancelled worker's write lock is gone: a new import commits
+      const next = await runJob(engine, 'imports.start', {
+        file: fileRef(AROMATASE),
+        computeDescriptors: false,
+      })
+      expect(next.result).toMatchObject({ rowsTotal: 6099 })
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      await engine.close()
+    }
+  }, 120_000)
+
+  it('leaves no trace when the process is killed mid-import', async () => {
+    const dataDir = join(dir.path, 'killed')
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/kill-during-import.ts'), dataDir, big],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const seen = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (/writing \d+/.test(out) || out.includes('finished')) resolve(out)
+      })
+      child.on('exit', () => resolve(out))
+      child.on('error', reject)
+    })
+    expect(seen).toMatch(/writing \d+/)
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+
+    const db = openDatabase(dataDir)
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+      for (const table of ['imports', 'activities', 'compounds', 'import_rejections']) {
+        expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
+      }
+    } finally {
+      db.close()
+    }
+  }, 120_000)
+})
