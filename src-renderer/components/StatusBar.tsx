@@ -1,7 +1,10 @@
 import { call } from '../api/client'
 import { selectRunningJob, useApp } from '../store/app-store'
 
-const JOB_LABELS: Record<string, string> = { 'app.selfTest': 'Self-test' }
+const JOB_LABELS: Record<string, string> = {
+  'app.selfTest': 'Self-test',
+  'imports.start': 'Import',
+}
 
 export function StatusBar() {
   const status = useApp((s) => s.status)

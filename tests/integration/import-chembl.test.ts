@@ -251,3 +251,68 @@ describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => 
     expect(stored.value_nm).toBeCloseTo(Number(row.standard_value) * 1e5 * 1e-3, 9)
   })
 })
+
+describe('browsing imported data', () => {
+  const dir = tempDir()
+  let engine: Engine
+  const file = readTable(AROMATASE, ';')
+  beforeAll(async () => {
+    engine = startTestEngine(dir.path)
+    await runJob(engine, 'imports.start', { file: fileRef(AROMATASE), computeDescriptors: false })
+  }, 60_000)
+  afterAll(async () => {
+    await engine.close()
+    dir.remove()
+  })
+
+  it('finds compounds and activities by ChEMBL ID, name or SMILES', async () => {
+    const id = file.rows[0]!['Molecule ChEMBL ID']!
+    const rowsForId = file.rows.filter(
+      (r) =>
+        r['Molecule ChEMBL ID'] === id && (r['Standard Value'] !== '' || r['pChEMBL Value'] !== ''),
+    )
+    const compounds = await engine.invoke('data.compounds', { search: id, offset: 0, limit: 10 })
+    expect(compounds.ok && compounds.value.total).toBe(1)
+    const activities = await engine.invoke('data.activities', { search: id, offset: 0, limit: 100 })
+    expect(activities.ok && activities.value.total).toBe(rowsForId.length)
+    // a % or _ in the search is literal, not a wildcard
+    const wildcard = await engine.invoke('data.compounds', { search: '%', offset: 0, limit: 1 })
+    expect(wildcard.ok && wildcard.value.total).toBe(0)
+  })
+
+  it('filters activities by target, type and relation, and pages through them', async () => {
+    const ic50 = await engine.invoke('data.activities', {
+      standardType: 'IC50',
+      relation: '=',
+      target: 'CHEMBL1978',
+      offset: 0,
+      limit: 1000,
+    })
+    const expected = file.rows.filter(
+      (r) =>
+        r['Standard Type'] === 'IC50' &&
+        r['Standard Relation'] === "'='" &&
+        (r['Standard Value'] !== '' || r['pChEMBL Value'] !== '') &&
+        !(Number(r['Standard Value']) <= 0 && r['Standard Value'] !== ''),
+    )
+    expect(ic50.ok && ic50.value.total).toBe(expected.length)
+    const page2 = await engine.invoke('data.activities', {
+      standardType: 'IC50',
+      offset: 1000,
+      limit: 1000,
+    })
+    expect(page2.ok && page2.value.rows[0]?.standardType).toBe('IC50')
+  })
+
+  it('gives histograms whose counts add up to the values they describe', async () => {
+    const result = await engine.invoke('data.histograms', {})
+    if (!result.ok) throw new Error(result.error.message)
+    const byFeature = Object.fromEntries(result.value.map((h) => [h.feature, h]))
+    const mw = byFeature.mw_freebase!
+    expect(mw.counts.reduce((a, b) => a + b, 0)).toBe(mw.n)
+    const facets = await engine.invoke('data.facets', {})
+    expect(facets.ok && mw.n).toBe(facets.ok && facets.value.compounds)
+    const p = byFeature.p_activity!
+    expect(p.counts.reduce((a, b) => a + b, 0)).toBe(p.n)
+  })
+})

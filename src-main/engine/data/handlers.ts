@@ -102,9 +102,9 @@ export const dataHandlers: HandlerGroup<
   'data.compounds': (input, ctx) => {
     const like = likePattern(input.search)
     const where = like
-      ? "WHERE c.chembl_id LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' OR c.smiles LIKE ?1 ESCAPE '\\'"
+      ? "WHERE c.chembl_id LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR c.smiles LIKE ? ESCAPE '\\'"
       : ''
-    const params = like ? [like] : []
+    const params = like ? [like, like, like] : []
     const { total } = ctx.db
       .prepare(`SELECT count(*) AS total FROM compounds c ${where}`)
       .get(...params) as { total: number }

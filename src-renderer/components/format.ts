@@ -1,0 +1,45 @@
+/** Numbers as scientists read them in tables. */
+export const fmtInt = (n: number) => n.toLocaleString('en')
+
+export function fmtNum(v: number | null | undefined, digits = 2): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
+  const text = v.toFixed(digits)
+  return Number(text) === 0 ? (0).toFixed(digits) : text
+}
+
+/** A concentration in nM, switching to µM or mM when large so the digits stay readable. */
+export function fmtConcentration(nm: number | null | undefined): string {
+  if (nm === null || nm === undefined || !Number.isFinite(nm)) return '—'
+  if (nm >= 1e6) return `${(nm / 1e6).toPrecision(3)} mM`
+  if (nm >= 1e3) return `${(nm / 1e3).toPrecision(3)} µM`
+  return `${nm.toPrecision(3)} nM`
+}
+
+export function fmtBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KB`
+  return `${bytes} B`
+}
+
+export function fmtDate(iso: string): string {
+  const d = new Date(iso)
+  return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`
+}
+
+/** Reason codes as words. */
+export const REASON_LABELS: Record<string, string> = {
+  'no-structure': 'no ChEMBL ID or SMILES',
+  'invalid-smiles': 'SMILES RDKit cannot read',
+  'missing-value': 'no value',
+  'non-numeric-value': 'value not a number',
+  'out-of-range': 'value out of range',
+  'invalid-relation': 'unknown relation',
+  'wrong-field-count': 'wrong number of fields',
+  'line-too-long': 'line over 1 MB',
+  'unterminated-quote': 'unclosed quote',
+  censored: 'censored (>, <)',
+  'unit-not-convertible': 'unit not convertible to nM',
+  'no-relation': 'no relation given',
+  'implausible-value': 'implausible value (> 10 M)',
+}

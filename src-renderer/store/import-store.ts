@@ -1,0 +1,128 @@
+import { create } from 'zustand'
+import type { FileRef, ImportPreview, ImportRecord } from '../../src-main/contract'
+import { call } from '../api/client'
+import { useApp } from './app-store'
+
+export interface ImportItem {
+  key: string
+  file: FileRef
+  state: 'uploading' | 'previewing' | 'ready' | 'importing' | 'done' | 'error'
+  preview?: ImportPreview
+  error?: string
+  /** column name to field ('' = not used) */
+  mapping: Record<string, string>
+  duplicate: 'skip' | 'import'
+  jobId?: string
+}
+
+interface ImportState {
+  items: ImportItem[]
+  history: ImportRecord[]
+  addFiles(files: File[]): Promise<void>
+  addRefs(refs: FileRef[]): Promise<void>
+  setField(key: string, column: string, field: string): void
+  setDuplicate(key: string, duplicate: 'skip' | 'import'): void
+  start(key: string): Promise<void>
+  dismiss(key: string): void
+  refreshHistory(): Promise<void>
+}
+
+let counter = 0
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+export const useImports = create<ImportState>((set, get) => {
+  const update = (key: string, patch: Partial<ImportItem>) =>
+    set((s) => ({ items: s.items.map((i) => (i.key === key ? { ...i, ...patch } : i)) }))
+
+  const preview = async (key: string, file: FileRef) => {
+    update(key, { state: 'previewing' })
+    try {
+      const p = await call('imports.preview', { file })
+      const mapping: Record<string, string> = {}
+      for (const column of p.header) mapping[column] = ''
+      for (const [field, column] of Object.entries(p.mapping))
+        if (column !== null && mapping[column] === '') mapping[column] = field
+      update(key, {
+        state: 'ready',
+        preview: p,
+        mapping,
+        duplicate: p.previousImports.length > 0 ? 'skip' : 'import',
+      })
+    } catch (e) {
+      update(key, { state: 'error', error: message(e) })
+    }
+  }
+
+  return {
+    items: [],
+    history: [],
+    async addFiles(files) {
+      await Promise.all(
+        files.map(async (f) => {
+          const key = `file-${++counter}`
+          const placeholder: FileRef = { path: '', name: f.name, size: f.size }
+          set((s) => ({
+            items: [
+              ...s.items,
+              { key, file: placeholder, state: 'uploading', mapping: {}, duplicate: 'import' },
+            ],
+          }))
+          try {
+            const ref = await window.workbench.fileRef(f)
+            update(key, { file: ref })
+            await preview(key, ref)
+          } catch (e) {
+            update(key, { state: 'error', error: message(e) })
+          }
+        }),
+      )
+    },
+    async addRefs(refs) {
+      await Promise.all(
+        refs.map(async (ref) => {
+          const key = `file-${++counter}`
+          set((s) => ({
+            items: [
+              ...s.items,
+              { key, file: ref, state: 'previewing', mapping: {}, duplicate: 'import' },
+            ],
+          }))
+          await preview(key, ref)
+        }),
+      )
+    },
+    setField(key, column, field) {
+      const item = get().items.find((i) => i.key === key)
+      if (!item) return
+      const mapping = { ...item.mapping }
+      // a field maps from one column at a time
+      if (field) for (const c of Object.keys(mapping)) if (mapping[c] === field) mapping[c] = ''
+      mapping[column] = field
+      update(key, { mapping })
+    },
+    setDuplicate(key, duplicate) {
+      update(key, { duplicate })
+    },
+    async start(key) {
+      const item = get().items.find((i) => i.key === key)
+      if (!item) return
+      try {
+        const { jobId } = await call('imports.start', {
+          file: item.file,
+          mapping: item.mapping,
+          duplicate: item.duplicate,
+        })
+        useApp.getState().trackJob(jobId, 'imports.start')
+        update(key, { state: 'importing', jobId, error: undefined })
+      } catch (e) {
+        update(key, { error: message(e) })
+      }
+    },
+    dismiss(key) {
+      set((s) => ({ items: s.items.filter((i) => i.key !== key) }))
+    },
+    async refreshHistory() {
+      set({ history: await call('imports.list', {}) })
+    },
+  }
+})
