@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { REPO_ROOT, expect, test } from './fixtures'
 
 const SCREENS = [
-  { nav: 'Import', heading: 'Import', empty: 'No files imported yet' },
+  { nav: 'Import', heading: 'Import', empty: 'Drop ChEMBL exports here' },
   { nav: 'Data', heading: 'Data', empty: 'No compounds yet' },
   { nav: 'Models', heading: 'Models', empty: 'No models trained yet' },
   { nav: 'Predict', heading: 'Predict', empty: 'No production model yet' },
