@@ -25,15 +25,25 @@ const RAW_PREFIX_CHARS = 2000
 export class CsvParser {
   private readonly delimiter: number
   private readonly maxRecordChars: number
+  /** 1 where a column's text is needed; other columns are found but not copied out (they come back as ''). */
+  private readonly keep: Uint8Array | null
   private buffer = ''
   private line = 1
   /** skipping an over-long record: the quote state and where it started */
   private skipping: { inQuotes: boolean; line: number; prefix: string } | null = null
 
-  constructor(delimiter: string, maxRecordChars = DEFAULT_MAX_RECORD_CHARS) {
+  constructor(
+    delimiter: string,
+    maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+    keepColumns?: readonly number[],
+  ) {
     if (delimiter.length !== 1) throw new Error('The delimiter must be one character')
     this.delimiter = delimiter.charCodeAt(0)
     this.maxRecordChars = maxRecordChars
+    if (keepColumns) {
+      this.keep = new Uint8Array(Math.max(0, ...keepColumns) + 1)
+      for (const c of keepColumns) this.keep[c] = 1
+    } else this.keep = null
   }
 
   /** Parses what is complete in `chunk` (plus what was left over) and keeps the rest. */
@@ -89,7 +99,10 @@ export class CsvParser {
   private parse(text: string, final: boolean, out: CsvRecord[]): void {
     const n = text.length
     const delim = this.delimiter
+    const keep = this.keep
     let pos = 0
+    // the next newline at or after the scan position, found once and reused across fields
+    let nextNewline = text.indexOf('\n')
     while (pos < n) {
       const start = pos
       const startLine = this.line
@@ -99,7 +112,8 @@ export class CsvParser {
       let complete = false
       let unterminated = false
       for (;;) {
-        // one field
+        // one field; columns nobody reads are skipped over without copying their text
+        const want = keep === null || keep[fields.length] === 1
         let value: string
         if (i < n && text.charCodeAt(i) === QUOTE) {
           let j = i + 1
@@ -113,9 +127,14 @@ export class CsvParser {
               unterminated = true
               break
             }
-            newlines += countNewlines(text, j, k)
+            // newlines inside the quotes still advance the line count
+            if (nextNewline >= 0 && nextNewline < j) nextNewline = text.indexOf('\n', j)
+            while (nextNewline >= 0 && nextNewline < k) {
+              newlines++
+              nextNewline = text.indexOf('\n', nextNewline + 1)
+            }
             if (k + 1 < n && text.charCodeAt(k + 1) === QUOTE) {
-              value += text.slice(j, k + 1)
+              if (want) value += text.slice(j, k + 1)
               j = k + 2
               continue
             }
@@ -125,7 +144,7 @@ export class CsvParser {
               unterminated = true
               break
             }
-            value += text.slice(j, k)
+            if (want) value = value === '' ? text.slice(j, k) : value + text.slice(j, k)
             i = k + 1
             break
           }
@@ -140,7 +159,7 @@ export class CsvParser {
             if (c === delim || c === LF || c === CR) break
             e++
           }
-          if (e > i) value += text.slice(i, e)
+          if (e > i && want) value += text.slice(i, e)
           i = e
         } else {
           let e = i
@@ -149,7 +168,7 @@ export class CsvParser {
             if (c === delim || c === LF || c === CR) break
             e++
           }
-          value = text.slice(i, e)
+          value = want ? text.slice(i, e) : ''
           i = e
         }
         fields.push(value)
@@ -206,16 +225,6 @@ export class CsvParser {
       return
     }
   }
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0
-  let i = text.indexOf('\n', from)
-  while (i >= 0 && i < to) {
-    count++
-    i = text.indexOf('\n', i + 1)
-  }
-  return count
 }
 
 /** Picks the delimiter that splits the header line into the most fields (outside quotes). */

@@ -74,8 +74,16 @@ type Parsed = { ok: true; value: number | null } | { ok: false; rejection: Rejec
 
 function text(fields: string[], index: number | undefined): string | null {
   if (index === undefined) return null
-  const value = fields[index]?.trim() ?? ''
-  return EMPTY.has(value.toLowerCase()) ? null : value
+  let value = fields[index] ?? ''
+  if (value.length === 0) return null
+  // trim and case-fold only when they can matter: this runs for every mapped cell of every row
+  const first = value.charCodeAt(0)
+  const last = value.charCodeAt(value.length - 1)
+  if (first <= 32 || last <= 32) {
+    value = value.trim()
+    if (value.length === 0) return null
+  }
+  return value.length <= 4 && EMPTY.has(value.toLowerCase()) ? null : value
 }
 
 function number(fields: string[], index: number | undefined, label: string): Parsed {

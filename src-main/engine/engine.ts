@@ -13,6 +13,7 @@ import {
 import type { EngineContext, EngineOptions, Handler } from './context'
 import { mkdirSync } from 'node:fs'
 import { type Db, openDatabase } from './db/connection'
+import { removeOrphanedFiles } from './import/stored-file'
 import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -46,6 +47,7 @@ export function createEngine(options: EngineOptions): Engine {
     releaseLock()
     throw error
   }
+  removeOrphanedFiles(db, options.dataDir)
   const context: EngineContext = {
     options,
     db,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src-main/engine/db/connection'
@@ -52,6 +53,8 @@ describe('an import is all or nothing', () => {
       ]) {
         expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
       }
+      // no copy of the file is left behind
+      expect(readdirSync(join(dir.path, 'cancel', 'imports'))).toEqual([])
       // the cancelled worker's write lock is gone: a new import commits
       const next = await runJob(engine, 'imports.start', {
         file: fileRef(AROMATASE),

@@ -70,7 +70,6 @@ describe('migrations', () => {
         'unusable_reason',
         'target_chembl_id',
         'document_year',
-        'raw_record',
       ]),
     )
     expect(columns('compounds')).toEqual(
@@ -197,7 +196,7 @@ describe('migrations', () => {
       )
       .run(now, now)
     const insertActivity = db.prepare(
-      "INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable, raw_record) VALUES (?, ?, 2, ?, ?, 1, 'raw')",
+      'INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable) VALUES (?, ?, 2, ?, ?, 1)',
     )
     insertActivity.run(importId, compoundId, '=', 12.5)
     expect(() => insertActivity.run(999, compoundId, '=', 12.5)).toThrow(/FOREIGN KEY/)

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
   type ImportRecord,
@@ -8,10 +10,10 @@ import {
 import { applyOverrides, detectFormat, detectMapping } from '../../chem/columns'
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import type { EngineContext, HandlerGroup } from '../context'
-import { databasePath } from '../db/connection'
 import { readSettings } from '../db/settings-queries'
 import { mappingProblems } from './preview'
 import { readHead } from './read-table'
+import { storedFileName } from './stored-file'
 import { splitEvenly } from '../workers/split-evenly'
 
 /** Share of the progress bar each phase fills when descriptors are computed. */
@@ -96,36 +98,44 @@ export const importHandlers: HandlerGroup<
 
       job.throwIfCancelled()
       const writeStarted = performance.now()
-      const summary = await ctx.pool.run(
-        'import.write',
-        {
-          dbPath: databasePath(ctx.options.dataDir),
-          filePath: input.file.path,
-          fileName: input.file.name,
-          head,
-          format,
-          mapping,
-          duplicate: input.duplicate ?? 'skip',
-          molecules,
-          rdkitVersion,
-        },
-        {
-          signal: job.signal,
-          onProgress: (p) => {
-            const seconds = (performance.now() - writeStarted) / 1000
-            const share = p.bytes / Math.max(1, head.size)
-            const rate = seconds > 0 ? p.rows / seconds : 0
-            const left = share > 0.02 ? (seconds * (1 - share)) / share : null
-            job.progress({
-              phase: 'importing rows',
-              fraction: Math.min(1, writeFrom + (1 - writeFrom) * share),
-              rows: p.rows,
-              bytes: p.bytes,
-              message: `${p.rows.toLocaleString('en')} rows · ${Math.round(rate).toLocaleString('en')} rows/s${left === null ? '' : ` · ${Math.ceil(left)} s left`}`,
-            })
+      const storedFile = storedFileName(input.file.name)
+      // A cancel terminates the writer's thread before it can tidy up; its copy goes here.
+      const summary = await ctx.pool
+        .run(
+          'import.write',
+          {
+            dataDir: ctx.options.dataDir,
+            storedFile,
+            filePath: input.file.path,
+            fileName: input.file.name,
+            head,
+            format,
+            mapping,
+            duplicate: input.duplicate ?? 'skip',
+            molecules,
+            rdkitVersion,
           },
-        },
-      )
+          {
+            signal: job.signal,
+            onProgress: (p) => {
+              const seconds = (performance.now() - writeStarted) / 1000
+              const share = p.bytes / Math.max(1, head.size)
+              const rate = seconds > 0 ? p.rows / seconds : 0
+              const left = share > 0.02 ? (seconds * (1 - share)) / share : null
+              job.progress({
+                phase: 'importing rows',
+                fraction: Math.min(1, writeFrom + (1 - writeFrom) * share),
+                rows: p.rows,
+                bytes: p.bytes,
+                message: `${p.rows.toLocaleString('en')} rows · ${Math.round(rate).toLocaleString('en')} rows/s${left === null ? '' : ` · ${Math.ceil(left)} s left`}`,
+              })
+            },
+          },
+        )
+        .catch(async (error: unknown) => {
+          await rm(join(ctx.options.dataDir, storedFile), { force: true })
+          throw error
+        })
       const seconds = (performance.now() - started) / 1000
       return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
     })

@@ -80,14 +80,22 @@ export interface ReadProgress {
  * text and the records parsed from it. Hashes the bytes on the way (SHA-256) for re-import
  * detection.
  */
+export interface ReadOptions {
+  onProgress?: (p: ReadProgress) => void
+  /** every block of the file's bytes, in order, as read */
+  onBlock?: (bytes: Buffer) => void
+  /** only these columns' text is needed (the others come back as '') */
+  columns?: readonly number[]
+}
+
 export async function* readRecords(
   path: string,
   head: TableHead,
-  onProgress?: (p: ReadProgress) => void,
+  options: ReadOptions = {},
 ): AsyncGenerator<CsvRecord[], { sha256: string; bytes: number }> {
   const hash = createHash('sha256')
   const decoder = new TextDecoder(head.encoding.encoding)
-  const parser = new CsvParser(head.delimiter)
+  const parser = new CsvParser(head.delimiter, undefined, options.columns)
   let bytes = 0
   let headerSeen = false
   const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
@@ -101,11 +109,12 @@ export async function* readRecords(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk)
+      options.onBlock?.(chunk)
       const body =
         bytes === 0 && head.encoding.bomBytes > 0 ? chunk.subarray(head.encoding.bomBytes) : chunk
       bytes += chunk.length
       const records = take(parser.push(decoder.decode(body, { stream: true })))
-      onProgress?.({ bytes })
+      options.onProgress?.({ bytes })
       if (records.length > 0) yield records
     }
   } catch (error) {

@@ -54,8 +54,11 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     const unique = new Set<string>()
     let rows = 0
     let bytes = 0
-    const records = readRecords(path, head, (p) => {
-      bytes = p.bytes
+    const records = readRecords(path, head, {
+      onProgress: (p) => {
+        bytes = p.bytes
+      },
+      columns: column === undefined ? [] : [column],
     })
     for await (const batch of records) {
       for (const record of batch) {

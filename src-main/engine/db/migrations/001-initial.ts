@@ -21,8 +21,11 @@ CREATE TABLE imports (
   format             TEXT NOT NULL,
   encoding           TEXT NOT NULL DEFAULT 'utf-8',
   delimiter          TEXT NOT NULL,
-  -- the file's header as written; with activities.raw_record every source column can be recovered
+  -- the file's header as written
   header_json        TEXT NOT NULL,
+  -- the file itself, byte for byte, copied into the data folder (relative path): every column of
+  -- every row stays recoverable, whatever the importer made of it
+  stored_file        TEXT,
   mapping_json       TEXT NOT NULL,
   -- counts of accepted activities that cannot train a model, by reason (censored, unit, ...)
   unusable_json      TEXT NOT NULL DEFAULT '{}',
@@ -94,11 +97,10 @@ CREATE TABLE activities (
   target_name        TEXT,
   document_chembl_id TEXT,
   document_year      INTEGER,
-  -- the source row exactly as in the file (with imports.header_json: nothing is lost)
-  raw_record         TEXT NOT NULL
+  -- the source row as written is line line_number of the import's stored file
+  CHECK (line_number >= 2)
 ) STRICT;
 CREATE INDEX activities_compound ON activities (compound_id);
-CREATE INDEX activities_import ON activities (import_id);
 CREATE INDEX activities_target_type ON activities (target_chembl_id, standard_type, usable);
 CREATE INDEX compounds_name ON compounds (name);
 

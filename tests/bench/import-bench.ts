@@ -1,0 +1,243 @@
+// npm run bench:import — the import pipeline against the sqlite3 CLI's .import, measured in the
+// same run on the same generated file, and RDKit descriptor throughput against a single thread
+// (and Debian's Python RDKit, when installed). Prints tables; asserts nothing.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { CsvParser } from '../../src-main/chem/csv-parser'
+import { WorkerPool } from '../../src-main/engine/workers/pool'
+import { splitEvenly } from '../../src-main/engine/workers/split-evenly'
+import { REPO_ROOT } from '../helpers'
+import { AROMATASE } from '../reference-csv'
+import { writeRepeatedExport } from './big-export'
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const CLI = join(REPO_ROOT, 'out/main/cli.js')
+const WORKER = join(REPO_ROOT, 'out/main/worker.js')
+
+function table(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((r) => r.map(String))]
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)))
+  console.log(`\n${title}`)
+  for (const [k, r] of cells.entries()) {
+    console.log(
+      r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '),
+    )
+    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  }
+}
+
+/** Peak resident memory of a process (VmHWM covers every thread), polled from /proc. */
+function peakRssMb(pid: number, peak: { mb: number }): NodeJS.Timeout {
+  return setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (m) peak.mb = Math.max(peak.mb, Number(m[1]) / 1024)
+    } catch {
+      // the process has ended
+    }
+  }, 50)
+}
+
+async function timeChild(
+  command: string,
+  args: string[],
+): Promise<{ seconds: number; peakMb: number; stdout: string }> {
+  const started = performance.now()
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const peak = { mb: 0 }
+  const timer = peakRssMb(child.pid as number, peak)
+  let stdout = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  const code = await new Promise<number | null>((r) => child.on('exit', r))
+  clearInterval(timer)
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`)
+  return { seconds: (performance.now() - started) / 1000, peakMb: peak.mb, stdout }
+}
+
+async function importBench(dir: string) {
+  const file = join(dir, `chembl-web-${ROWS}.csv`)
+  console.log(
+    `Writing ${ROWS.toLocaleString('en')} rows in the web-export format by repeating the aromatase export…`,
+  )
+  const bytes = await writeRepeatedExport(AROMATASE, file, ROWS)
+  console.log(`${file}: ${(bytes / 1024 ** 2).toFixed(0)} MB`)
+
+  const ours = await timeChild(process.execPath, [
+    CLI,
+    'import',
+    file,
+    '--no-descriptors',
+    '--json',
+    '--data-dir',
+    join(dir, 'workbench'),
+  ])
+  const summary = JSON.parse(ours.stdout.trim().split('\n').at(-1) as string) as {
+    rowsTotal: number
+    rowsAccepted: number
+    rowsRejected: number
+  }
+  const rows: (string | number)[][] = [
+    [
+      'assay import (parse, validate, normalise, insert)',
+      ROWS.toLocaleString('en'),
+      ours.seconds.toFixed(2),
+      Math.round(ROWS / ours.seconds).toLocaleString('en'),
+      ours.peakMb.toFixed(0),
+      '1.00',
+    ],
+  ]
+  const sqlite3 = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' })
+  if (sqlite3.status === 0) {
+    const peer = await timeChild('sqlite3', [
+      '-cmd',
+      '.mode csv',
+      '-cmd',
+      '.separator ;',
+      join(dir, 'peer.sqlite'),
+      `.import ${file} t`,
+    ])
+    const peerRows = Number(
+      execFileSync('sqlite3', [join(dir, 'peer.sqlite'), 'SELECT count(*) FROM t'], {
+        encoding: 'utf8',
+      }).trim(),
+    )
+    rows.push([
+      `sqlite3 CLI .import (${sqlite3.stdout.split(' ')[0]}, text columns only)`,
+      peerRows.toLocaleString('en'),
+      peer.seconds.toFixed(2),
+      Math.round(peerRows / peer.seconds).toLocaleString('en'),
+      peer.peakMb.toFixed(0),
+      (peer.seconds / ours.seconds).toFixed(2),
+    ])
+  } else {
+    rows.push([
+      'sqlite3 CLI not installed (apt-get install sqlite3): no peer measured',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ])
+  }
+  table(
+    `Import of ${(bytes / 1024 ** 2).toFixed(0)} MB, ${ROWS.toLocaleString('en')} rows (descriptors off); accepted ${summary.rowsAccepted.toLocaleString('en')}, rejected ${summary.rowsRejected.toLocaleString('en')}`,
+    ['', 'rows', 'seconds', 'rows/s', 'peak RSS MB', 'speed vs ours'],
+    rows,
+  )
+  console.log(
+    'Targets: at least 2x the sqlite3 CLI rows/s ("speed vs ours" = ours / peer, shown on the peer row as peer seconds / our seconds); under 500 MB peak RSS.',
+  )
+  rmSync(file, { force: true })
+}
+
+function uniqueSmiles(): string[] {
+  const records = new CsvParser(';').push(`${readFileSync(AROMATASE, 'utf8')}\n`)
+  const column = records[0]?.fields.indexOf('Smiles') ?? -1
+  return [
+    ...new Set(
+      records
+        .slice(1)
+        .map((r) => r.fields[column] ?? '')
+        .filter(Boolean),
+    ),
+  ]
+}
+
+async function descriptorBench() {
+  const smiles = uniqueSmiles()
+  const run = async (threads: number) => {
+    const pool = new WorkerPool(WORKER, threads)
+    // warm up: load RDKit's WebAssembly in every worker first
+    await Promise.all(
+      Array.from({ length: threads }, () => pool.run('chem.molecules', { smiles: ['CCO'] })),
+    )
+    const started = performance.now()
+    await Promise.all(
+      splitEvenly(smiles, threads).map((chunk) => pool.run('chem.molecules', { smiles: chunk })),
+    )
+    const seconds = (performance.now() - started) / 1000
+    await pool.close()
+    return seconds
+  }
+  const one = await run(1)
+  const two = await run(2)
+  const rows: (string | number)[][] = [
+    [
+      '@rdkit/rdkit, 2 worker threads',
+      smiles.length,
+      two.toFixed(2),
+      Math.round(smiles.length / two),
+      (one / two).toFixed(2),
+    ],
+    [
+      '@rdkit/rdkit, 1 worker thread',
+      smiles.length,
+      one.toFixed(2),
+      Math.round(smiles.length / one),
+      '1.00',
+    ],
+  ]
+  const python = '/usr/bin/python3'
+  if (
+    existsSync(python) &&
+    spawnSync(python, ['-c', 'import rdkit'], { encoding: 'utf8' }).status === 0
+  ) {
+    const script = `
+import sys, time, json
+from rdkit import Chem, RDLogger
+from rdkit.Chem import rdMolDescriptors, AllChem
+RDLogger.DisableLog('rdApp.*')
+smiles = json.load(sys.stdin)
+props = rdMolDescriptors.Properties()
+t = time.perf_counter()
+for s in smiles:
+    m = Chem.MolFromSmiles(s)
+    if m is None: continue
+    props.ComputeProperties(m)
+    AllChem.GetMorganFingerprintAsBitVect(m, 2, nBits=2048)
+    Chem.MolToSmiles(m)
+print(time.perf_counter() - t)`
+    const out = spawnSync(python, ['-c', script], {
+      input: JSON.stringify(smiles),
+      encoding: 'utf8',
+    })
+    const seconds = Number(out.stdout.trim())
+    const version = spawnSync(python, ['-c', 'import rdkit; print(rdkit.__version__)'], {
+      encoding: 'utf8',
+    }).stdout.trim()
+    rows.push([
+      `Python RDKit ${version} (Debian), 1 thread`,
+      smiles.length,
+      seconds.toFixed(2),
+      Math.round(smiles.length / seconds),
+      (one / seconds).toFixed(2),
+    ])
+  } else
+    rows.push([
+      'Python RDKit not installed (apt-get install python3-rdkit): no peer',
+      '',
+      '',
+      '',
+      '',
+    ])
+  table(
+    'RDKit features per molecule: descriptor set + Morgan fingerprint (r=2, 2048 bits) + canonical SMILES, aromatase export molecules',
+    ['', 'molecules', 'seconds', 'molecules/s', 'vs 1 thread'],
+    rows,
+  )
+  console.log(
+    'Target: at least 1,000 molecules/s with both cores, about twice a single RDKit thread.',
+  )
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'assay-bench-'))
+try {
+  if (!existsSync(CLI)) throw new Error('Build first: npm run build')
+  if (!process.env.BENCH_SKIP_IMPORT) await importBench(dir)
+  await descriptorBench()
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
