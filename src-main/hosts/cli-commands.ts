@@ -29,7 +29,8 @@ Usage:
 
 import: --map "Column Name=field" maps a column by hand (field names: molecule_chembl_id, smiles,
 mw_freebase, alogp, hba, hbd, standard_type, standard_relation, standard_value, standard_units,
-pchembl_value, target_chembl_id, ...; an empty field ignores the column). A file imported before
+pchembl_value, target_chembl_id, ...; an empty field ignores the column; it applies to every FILE
+named, so map files with different columns in separate commands). A file imported before
 (same SHA-256) is skipped unless --again is given. Rejected rows are not a failure.
 
 The data folder defaults to ASSAY_DATA_DIR, else the desktop app's own folder.

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { databasePath } from '../../src-main/engine/db/connection'
 import { HELP, runCli } from '../../src-main/hosts/cli-commands'
 import { WORKER_SOURCE, tempDir } from '../helpers'
+import { ACHE, AROMATASE } from '../reference-csv'
 
 async function assay(...argv: string[]) {
   let stdout = ''
@@ -76,5 +77,136 @@ describe('assay CLI', () => {
     const result = JSON.parse(r.stdout)
     expect(result.molecules).toHaveLength(8)
     expect(result.molecules[0]).toMatchObject({ smiles: 'CCO', hbd: 1 })
+  })
+})
+
+describe('assay import and compounds', () => {
+  let dir: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(() => dir.remove())
+
+  it('imports files and prints one JSON object per file with the documented fields', async () => {
+    const generic = join(dir.path, 'mine.csv')
+    writeFileSync(generic, 'Compound Code,Structure,pIC50\nA1,CCO,5.5\nA2,c1ccccc1,\nA3,CCN,6.1\n')
+    const r = await assay(
+      'import',
+      ACHE,
+      AROMATASE,
+      '--no-descriptors',
+      '--json',
+      '--data-dir',
+      dir.path,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const own = await assay(
+      'import',
+      generic,
+      '--no-descriptors',
+      '--json',
+      '--map',
+      'Structure=smiles',
+      '--data-dir',
+      dir.path,
+    )
+    expect(own.code).toBe(0)
+    const lines = [...r.stdout.trim().split('\n'), own.stdout.trim()].map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(3)
+    for (const key of [
+      'importId',
+      'file',
+      'format',
+      'rowsTotal',
+      'rowsAccepted',
+      'rowsRejected',
+      'rejectionsByReason',
+      'compoundsNew',
+      'compoundsUpdated',
+      'activities',
+      'seconds',
+      'rowsPerSecond',
+    ]) {
+      expect(lines[0]).toHaveProperty(key)
+    }
+    expect(lines[0]).toMatchObject({
+      file: 'chembl_ache_CHEMBL220_api_dump.csv',
+      format: 'chembl-api',
+      rowsTotal: 7026,
+    })
+    expect(lines[1]).toMatchObject({
+      file: 'chembl_aromatase_CHEMBL1978_export.csv',
+      format: 'chembl-web',
+      rowsTotal: 6099,
+    })
+    expect(lines[2]).toMatchObject({
+      file: 'mine.csv',
+      format: 'generic',
+      rowsTotal: 3,
+      rowsAccepted: 2,
+      rowsRejected: 1,
+      rejectionsByReason: { 'missing-value': 1 },
+    })
+
+    const again = await assay(
+      'import',
+      generic,
+      '--no-descriptors',
+      '--json',
+      '--map',
+      'Structure=smiles',
+      '--data-dir',
+      dir.path,
+    )
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ skipped: true, importId: null })
+  })
+
+  it('exits non-zero only when an import fails, with one line per failure', async () => {
+    const r = await assay('import', join(dir.path, 'missing.csv'), '--data-dir', dir.path)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /^assay: missing\.csv: The file .* cannot be read: it does not exist.*\n$/,
+    )
+    const bad = await assay(
+      'import',
+      '--map',
+      'nonsense',
+      join(dir.path, 'x.csv'),
+      '--data-dir',
+      dir.path,
+    )
+    expect(bad.code).toBe(2)
+  })
+
+  it('lists compounds with their four seed features', async () => {
+    const file = join(dir.path, 'props.csv')
+    writeFileSync(
+      file,
+      'molecule_chembl_id,canonical_smiles,mw_freebase,alogp,hba,hbd\nCHEMBL25,CC(=O)Oc1ccccc1C(=O)O,180.16,1.31,3,1\n',
+    )
+    expect((await assay('import', file, '--no-descriptors', '--data-dir', dir.path)).code).toBe(0)
+    const r = await assay('compounds', '--json', '--limit', '5', '--data-dir', dir.path)
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({
+      total: 1,
+      compounds: [
+        {
+          chemblId: 'CHEMBL25',
+          name: null,
+          smiles: 'CC(=O)Oc1ccccc1C(=O)O',
+          mw_freebase: 180.16,
+          alogp: 1.31,
+          hba: 3,
+          hbd: 1,
+          sources: { mw_freebase: 'file', alogp: 'file', hba: 'file', hbd: 'file' },
+          activities: 0,
+        },
+      ],
+    })
+    const text = await assay('compounds', '--data-dir', dir.path)
+    expect(text.stdout).toContain('CHEMBL25')
+    expect((await assay('compounds', '--limit', 'lots', '--data-dir', dir.path)).code).toBe(2)
   })
 })
