@@ -225,7 +225,7 @@ function ImportCard({ item }: { item: ImportItem }) {
         </p>
       )}
       {p && !job && (
-        <details open={p.format === 'generic'} className="mapping">
+        <details open className="mapping">
           <summary>
             Columns and mapping ({mappedFields.size} of {p.header.length} columns used; the rest are
             kept as written)
