@@ -235,7 +235,11 @@ function ImportCard({ item }: { item: ImportItem }) {
               <thead>
                 <tr>
                   {p.header.map((h, i) => (
-                    <th key={`${h}-${i}`} scope="col">
+                    <th
+                      key={`${h}-${i}`}
+                      scope="col"
+                      className={item.mapping[h] ? 'mapped' : undefined}
+                    >
                       <div className="col-name">{h}</div>
                       <select
                         aria-label={`Field for column ${h}`}
