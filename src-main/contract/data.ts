@@ -15,6 +15,8 @@ export const dataActivitiesInput = activityFilterSchema
   .extend({
     offset: z.number().int().nonnegative(),
     limit: z.number().int().min(1).max(1000),
+    /** count the matching rows too (a full pass at a million rows: ask once per filter, not per page) */
+    withTotal: z.boolean().optional(),
   })
   .strict()
 
@@ -23,6 +25,7 @@ export const dataCompoundsInput = z
     search: text.optional(),
     offset: z.number().int().nonnegative(),
     limit: z.number().int().min(1).max(10_000),
+    withTotal: z.boolean().optional(),
   })
   .strict()
 

@@ -108,15 +108,15 @@ export const methods = {
     { total: number; rows: RejectionRow[] }
   >(importsRejectionsInput, 'Rejected rows of an import'),
   /** A page of activities with their compounds, filtered. */
-  'data.activities': method<typeof dataActivitiesInput, { total: number; rows: ActivityRow[] }>(
-    dataActivitiesInput,
-    'Activities',
-  ),
+  'data.activities': method<
+    typeof dataActivitiesInput,
+    { total: number | null; rows: ActivityRow[] }
+  >(dataActivitiesInput, 'Activities'),
   /** A page of compounds with their seed features. */
-  'data.compounds': method<typeof dataCompoundsInput, { total: number; rows: CompoundRow[] }>(
-    dataCompoundsInput,
-    'Compounds',
-  ),
+  'data.compounds': method<
+    typeof dataCompoundsInput,
+    { total: number | null; rows: CompoundRow[] }
+  >(dataCompoundsInput, 'Compounds'),
   /** Counts and the values to filter by: targets, standard types, relations. */
   'data.facets': method<typeof empty, Facets>(empty, 'Data overview'),
   /** Histograms of the four seed features (per compound) and of pActivity (per activity), filtered. */

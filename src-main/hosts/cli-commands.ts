@@ -118,7 +118,10 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError(
           `--limit must be a whole number from 1 to 10000, not ${String(values.limit)}`,
         )
-      const { total, rows } = await expectOk(engine.invoke('data.compounds', { offset: 0, limit }))
+      const { total: counted, rows } = await expectOk(
+        engine.invoke('data.compounds', { offset: 0, limit, withTotal: true }),
+      )
+      const total = counted ?? rows.length
       io.stdout(
         values.json
           ? `${JSON.stringify({ total, compounds: rows.map(compoundJson) }, null, 2)}\n`

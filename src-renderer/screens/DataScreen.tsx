@@ -150,10 +150,15 @@ export function DataScreen() {
     let stale = false
     const load =
       view === 'activities'
-        ? call('data.activities', { ...clean(effective), offset: 0, limit: 1 })
-        : call('data.compounds', { search: effective.search || undefined, offset: 0, limit: 1 })
+        ? call('data.activities', { ...clean(effective), offset: 0, limit: 1, withTotal: true })
+        : call('data.compounds', {
+            search: effective.search || undefined,
+            offset: 0,
+            limit: 1,
+            withTotal: true,
+          })
     load.then(
-      (r) => !stale && setTotal(r.total),
+      (r) => !stale && setTotal(r.total ?? 0),
       (e: Error) => setError(e.message),
     )
     call('data.histograms', clean(effective)).then(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storedFilePath } from '../../src-main/engine/import/stored-file'
 import type { ImportSummary } from '../../src-main/contract'
@@ -276,12 +277,27 @@ describe('browsing imported data', () => {
       (r) =>
         r['Molecule ChEMBL ID'] === id && (r['Standard Value'] !== '' || r['pChEMBL Value'] !== ''),
     )
-    const compounds = await engine.invoke('data.compounds', { search: id, offset: 0, limit: 10 })
+    const compounds = await engine.invoke('data.compounds', {
+      search: id,
+      offset: 0,
+      limit: 10,
+      withTotal: true,
+    })
     expect(compounds.ok && compounds.value.total).toBe(1)
-    const activities = await engine.invoke('data.activities', { search: id, offset: 0, limit: 100 })
+    const activities = await engine.invoke('data.activities', {
+      search: id,
+      offset: 0,
+      limit: 100,
+      withTotal: true,
+    })
     expect(activities.ok && activities.value.total).toBe(rowsForId.length)
     // a % or _ in the search is literal, not a wildcard
-    const wildcard = await engine.invoke('data.compounds', { search: '%', offset: 0, limit: 1 })
+    const wildcard = await engine.invoke('data.compounds', {
+      search: '%',
+      offset: 0,
+      limit: 1,
+      withTotal: true,
+    })
     expect(wildcard.ok && wildcard.value.total).toBe(0)
   })
 
@@ -292,6 +308,7 @@ describe('browsing imported data', () => {
       target: 'CHEMBL1978',
       offset: 0,
       limit: 1000,
+      withTotal: true,
     })
     const expected = file.rows.filter(
       (r) =>
@@ -305,6 +322,7 @@ describe('browsing imported data', () => {
       standardType: 'IC50',
       offset: 1000,
       limit: 1000,
+      withTotal: true,
     })
     expect(page2.ok && page2.value.rows[0]?.standardType).toBe('IC50')
   })
@@ -319,5 +337,18 @@ describe('browsing imported data', () => {
     expect(facets.ok && mw.n).toBe(facets.ok && facets.value.compounds)
     const p = byFeature.p_activity!
     expect(p.counts.reduce((a, b) => a + b, 0)).toBe(p.n)
+  })
+
+  it('recounts the overview after another import', async () => {
+    const before = await engine.invoke('data.facets', {})
+    const extra = join(dir.path, 'extra.csv')
+    writeFileSync(
+      extra,
+      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units\nCHEMBL_NEW_1,CCO,IC50,=,10,nM\n',
+    )
+    await runJob(engine, 'imports.start', { file: fileRef(extra), computeDescriptors: false })
+    const after = await engine.invoke('data.facets', {})
+    expect(after.ok && after.value.compounds).toBe((before.ok ? before.value.compounds : 0) + 1)
+    expect(after.ok && after.value.activities).toBe((before.ok ? before.value.activities : 0) + 1)
   })
 })

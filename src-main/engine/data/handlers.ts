@@ -69,9 +69,13 @@ export const dataHandlers: HandlerGroup<
   'data.activities': (input, ctx) => {
     const where = activityWhere(input)
     const from = 'FROM activities a JOIN compounds c ON c.id = a.compound_id'
-    const { total } = ctx.db
-      .prepare(`SELECT count(*) AS total ${from} ${where.sql}`)
-      .get(...where.params) as { total: number }
+    const total = input.withTotal
+      ? (
+          ctx.db.prepare(`SELECT count(*) AS total ${from} ${where.sql}`).get(...where.params) as {
+            total: number
+          }
+        ).total
+      : null
     const rows = ctx.db
       .prepare(
         `SELECT a.id, c.chembl_id, c.name, c.smiles, a.standard_type, a.relation, a.standard_value, a.standard_units,
@@ -105,9 +109,13 @@ export const dataHandlers: HandlerGroup<
       ? "WHERE c.chembl_id LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR c.smiles LIKE ? ESCAPE '\\'"
       : ''
     const params = like ? [like, like, like] : []
-    const { total } = ctx.db
-      .prepare(`SELECT count(*) AS total FROM compounds c ${where}`)
-      .get(...params) as { total: number }
+    const total = input.withTotal
+      ? (
+          ctx.db.prepare(`SELECT count(*) AS total FROM compounds c ${where}`).get(...params) as {
+            total: number
+          }
+        ).total
+      : null
     const rows = ctx.db
       .prepare(
         `SELECT c.id, c.chembl_id, c.name, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd, c.feature_sources_json, c.rdkit_version,
@@ -133,30 +141,56 @@ export const dataHandlers: HandlerGroup<
     }
   },
 
-  'data.facets': (_input, ctx): Facets => {
-    const count = (sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n
-    return {
-      compounds: count('SELECT count(*) AS n FROM compounds'),
-      activities: count('SELECT count(*) AS n FROM activities'),
-      targets: ctx.db
-        .prepare(
-          'SELECT target_chembl_id AS id, max(target_name) AS name, count(*) AS count FROM activities WHERE target_chembl_id IS NOT NULL GROUP BY target_chembl_id ORDER BY count DESC LIMIT 200',
-        )
-        .all() as Facets['targets'],
-      standardTypes: ctx.db
-        .prepare(
-          'SELECT standard_type AS type, count(*) AS count FROM activities WHERE standard_type IS NOT NULL GROUP BY standard_type ORDER BY count DESC LIMIT 200',
-        )
-        .all() as Facets['standardTypes'],
-      relations: ctx.db
-        .prepare(
-          'SELECT relation, count(*) AS count FROM activities WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
-        )
-        .all() as Facets['relations'],
-    }
-  },
+  'data.facets': (_input, ctx): Facets => cached(ctx, 'facets', () => facets(ctx)),
 
-  'data.histograms': (input, ctx) => histograms(ctx, input),
+  'data.histograms': (input, ctx) =>
+    Object.values(input).some(Boolean)
+      ? histograms(ctx, input)
+      : cached(ctx, 'histograms', () => histograms(ctx, input)),
+}
+
+/**
+ * Whole-table summaries take a second at a million rows and change only when data is imported:
+ * they are kept per engine and dropped when the set of imports changes.
+ */
+const summaries = new WeakMap<EngineContext, { version: string; values: Map<string, unknown> }>()
+
+function cached<T>(ctx: EngineContext, key: string, compute: () => T): T {
+  const v = ctx.db.prepare('SELECT count(*) AS n, max(id) AS last FROM imports').get() as {
+    n: number
+    last: number | null
+  }
+  const version = `${v.n}:${v.last}`
+  let entry = summaries.get(ctx)
+  if (!entry || entry.version !== version) {
+    entry = { version, values: new Map() }
+    summaries.set(ctx, entry)
+  }
+  if (!entry.values.has(key)) entry.values.set(key, compute())
+  return entry.values.get(key) as T
+}
+
+function facets(ctx: EngineContext): Facets {
+  const count = (sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n
+  return {
+    compounds: count('SELECT count(*) AS n FROM compounds'),
+    activities: count('SELECT count(*) AS n FROM activities'),
+    targets: ctx.db
+      .prepare(
+        'SELECT target_chembl_id AS id, max(target_name) AS name, count(*) AS count FROM activities WHERE target_chembl_id IS NOT NULL GROUP BY target_chembl_id ORDER BY count DESC LIMIT 200',
+      )
+      .all() as Facets['targets'],
+    standardTypes: ctx.db
+      .prepare(
+        'SELECT standard_type AS type, count(*) AS count FROM activities WHERE standard_type IS NOT NULL GROUP BY standard_type ORDER BY count DESC LIMIT 200',
+      )
+      .all() as Facets['standardTypes'],
+    relations: ctx.db
+      .prepare(
+        'SELECT relation, count(*) AS count FROM activities WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
+      )
+      .all() as Facets['relations'],
+  }
 }
 
 function histograms(ctx: EngineContext, filter: Filter): Histogram[] {
