@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { MessageChannel } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import {
   type ImportRecord,
@@ -99,8 +100,24 @@ export const importHandlers: HandlerGroup<
       job.throwIfCancelled()
       const writeStarted = performance.now()
       const storedFile = storedFileName(input.file.name)
-      // A cancel terminates the writer's thread before it can tidy up; its copy goes here.
-      const summary = await ctx.pool
+      // Two threads: one reads and normalises the file, the other writes; they talk over their own
+      // channel. If either fails or the job is cancelled, both stop and the transaction is dropped.
+      const { port1, port2 } = new MessageChannel()
+      const stop = new AbortController()
+      const onCancel = () => stop.abort()
+      job.signal.addEventListener('abort', onCancel, { once: true })
+      const stopOnFailure = (error: unknown) => {
+        stop.abort()
+        throw error
+      }
+      const reading = ctx.pool
+        .run(
+          'import.parse',
+          { filePath: input.file.path, head, mapping, molecules, port: port1 },
+          { signal: stop.signal, transfer: [port1] },
+        )
+        .catch(stopOnFailure)
+      const writing = ctx.pool
         .run(
           'import.write',
           {
@@ -112,11 +129,12 @@ export const importHandlers: HandlerGroup<
             format,
             mapping,
             duplicate: input.duplicate ?? 'skip',
-            molecules,
             rdkitVersion,
+            port: port2,
           },
           {
-            signal: job.signal,
+            signal: stop.signal,
+            transfer: [port2],
             onProgress: (p) => {
               const seconds = (performance.now() - writeStarted) / 1000
               const share = p.bytes / Math.max(1, head.size)
@@ -132,10 +150,23 @@ export const importHandlers: HandlerGroup<
             },
           },
         )
-        .catch(async (error: unknown) => {
-          await rm(join(ctx.options.dataDir, storedFile), { force: true })
-          throw error
+        .catch(stopOnFailure)
+      let summary: ImportSummary
+      try {
+        // the reader's error is the one to report when both fail (the writer only sees a closed channel)
+        const [, written] = await Promise.allSettled([reading, writing]).then(([r, w]) => {
+          if (r.status === 'rejected') throw r.reason
+          if (w.status === 'rejected') throw w.reason
+          return [r.value, w.value] as const
         })
+        summary = written
+      } catch (error) {
+        // A cancelled writer's thread was terminated before it could tidy up: its copy goes here.
+        await rm(join(ctx.options.dataDir, storedFile), { force: true })
+        throw error
+      } finally {
+        job.signal.removeEventListener('abort', onCancel)
+      }
       const seconds = (performance.now() - started) / 1000
       return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
     })

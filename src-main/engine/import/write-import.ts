@@ -1,19 +1,19 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import type { MessagePort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { type ImportSummary, WorkbenchError } from '../../contract'
 import type { ImportFormat, Mapping } from '../../chem/columns'
-import { type CsvRecord, DEFAULT_MAX_RECORD_CHARS } from '../../chem/csv-parser'
-import {
-  type NormalisedRow,
-  type Rejection,
-  type RejectionReason,
-  hasActivityColumns,
-  normaliseRow,
-} from '../../chem/normalise-row'
-import type { MoleculeFeatures } from '../../chem/rdkit'
+import { RELATIONS } from '../../chem/units'
 import { databasePath } from '../db/connection'
-import { type TableHead, readRecords } from './read-table'
+import type { TableHead } from './read-table'
+import {
+  type BatchesEnd,
+  type CompoundRecord,
+  type ParseMessage,
+  type RowBatch,
+  UNUSABLE_CODES,
+} from './row-batches'
 import { STORED_FILES_DIR } from './stored-file'
 
 export interface WriteImportInput {
@@ -29,8 +29,6 @@ export interface WriteImportInput {
   mapping: Mapping
   /** what to do when a file with the same SHA-256 was imported before */
   duplicate: 'skip' | 'import'
-  /** RDKit's results by SMILES (null: RDKit cannot read it); null when descriptors are off */
-  molecules: Map<string, MoleculeFeatures | null> | null
   rdkitVersion: string | null
   isSynthetic?: boolean
 }
@@ -40,13 +38,10 @@ export interface WriteProgress {
   rows: number
 }
 
-/** Seed features further apart than this between the file and RDKit are reported. */
-const DISAGREEMENT = { mw: 0.5, alogp: 0.5 }
-const MAX_EXAMPLES = 20
-
 type SeedKey = 'mw_freebase' | 'alogp' | 'hba' | 'hbd'
+const SEED_KEYS: SeedKey[] = ['mw_freebase', 'alogp', 'hba', 'hbd']
 
-interface CompoundRow {
+interface CompoundDb {
   id: number
   name: string | null
   smiles: string | null
@@ -60,14 +55,46 @@ interface CompoundRow {
   morgan_fp: Buffer | null
 }
 
+/** The parser's messages as an async sequence; each one is acknowledged once it is written. */
+async function* messages(port: MessagePort): AsyncGenerator<ParseMessage> {
+  const queue: ParseMessage[] = []
+  let wake: (() => void) | null = null
+  let closed = false
+  port.on('message', (m: ParseMessage) => {
+    queue.push(m)
+    wake?.()
+  })
+  port.on('close', () => {
+    closed = true
+    wake?.()
+  })
+  for (;;) {
+    const next = queue.shift()
+    if (next) {
+      yield next
+      port.postMessage('ack')
+      if (next.type === 'end') return
+      continue
+    }
+    if (closed)
+      throw new WorkbenchError('internal', 'The file reader stopped before the end of the file.')
+    await new Promise<void>((r) => (wake = r))
+    wake = null
+  }
+}
+
+const num = (v: number) => (Number.isNaN(v) ? null : v)
+
 /**
- * Imports one file into the database in a single transaction, run inside a worker thread with a
- * connection of its own. Every data row ends up accepted (an activity, and its compound) or
- * rejected (with line, reason and raw text). An error, a cancel (the worker is terminated) or a
- * killed process leaves the transaction uncommitted, so the database never holds part of an import.
+ * Writes one file's rows, as the reader thread sends them, into the database in a single
+ * transaction, inside a worker thread with a connection of its own. Every data row ends up
+ * accepted (an activity, and its compound) or rejected (with line, reason and raw text). An error,
+ * a cancel (the worker is terminated) or a killed process leaves the transaction uncommitted, so
+ * the database never holds part of an import.
  */
 export async function writeImport(
   input: WriteImportInput,
+  port: MessagePort,
   onProgress: (p: WriteProgress) => void,
 ): Promise<ImportSummary> {
   const started = performance.now()
@@ -82,15 +109,8 @@ export async function writeImport(
   // A bigger page cache for one long transaction; bounded, so memory stays flat on big files.
   db.pragma('cache_size = -65536')
   const now = new Date().toISOString()
-  const storedFile = input.storedFile
-  const withActivities = hasActivityColumns(input.mapping)
-  const header = input.head.header
+  const fileName = input.fileName || basename(input.filePath)
 
-  const insertImport = db.prepare(
-    `INSERT INTO imports (file_name, file_size, file_sha256, format, encoding, delimiter, header_json, mapping_json,
-       rows_total, rows_accepted, rows_rejected, rdkit_version, is_synthetic, started_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
-  )
   const insertRejection = db.prepare(
     'INSERT INTO import_rejections (import_id, line_number, reason, detail, raw_line) VALUES (?, ?, ?, ?, ?)',
   )
@@ -113,15 +133,10 @@ export async function writeImport(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
 
-  const rejectionsByReason: Partial<Record<RejectionReason, number>> = {}
+  const rejectionsByReason: Record<string, number> = {}
   const unusableByReason: Record<string, number> = {}
-  const disagreements = {
-    compared: 0,
-    mw: 0,
-    alogp: 0,
-    examples: [] as { molecule: string; field: string; file: number; rdkit: number }[],
-  }
-  const compoundIds = new Map<string, number>()
+  const strings: string[] = []
+  const compoundIds: number[] = []
   let rowsTotal = 0
   let rowsAccepted = 0
   let compoundsNew = 0
@@ -129,54 +144,19 @@ export async function writeImport(
   let activities = 0
   let importId = 0
 
-  const reject = (record: CsvRecord, rejection: Rejection) => {
-    rejectionsByReason[rejection.reason] = (rejectionsByReason[rejection.reason] ?? 0) + 1
-    insertRejection.run(importId, record.line, rejection.reason, rejection.detail, record.raw)
-  }
-
-  const compoundFor = (
-    row: NormalisedRow,
-    features: MoleculeFeatures | null | undefined,
-  ): number => {
-    const key = row.moleculeChemblId ?? `smiles:${features?.canonicalSmiles ?? row.smiles}`
-    const known = compoundIds.get(key)
-    if (known !== undefined) return known
-
+  /** Adds a molecule, or fills what an existing one lacks; values already stored are kept. */
+  const storeCompound = (c: CompoundRecord): number => {
+    const f = c.features
     const fromFile: Record<SeedKey, number | null> = {
-      mw_freebase: row.mw,
-      alogp: row.alogp,
-      hba: row.hba,
-      hbd: row.hbd,
+      mw_freebase: c.file.mw,
+      alogp: c.file.alogp,
+      hba: c.file.hba,
+      hbd: c.file.hbd,
     }
-    const fromRdkit: Record<SeedKey, number | null> = features
-      ? {
-          mw_freebase: features.seed.mw,
-          alogp: features.seed.alogp,
-          hba: features.seed.hba,
-          hbd: features.seed.hbd,
-        }
+    const fromRdkit: Record<SeedKey, number | null> = f
+      ? { mw_freebase: f.seed.mw, alogp: f.seed.alogp, hba: f.seed.hba, hbd: f.seed.hbd }
       : { mw_freebase: null, alogp: null, hba: null, hbd: null }
-    if (features && row.mw !== null && row.alogp !== null) {
-      disagreements.compared++
-      for (const [field, fileValue, rdkitValue, limit] of [
-        ['mw_freebase', row.mw, features.seed.mw, DISAGREEMENT.mw],
-        ['alogp', row.alogp, features.seed.alogp, DISAGREEMENT.alogp],
-      ] as const) {
-        if (Math.abs(fileValue - rdkitValue) > limit) {
-          if (field === 'mw_freebase') disagreements.mw++
-          else disagreements.alogp++
-          if (disagreements.examples.length < MAX_EXAMPLES)
-            disagreements.examples.push({
-              molecule: key,
-              field,
-              file: fileValue,
-              rdkit: rdkitValue,
-            })
-        }
-      }
-    }
-
-    const existing = findCompound.get(key) as CompoundRow | undefined
+    const existing = findCompound.get(c.key) as CompoundDb | undefined
     const sources: Record<string, string> = existing
       ? (JSON.parse(existing.feature_sources_json) as Record<string, string>)
       : {}
@@ -186,31 +166,29 @@ export async function writeImport(
       hba: null,
       hbd: null,
     }
-    for (const f of ['mw_freebase', 'alogp', 'hba', 'hbd'] as const) {
-      const kept = existing?.[f] ?? null
-      if (kept !== null) values[f] = kept
-      else if (fromFile[f] !== null) {
-        values[f] = fromFile[f]
-        sources[f] = 'file'
-      } else if (fromRdkit[f] !== null) {
-        values[f] = fromRdkit[f]
-        sources[f] = 'rdkit'
+    for (const k of SEED_KEYS) {
+      const kept = existing?.[k] ?? null
+      if (kept !== null) values[k] = kept
+      else if (fromFile[k] !== null) {
+        values[k] = fromFile[k]
+        sources[k] = 'file'
+      } else if (fromRdkit[k] !== null) {
+        values[k] = fromRdkit[k]
+        sources[k] = 'rdkit'
       }
     }
-    const descriptorsJson =
-      existing?.descriptors_json ?? (features ? JSON.stringify(features.descriptors) : null)
-    const morgan = existing?.morgan_fp ?? (features ? Buffer.from(features.morgan) : null)
-    const rdkitVersion = existing?.rdkit_version ?? (features ? input.rdkitVersion : null)
+    const descriptorsJson = existing?.descriptors_json ?? (f ? JSON.stringify(f.descriptors) : null)
+    const morgan = existing?.morgan_fp ?? (f ? Buffer.from(f.morgan) : null)
+    const rdkitVersion = existing?.rdkit_version ?? (f ? input.rdkitVersion : null)
     const sourcesJson = JSON.stringify(sources)
-
-    let id: number
     if (!existing) {
-      id = Number(
+      compoundsNew++
+      return Number(
         insertCompound.run(
-          key,
-          row.moleculeChemblId,
-          row.name,
-          row.smiles,
+          c.key,
+          c.chemblId,
+          c.name,
+          c.smiles,
           values.mw_freebase,
           values.alogp,
           values.hba,
@@ -224,154 +202,123 @@ export async function writeImport(
           now,
         ).lastInsertRowid,
       )
-      compoundsNew++
-    } else {
-      id = existing.id
-      const name = existing.name ?? row.name
-      const smiles = existing.smiles ?? row.smiles
-      const changed =
-        name !== existing.name ||
-        smiles !== existing.smiles ||
-        sourcesJson !== existing.feature_sources_json ||
-        descriptorsJson !== existing.descriptors_json ||
-        rdkitVersion !== existing.rdkit_version ||
-        (['mw_freebase', 'alogp', 'hba', 'hbd'] as const).some((f) => values[f] !== existing[f])
-      if (changed) {
-        updateCompound.run(
-          name,
-          smiles,
-          values.mw_freebase,
-          values.alogp,
-          values.hba,
-          values.hbd,
-          sourcesJson,
-          rdkitVersion,
-          descriptorsJson,
-          morgan,
-          now,
-          id,
-        )
-        compoundsUpdated++
-      }
     }
-    compoundIds.set(key, id)
-    return id
+    const name = existing.name ?? c.name
+    const smiles = existing.smiles ?? c.smiles
+    const changed =
+      name !== existing.name ||
+      smiles !== existing.smiles ||
+      sourcesJson !== existing.feature_sources_json ||
+      descriptorsJson !== existing.descriptors_json ||
+      rdkitVersion !== existing.rdkit_version ||
+      SEED_KEYS.some((k) => values[k] !== existing[k])
+    if (changed) {
+      updateCompound.run(
+        name,
+        smiles,
+        values.mw_freebase,
+        values.alogp,
+        values.hba,
+        values.hbd,
+        sourcesJson,
+        rdkitVersion,
+        descriptorsJson,
+        morgan,
+        now,
+        existing.id,
+      )
+      compoundsUpdated++
+    }
+    return existing.id
   }
 
-  const accept = (record: CsvRecord, row: NormalisedRow) => {
-    const features =
-      row.smiles !== null && input.molecules ? input.molecules.get(row.smiles) : undefined
-    if (features === null) {
-      reject(record, {
-        reason: 'invalid-smiles',
-        detail: `RDKit cannot read the SMILES "${(row.smiles ?? '').slice(0, 80)}"`,
-      })
-      return
+  const writeBatch = (b: RowBatch) => {
+    strings.push(...b.strings)
+    for (const c of b.compounds) compoundIds.push(storeCompound(c))
+    for (const r of b.rejections) {
+      rejectionsByReason[r.reason] = (rejectionsByReason[r.reason] ?? 0) + 1
+      insertRejection.run(importId, r.line, r.reason, r.detail, r.raw)
     }
-    const compoundId = compoundFor(row, features)
-    rowsAccepted++
-    const a = row.activity
-    if (!a) return
-    if (a.unusableReason)
-      unusableByReason[a.unusableReason] = (unusableByReason[a.unusableReason] ?? 0) + 1
-    insertActivity.run(
-      importId,
-      compoundId,
-      record.line,
-      a.standardType,
-      a.relation,
-      a.standardValue,
-      a.standardUnits,
-      a.valueNm,
-      a.pActivity,
-      a.pchembl,
-      a.usable ? 1 : 0,
-      a.unusableReason,
-      a.assayChemblId,
-      a.targetChemblId,
-      a.targetName,
-      a.documentChemblId,
-      a.documentYear,
-    )
-    activities++
+    const s = (i: number) => (i < 0 ? null : (strings[i] as string))
+    for (let i = 0; i < b.n; i++) {
+      const unusable = b.unusable[i] as number
+      const reason = unusable < 0 ? null : (UNUSABLE_CODES[unusable] as string)
+      if (reason) unusableByReason[reason] = (unusableByReason[reason] ?? 0) + 1
+      const relation = b.relation[i] as number
+      insertActivity.run(
+        importId,
+        compoundIds[b.compound[i] as number],
+        b.line[i],
+        s(b.standardType[i] as number),
+        relation < 0 ? null : RELATIONS[relation],
+        num(b.value[i] as number),
+        s(b.units[i] as number),
+        num(b.valueNm[i] as number),
+        num(b.pActivity[i] as number),
+        num(b.pchembl[i] as number),
+        reason === null && !Number.isNaN(b.pActivity[i] as number) ? 1 : 0,
+        reason,
+        s(b.assay[i] as number),
+        s(b.target[i] as number),
+        s(b.targetName[i] as number),
+        s(b.document[i] as number),
+        num(b.year[i] as number),
+      )
+    }
+    activities += b.n
+    rowsAccepted += b.accepted
+    rowsTotal = b.rowsTotal
+    onProgress({ bytes: b.bytes, rows: rowsTotal })
   }
 
+  let end: BatchesEnd | null = null
   db.exec('BEGIN IMMEDIATE')
   try {
     importId = Number(
-      insertImport.run(
-        input.fileName || basename(input.filePath),
-        input.head.size,
-        '0'.repeat(64),
-        input.format,
-        input.head.encoding.encoding,
-        input.head.delimiter,
-        JSON.stringify(header),
-        JSON.stringify(input.mapping),
-        input.rdkitVersion,
-        input.isSynthetic ? 1 : 0,
-        now,
-        now,
-      ).lastInsertRowid,
+      db
+        .prepare(
+          `INSERT INTO imports (file_name, file_size, file_sha256, format, encoding, delimiter, header_json, mapping_json,
+             rows_total, rows_accepted, rows_rejected, rdkit_version, is_synthetic, started_at, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
+        )
+        .run(
+          fileName,
+          input.head.size,
+          '0'.repeat(64),
+          input.format,
+          input.head.encoding.encoding,
+          input.head.delimiter,
+          JSON.stringify(input.head.header),
+          JSON.stringify(input.mapping),
+          input.rdkitVersion,
+          input.isSynthetic ? 1 : 0,
+          now,
+          now,
+        ).lastInsertRowid,
     )
-    let bytes = 0
-    // The file itself, byte for byte, beside the database (a kernel copy: no file data passes
-    // through this thread). The row points at it only once the transaction commits.
+    // The file itself, byte for byte, beside the database: a kernel copy that runs while rows are
+    // written. The import row points at it only once the transaction commits.
     await mkdir(join(input.dataDir, STORED_FILES_DIR), { recursive: true })
-    await copyFile(input.filePath, join(input.dataDir, storedFile))
-    const records = readRecords(input.filePath, input.head, {
-      onProgress: (p) => {
-        bytes = p.bytes
-      },
-      columns: Object.values(input.mapping).filter((c): c is number => c !== undefined),
-    })
-    let result = await records.next()
-    for (; !result.done; result = await records.next()) {
-      for (const record of result.value) {
-        if (record.fields.length === 1 && record.raw.trim() === '') continue // blank line: not a row
-        rowsTotal++
-        if (record.tooLong || record.raw.length > DEFAULT_MAX_RECORD_CHARS) {
-          // keep only the start: a megabyte of one cell is not worth storing twice
-          reject(
-            { ...record, raw: record.raw.slice(0, 2000) },
-            {
-              reason: 'line-too-long',
-              detail: 'The line is longer than 1 MB; only its start is kept here',
-            },
-          )
-        } else if (record.unterminated)
-          reject(record, {
-            reason: 'unterminated-quote',
-            detail: 'A quoted field is not closed before the end of the file',
-          })
-        else if (record.fields.length !== header.length) {
-          reject(record, {
-            reason: 'wrong-field-count',
-            detail: `The row has ${record.fields.length} fields; the header has ${header.length}`,
-          })
-        } else {
-          const normalised = normaliseRow(record.fields, input.mapping, withActivities)
-          if ('rejection' in normalised) reject(record, normalised.rejection)
-          else accept(record, normalised.row)
-        }
-      }
-      onProgress({ bytes, rows: rowsTotal })
-    }
-    const { sha256, bytes: totalBytes } = result.value
-    bytes = totalBytes
+    const copied = copyFile(input.filePath, join(input.dataDir, input.storedFile))
 
-    if (rowsTotal === 0) {
+    for await (const message of messages(port)) {
+      if (message.type === 'end') end = message
+      else writeBatch(message)
+    }
+    await copied
+    const { sha256, bytes } = end as BatchesEnd
+
+    if (rowsTotal === 0)
       throw new WorkbenchError(
         'invalid-input',
         'The file has a header but no data rows: there is nothing to import.',
       )
-    }
     const previous = db
       .prepare('SELECT id FROM imports WHERE file_sha256 = ? AND id <> ? ORDER BY id LIMIT 1')
       .get(sha256, importId) as { id: number } | undefined
     if (previous && input.duplicate === 'skip') {
       db.exec('ROLLBACK')
-      await rm(join(input.dataDir, storedFile), { force: true })
+      await rm(join(input.dataDir, input.storedFile), { force: true })
       return summary({
         importId: null,
         skipped: true,
@@ -381,6 +328,7 @@ export async function writeImport(
       })
     }
     const rowsRejected = rowsTotal - rowsAccepted
+    const disagreements = (end as BatchesEnd).disagreements
     db.prepare(
       `UPDATE imports SET file_sha256 = ?, file_size = ?, rows_total = ?, rows_accepted = ?, rows_rejected = ?, compounds_new = ?,
          compounds_updated = ?, unusable_json = ?, disagreements_json = ?, stored_file = ?, finished_at = ? WHERE id = ?`,
@@ -394,7 +342,7 @@ export async function writeImport(
       compoundsUpdated,
       JSON.stringify(unusableByReason),
       JSON.stringify(disagreements),
-      storedFile,
+      input.storedFile,
       new Date().toISOString(),
       importId,
     )
@@ -403,7 +351,7 @@ export async function writeImport(
     ).run(
       new Date().toISOString(),
       String(importId),
-      JSON.stringify({ file: input.fileName, sha256, rowsTotal, rowsAccepted, rowsRejected }),
+      JSON.stringify({ file: fileName, sha256, rowsTotal, rowsAccepted, rowsRejected }),
     )
     db.exec('COMMIT')
     return summary({
@@ -415,7 +363,7 @@ export async function writeImport(
     })
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK')
-    await rm(join(input.dataDir, storedFile), { force: true })
+    await rm(join(input.dataDir, input.storedFile), { force: true })
     throw error
   } finally {
     db.close()
@@ -429,9 +377,10 @@ export async function writeImport(
     bytes: number
   }): ImportSummary {
     const seconds = (performance.now() - started) / 1000
+    const d = end?.disagreements ?? { compared: 0, mw: 0, alogp: 0 }
     return {
       ...extra,
-      file: input.fileName || basename(input.filePath),
+      file: fileName,
       format: input.format,
       rowsTotal,
       rowsAccepted,
@@ -441,11 +390,7 @@ export async function writeImport(
       compoundsNew,
       compoundsUpdated,
       activities,
-      disagreements: {
-        compared: disagreements.compared,
-        mw: disagreements.mw,
-        alogp: disagreements.alogp,
-      },
+      disagreements: { compared: d.compared, mw: d.mw, alogp: d.alogp },
       rdkitVersion: input.rdkitVersion,
       seconds,
       rowsPerSecond: seconds > 0 ? rowsTotal / seconds : 0,

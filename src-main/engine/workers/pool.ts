@@ -2,13 +2,15 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { type TransferListItem, Worker } from 'node:worker_threads'
 import { ERROR_CODES, type ErrorCode, WorkbenchError } from '../../contract'
 import type { RunMessage, TaskName, WorkerMessage, WorkerTasks } from './tasks'
 
 export interface RunOptions<P = unknown> {
   signal?: AbortSignal
   onProgress?: (progress: P) => void
+  /** objects in the input to move to the worker rather than copy (MessagePorts must be) */
+  transfer?: TransferListItem[]
 }
 
 interface Slot {
@@ -79,7 +81,7 @@ export class WorkerPool {
       slot.busy = true
       pending.slot = slot
       this.running.set(pending.message.taskId, pending)
-      slot.worker.postMessage(pending.message)
+      slot.worker.postMessage(pending.message, pending.options.transfer)
     }
   }
 

@@ -6,6 +6,7 @@ import {
 } from '../../chem/rdkit'
 import { previewFile } from '../import/preview'
 import { readRecords } from '../import/read-table'
+import { parseImport } from '../import/row-batches'
 import { writeImport } from '../import/write-import'
 import type { TaskName, WorkerTasks } from './tasks'
 
@@ -72,5 +73,10 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { smiles: [...unique] }
   },
 
-  'import.write': (input, progress) => writeImport(input, progress),
+  'import.parse': async ({ port, ...input }) => {
+    await parseImport(input, port)
+    return null
+  },
+
+  'import.write': ({ port, ...input }, progress) => writeImport(input, port, progress),
 }

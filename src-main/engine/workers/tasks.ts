@@ -1,5 +1,7 @@
 import type { ImportPreview, ImportSummary, SelfTestMolecule } from '../../contract'
 import type { MoleculeFeatures } from '../../chem/rdkit'
+import type { MessagePort } from 'node:worker_threads'
+import type { ParseImportInput } from '../import/row-batches'
 import type { WriteImportInput, WriteProgress } from '../import/write-import'
 import type { TableHead } from '../import/read-table'
 import type { Mapping } from '../../chem/columns'
@@ -35,8 +37,15 @@ export interface WorkerTasks {
     output: { smiles: string[] }
     progress: { bytes: number; rows: number }
   }
+  /** Reads, parses and normalises a file, sending row batches through `port` to 'import.write'. */
+  'import.parse': {
+    input: ParseImportInput & { port: MessagePort }
+    output: null
+    progress: never
+  }
+  /** Writes the batches arriving on `port` in one transaction. */
   'import.write': {
-    input: WriteImportInput
+    input: WriteImportInput & { port: MessagePort }
     output: ImportSummary
     progress: WriteProgress
   }
