@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Histogram } from '../../src-main/contract'
 
 type Plotly = typeof import('plotly.js-dist-min').default
@@ -6,8 +6,38 @@ let plotly: Promise<Plotly> | null = null
 /** Plotly is large: load it the first time a chart is shown, not at start-up. */
 const loadPlotly = () => (plotly ??= import('plotly.js-dist-min').then((m) => m.default))
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim()
+/**
+ * A theme colour as the browser resolved it. Reading the custom property gives its source text
+ * (`light-dark(…)`), which Plotly cannot use; a probe element's computed colour is concrete.
+ */
+function themeColor(name: string): string {
+  const probe = document.createElement('span')
+  probe.style.color = `var(${name})`
+  probe.style.display = 'none'
+  document.body.appendChild(probe)
+  const color = getComputedStyle(probe).color
+  probe.remove()
+  return color
+}
+
+/** Changes whenever the colours change: the OS switches scheme or the user pins a theme. */
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0)
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1)
+    const media = window.matchMedia('(prefers-color-scheme: dark)')
+    media.addEventListener('change', bump)
+    const observer = new MutationObserver(bump)
+    observer.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme'],
+    })
+    return () => {
+      media.removeEventListener('change', bump)
+      observer.disconnect()
+    }
+  }, [])
+  return version
 }
 
 /** One histogram as a Plotly bar chart, coloured from the current theme. */
@@ -19,6 +49,7 @@ export function HistogramChart({
   height?: number
 }) {
   const ref = useRef<HTMLDivElement>(null)
+  const theme = useThemeVersion()
 
   useEffect(() => {
     const root = ref.current
@@ -29,7 +60,7 @@ export function HistogramChart({
       const { edges, counts } = histogram
       const centers = counts.map((_, i) => ((edges[i] as number) + (edges[i + 1] as number)) / 2)
       const width = edges.length > 1 ? (edges[1] as number) - (edges[0] as number) : 1
-      const text = cssVar('--muted')
+      const text = themeColor('--muted')
       void Plotly.react(
         root,
         [
@@ -38,7 +69,7 @@ export function HistogramChart({
             x: centers,
             y: counts,
             width: counts.map(() => width * 0.92),
-            marker: { color: cssVar('--accent') },
+            marker: { color: themeColor('--accent') },
             hovertemplate: `%{x:.3~f}: %{y} <extra></extra>`,
           },
         ],
@@ -48,8 +79,8 @@ export function HistogramChart({
           paper_bgcolor: 'rgba(0,0,0,0)',
           plot_bgcolor: 'rgba(0,0,0,0)',
           font: { family: getComputedStyle(document.body).fontFamily, size: 11, color: text },
-          xaxis: { gridcolor: cssVar('--border'), zeroline: false },
-          yaxis: { gridcolor: cssVar('--border'), zeroline: false, title: { text: 'count' } },
+          xaxis: { gridcolor: themeColor('--border'), zeroline: false },
+          yaxis: { gridcolor: themeColor('--border'), zeroline: false, title: { text: 'count' } },
           bargap: 0,
         },
         { displayModeBar: false, responsive: true },
@@ -58,7 +89,7 @@ export function HistogramChart({
     return () => {
       cancelled = true
     }
-  }, [histogram, height])
+  }, [histogram, height, theme])
 
   useEffect(() => {
     const root = ref.current

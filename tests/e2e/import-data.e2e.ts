@@ -69,6 +69,9 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await expect(page.getByTestId('histogram-mw_freebase').locator('.main-svg').first()).toBeVisible()
   await expect(page.getByTestId('histogram-p_activity').locator('.main-svg').first()).toBeVisible()
   await page.screenshot({ path: join(SHOTS, 'data-filled.png'), fullPage: true })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: join(SHOTS, 'data-filled-dark.png'), fullPage: true })
+  await page.emulateMedia({ colorScheme: 'light' })
 
   // scrolling deep into the table fetches the rows that come into view
   const body = page.locator('.vt-body')
