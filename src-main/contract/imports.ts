@@ -12,11 +12,17 @@ export const fileRefSchema = z
 /** Column name to field (empty string: do not use the column). */
 const mappingOverrides = z.record(z.string().min(1).max(500), z.string().max(100))
 
-export const importsPreviewInput = z.object({ file: fileRefSchema }).strict()
+/** The column separator, when the one guessed from the header line is wrong. */
+const delimiter = z.enum([',', ';', '\t'])
+
+export const importsPreviewInput = z
+  .object({ file: fileRefSchema, delimiter: delimiter.optional() })
+  .strict()
 
 export const importsStartInput = z
   .object({
     file: fileRefSchema,
+    delimiter: delimiter.optional(),
     mapping: mappingOverrides.optional(),
     /** what to do when the same file (by SHA-256) was imported before */
     duplicate: z.enum(['skip', 'import']).optional(),

@@ -6,7 +6,7 @@ import { ScreenHeader } from '../components/ScreenHeader'
 import { downloadText, toCsv } from '../components/csv'
 import { REASON_LABELS, fmtBytes, fmtDate, fmtInt } from '../components/format'
 import { useApp } from '../store/app-store'
-import { type ImportItem, useImports } from '../store/import-store'
+import { type Delimiter, type ImportItem, useImports } from '../store/import-store'
 
 const FIELD_LABELS: Record<string, string> = {
   molecule_chembl_id: 'Molecule ChEMBL ID',
@@ -143,7 +143,7 @@ function Summary({ summary }: { summary: ImportSummary }) {
 }
 
 function ImportCard({ item }: { item: ImportItem }) {
-  const { setField, setDuplicate, start, dismiss } = useImports()
+  const { setField, setDuplicate, setDelimiter, start, dismiss } = useImports()
   const job = useApp((s) => (item.jobId ? s.jobs[item.jobId] : undefined))
   const p = item.preview
   const running = job?.state === 'running'
@@ -169,6 +169,19 @@ function ImportCard({ item }: { item: ImportItem }) {
               ` · ${FORMAT_LABELS[p.format] ?? p.format} · ${DELIMITERS[p.delimiter] ?? p.delimiter}-separated · ${p.encoding.toUpperCase()} · ${p.header.length} columns`}
           </p>
         </div>
+        {p && !job && (
+          <label className="field inline">
+            <span>Separator</span>
+            <select
+              value={p.delimiter}
+              onChange={(e) => void setDelimiter(item.key, e.target.value as Delimiter)}
+            >
+              <option value=",">comma</option>
+              <option value=";">semicolon</option>
+              <option value={'\t'}>tab</option>
+            </select>
+          </label>
+        )}
         {!running && (
           <button
             type="button"

@@ -12,8 +12,12 @@ export interface ImportItem {
   /** column name to field ('' = not used) */
   mapping: Record<string, string>
   duplicate: 'skip' | 'import'
+  /** set when the user overrides the separator guessed from the header */
+  delimiter?: Delimiter
   jobId?: string
 }
+
+export type Delimiter = ',' | ';' | '\t'
 
 interface ImportState {
   items: ImportItem[]
@@ -22,6 +26,7 @@ interface ImportState {
   addRefs(refs: FileRef[]): Promise<void>
   setField(key: string, column: string, field: string): void
   setDuplicate(key: string, duplicate: 'skip' | 'import'): void
+  setDelimiter(key: string, delimiter: Delimiter): Promise<void>
   start(key: string): Promise<void>
   dismiss(key: string): void
   refreshHistory(): Promise<void>
@@ -34,10 +39,10 @@ export const useImports = create<ImportState>((set, get) => {
   const update = (key: string, patch: Partial<ImportItem>) =>
     set((s) => ({ items: s.items.map((i) => (i.key === key ? { ...i, ...patch } : i)) }))
 
-  const preview = async (key: string, file: FileRef) => {
-    update(key, { state: 'previewing' })
+  const preview = async (key: string, file: FileRef, delimiter?: Delimiter) => {
+    update(key, { state: 'previewing', delimiter })
     try {
-      const p = await call('imports.preview', { file })
+      const p = await call('imports.preview', { file, delimiter })
       const mapping: Record<string, string> = {}
       for (const column of p.header) mapping[column] = ''
       for (const [field, column] of Object.entries(p.mapping))
@@ -103,12 +108,17 @@ export const useImports = create<ImportState>((set, get) => {
     setDuplicate(key, duplicate) {
       update(key, { duplicate })
     },
+    async setDelimiter(key, delimiter) {
+      const item = get().items.find((i) => i.key === key)
+      if (item) await preview(key, item.file, delimiter)
+    },
     async start(key) {
       const item = get().items.find((i) => i.key === key)
       if (!item) return
       try {
         const { jobId } = await call('imports.start', {
           file: item.file,
+          delimiter: item.delimiter,
           mapping: item.mapping,
           duplicate: item.duplicate,
         })

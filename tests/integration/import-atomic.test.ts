@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { copyFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src-main/engine/db/connection'
@@ -62,6 +62,41 @@ describe('an import is all or nothing', () => {
       })
       expect(next.result).toMatchObject({ rowsTotal: 6099 })
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      await engine.close()
+    }
+  }, 120_000)
+
+  it('finishes cleanly when the file is deleted while it is being read', async () => {
+    const engine = startTestEngine(join(dir.path, 'deleted'))
+    try {
+      const doomed = join(dir.path, 'doomed.csv')
+      copyFileSync(big, doomed)
+      const started = await engine.invoke('imports.start', {
+        file: fileRef(doomed),
+        computeDescriptors: false,
+      })
+      if (!started.ok) throw new Error(started.error.message)
+      const finished = waitForFinished(engine, started.value.jobId)
+      await new Promise<void>((resolve) => {
+        const off = engine.subscribe((event, payload) => {
+          if (event === 'job.progress' && 'rows' in payload && (payload.rows ?? 0) > 0) {
+            off()
+            resolve()
+          }
+        })
+      })
+      rmSync(doomed)
+      const result = await finished
+      // Either the open file is read to its end, or the import fails with a clear error and keeps nothing.
+      if (result.state === 'succeeded') expect(result.result).toMatchObject({ rowsTotal: 60_000 })
+      else {
+        expect(result.error?.code).toBe('file-not-readable')
+        expect(engine.context.db.prepare('SELECT count(*) AS n FROM imports').get()).toEqual({
+          n: 0,
+        })
+      }
+      expect((await engine.invoke('app.status', {})).ok).toBe(true)
     } finally {
       await engine.close()
     }

@@ -180,6 +180,28 @@ describe('bad input', () => {
     expect(finished.result).toMatchObject({ rowsAccepted: 1, activities: 1 })
   })
 
+  it('lets the user override a wrongly guessed separator', async () => {
+    // the header has more commas than tabs, but the file is tab-separated
+    const file = write(
+      'tabs.tsv',
+      'Code, batch, plate\tsmiles\tpIC50\nA1, 2, 3\tCCO\t5.5\nA2, 2, 4\tCCN\t6.0\n',
+    )
+    const guessed = await engine.invoke('imports.preview', { file })
+    expect(guessed.ok && guessed.value.delimiter).toBe(',')
+    const chosen = await engine.invoke('imports.preview', { file, delimiter: '\t' })
+    expect(chosen.ok && chosen.value.header).toEqual(['Code, batch, plate', 'smiles', 'pIC50'])
+    expect(chosen.ok && chosen.value.mapping).toMatchObject({
+      smiles: 'smiles',
+      pchembl_value: 'pIC50',
+    })
+    const finished = await runJob(engine, 'imports.start', {
+      file,
+      delimiter: '\t',
+      computeDescriptors: false,
+    })
+    expect(finished.result).toMatchObject({ rowsTotal: 2, rowsAccepted: 2, activities: 2 })
+  })
+
   it('still answers after all of that, with a sound database', async () => {
     expect((await engine.invoke('app.status', {})).ok).toBe(true)
     expect(engine.context.db.pragma('integrity_check', { simple: true })).toBe('ok')

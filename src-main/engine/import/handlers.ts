@@ -23,14 +23,19 @@ const PHASES = { scan: 0.1, molecules: 0.45 }
 export const importHandlers: HandlerGroup<
   'imports.preview' | 'imports.start' | 'imports.list' | 'imports.rejections'
 > = {
-  'imports.preview': async ({ file }, ctx) => {
-    const preview = await ctx.pool.run('import.preview', { path: file.path, name: file.name })
+  'imports.preview': async (input, ctx) => {
+    const { file } = input
+    const preview = await ctx.pool.run('import.preview', {
+      path: file.path,
+      name: file.name,
+      delimiter: input.delimiter,
+    })
     return { ...preview, previousImports: previousImports(ctx, preview.sha256) }
   },
 
   'imports.start': async (input, ctx) => {
     // Everything that can be wrong with the file as a whole is said now, before a job starts.
-    const head = await readHead(input.file.path)
+    const head = await readHead(input.file.path, input.delimiter)
     const { mapping, problems } = applyOverrides(
       head.header,
       detectMapping(head.header),

@@ -10,7 +10,7 @@ import {
 } from '../../chem/columns'
 import { CsvParser } from '../../chem/csv-parser'
 import { hasActivityColumns } from '../../chem/normalise-row'
-import { readHead } from './read-table'
+import { type Delimiter, readHead } from './read-table'
 
 export const PREVIEW_ROWS = 20
 
@@ -27,8 +27,9 @@ export async function sha256OfFile(path: string): Promise<string> {
 export async function previewFile(
   path: string,
   name: string,
+  delimiter?: Delimiter,
 ): Promise<Omit<ImportPreview, 'previousImports'>> {
-  const head = await readHead(path)
+  const head = await readHead(path, delimiter)
   const records = new CsvParser(head.delimiter).push(head.sample)
   const rows = records.slice(1, PREVIEW_ROWS + 1).map((r) => r.fields)
   const mapping = detectMapping(head.header)

@@ -9,7 +9,7 @@ export const READ_CHUNK_BYTES = 1 << 20
 
 export interface TableHead {
   encoding: DetectedEncoding
-  delimiter: ',' | ';' | '\t'
+  delimiter: Delimiter
   header: string[]
   size: number
 }
@@ -31,7 +31,13 @@ function notReadable(path: string, error: unknown): WorkbenchError {
  * Reads the start of a file to learn how to parse it: encoding, delimiter and header. Refuses
  * empty and binary files with a message that says which.
  */
-export async function readHead(path: string): Promise<TableHead & { sample: string }> {
+export type Delimiter = ',' | ';' | '\t'
+
+/** `delimiter` overrides the one guessed from the header line. */
+export async function readHead(
+  path: string,
+  delimiter?: Delimiter,
+): Promise<TableHead & { sample: string }> {
   let size: number
   let bytes: Buffer
   try {
@@ -65,10 +71,10 @@ export async function readHead(path: string): Promise<TableHead & { sample: stri
       'invalid-input',
       'The first line of the file is empty: it needs a header row with column names.',
     )
-  const delimiter = sniffDelimiter(firstLine)
-  const headRecord = new CsvParser(delimiter).push(`${firstLine}\n`)[0]
+  const chosen = delimiter ?? sniffDelimiter(firstLine)
+  const headRecord = new CsvParser(chosen).push(`${firstLine}\n`)[0]
   const header = (headRecord?.fields ?? []).map((h) => h.trim())
-  return { encoding, delimiter, header, size, sample }
+  return { encoding, delimiter: chosen, header, size, sample }
 }
 
 export interface ReadProgress {

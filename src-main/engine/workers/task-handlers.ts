@@ -48,7 +48,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { rdkitVersion: rdkit.version(), molecules }
   },
 
-  'import.preview': ({ path, name }) => previewFile(path, name),
+  'import.preview': ({ path, name, delimiter }) => previewFile(path, name, delimiter),
 
   'import.scan': async ({ path, head, mapping }, progress) => {
     const column = mapping.smiles

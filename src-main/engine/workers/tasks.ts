@@ -27,7 +27,7 @@ export interface WorkerTasks {
     progress: number
   }
   'import.preview': {
-    input: { path: string; name: string }
+    input: { path: string; name: string; delimiter?: ',' | ';' | '\t' }
     output: Omit<ImportPreview, 'previousImports'>
     progress: number
   }
