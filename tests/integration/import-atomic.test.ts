@@ -2,10 +2,19 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src-main/engine/db/connection'
+import { type Db, openDatabase } from '../../src-main/engine/db/connection'
 import { writeRepeatedExport } from '../bench/big-export'
 import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { AROMATASE } from '../reference-csv'
+
+function activityIndexes(db: Db): string[] {
+  return db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' AND sql IS NOT NULL ORDER BY name",
+    )
+    .pluck()
+    .all() as string[]
+}
 
 describe('an import is all or nothing', () => {
   const dir = tempDir()
@@ -53,6 +62,8 @@ describe('an import is all or nothing', () => {
       ]) {
         expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
       }
+      // the indexes a big import rebuilds at its end are back as they were
+      expect(activityIndexes(db)).toEqual(['activities_compound', 'activities_target_type'])
       // no copy of the file is left behind
       expect(readdirSync(join(dir.path, 'cancel', 'imports'))).toEqual([])
       // the cancelled worker's write lock is gone: a new import commits
@@ -89,8 +100,20 @@ describe('an import is all or nothing', () => {
       rmSync(doomed)
       const result = await finished
       // Either the open file is read to its end, or the import fails with a clear error and keeps nothing.
-      if (result.state === 'succeeded') expect(result.result).toMatchObject({ rowsTotal: 60_000 })
-      else {
+      if (result.state === 'succeeded') {
+        expect(result.result).toMatchObject({ rowsTotal: 60_000 })
+        expect(activityIndexes(engine.context.db)).toEqual([
+          'activities_compound',
+          'activities_target_type',
+        ])
+        expect(
+          engine.context.db
+            .prepare(
+              'SELECT count(*) AS n FROM activities INDEXED BY activities_compound WHERE compound_id > 0',
+            )
+            .get(),
+        ).toEqual(engine.context.db.prepare('SELECT count(*) AS n FROM activities').get())
+      } else {
         expect(result.error?.code).toBe('file-not-readable')
         expect(engine.context.db.prepare('SELECT count(*) AS n FROM imports').get()).toEqual({
           n: 0,

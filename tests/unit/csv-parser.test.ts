@@ -66,6 +66,28 @@ describe('CSV parser', () => {
     expect(whole.at(-1)).toMatchObject({ fields: ['end'], unterminated: true })
   })
 
+  it('reads every-field-quoted lines (ChEMBL web export) the same as the general rules', () => {
+    const text = [
+      '"a";"b;c";"";"d"',
+      '"1";"x;y";"";"2"',
+      '"q";"say ""hi""";"";"3"',
+      '"n";"two',
+      'lines";"";"4"',
+      '"m";b;"c";"5"',
+      '"";"";"";""',
+      '',
+    ].join('\n')
+    expect(parseAll(text, ';').map((r) => r.fields)).toEqual([
+      ['a', 'b;c', '', 'd'],
+      ['1', 'x;y', '', '2'],
+      ['q', 'say "hi"', '', '3'],
+      ['n', 'two\nlines', '', '4'],
+      ['m', 'b', 'c', '5'],
+      ['', '', '', ''],
+    ])
+    expect(parseAll(text, ';').map((r) => r.line)).toEqual([1, 2, 3, 4, 6, 7])
+  })
+
   it('keeps text after a closing quote as written', () => {
     expect(parseAll('"abc"def,2\n')[0]!.fields).toEqual(['abcdef', '2'])
   })

@@ -38,6 +38,9 @@ export interface WriteProgress {
   rows: number
 }
 
+const ACTIVITY_COLUMNS = 17
+const ROWS_PER_INSERT = 10
+
 type SeedKey = 'mw_freebase' | 'alogp' | 'hba' | 'hbd'
 const SEED_KEYS: SeedKey[] = ['mw_freebase', 'alogp', 'hba', 'hbd']
 
@@ -85,6 +88,37 @@ async function* messages(port: MessagePort): AsyncGenerator<ParseMessage> {
 
 const num = (v: number) => (Number.isNaN(v) ? null : v)
 
+/** Below this many rows, keeping the indexes up to date row by row costs too little to matter. */
+const BULK_ROWS = 50_000
+
+/** Rows in the file, from its size and the length of the lines in its first block. */
+function estimateRows(head: TableHead & { sample?: string }): number {
+  const sample = head.sample ?? ''
+  const lines = sample.split('\n').length - 1
+  return lines > 1 ? Math.round((head.size / sample.length) * lines) : 0
+}
+
+/**
+ * A big import into a table that is small next to it is several times faster when the activity
+ * indexes are built once at the end than when each row updates them (compound ids arrive in
+ * random order). Drops them for such an import and returns what rebuilds them; both happen inside
+ * the import's transaction, so other readers never see the table without its indexes.
+ */
+function suspendIndexes(db: Database.Database, estimatedRows: number): () => void {
+  if (estimatedRows < BULK_ROWS) return () => undefined
+  const existing = (db.prepare('SELECT count(*) AS n FROM activities').get() as { n: number }).n
+  if (estimatedRows < existing) return () => undefined
+  const indexes = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' AND sql IS NOT NULL",
+    )
+    .all() as { name: string; sql: string }[]
+  for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`)
+  return () => {
+    for (const index of indexes) db.exec(index.sql)
+  }
+}
+
 /**
  * Writes one file's rows, as the reader thread sends them, into the database in a single
  * transaction, inside a worker thread with a connection of its own. Every data row ends up
@@ -126,12 +160,14 @@ export async function writeImport(
     `UPDATE compounds SET name = ?, smiles = ?, mw_freebase = ?, alogp = ?, hba = ?, hbd = ?, feature_sources_json = ?,
        rdkit_version = ?, descriptors_json = ?, morgan_fp = ?, updated_at = ? WHERE id = ?`,
   )
-  const insertActivity = db.prepare(
+  // Ten rows per INSERT: a third less time per row than one statement each.
+  const activitySql = (rows: number) =>
     `INSERT INTO activities (import_id, compound_id, line_number, standard_type, relation, standard_value, standard_units,
        value_nm, p_activity, pchembl_value, usable, unusable_reason, assay_chembl_id, target_chembl_id, target_name,
        document_chembl_id, document_year)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
+     VALUES ${Array.from({ length: rows }, () => `(${new Array(ACTIVITY_COLUMNS).fill('?').join(', ')})`).join(', ')}`
+  const insertActivities = db.prepare(activitySql(ROWS_PER_INSERT))
+  const insertActivity = db.prepare(activitySql(1))
 
   const rejectionsByReason: Record<string, number> = {}
   const unusableByReason: Record<string, number> = {}
@@ -240,12 +276,13 @@ export async function writeImport(
       insertRejection.run(importId, r.line, r.reason, r.detail, r.raw)
     }
     const s = (i: number) => (i < 0 ? null : (strings[i] as string))
+    const params: unknown[] = []
     for (let i = 0; i < b.n; i++) {
       const unusable = b.unusable[i] as number
       const reason = unusable < 0 ? null : (UNUSABLE_CODES[unusable] as string)
       if (reason) unusableByReason[reason] = (unusableByReason[reason] ?? 0) + 1
       const relation = b.relation[i] as number
-      insertActivity.run(
+      params.push(
         importId,
         compoundIds[b.compound[i] as number],
         b.line[i],
@@ -264,7 +301,13 @@ export async function writeImport(
         s(b.document[i] as number),
         num(b.year[i] as number),
       )
+      if (params.length === ROWS_PER_INSERT * ACTIVITY_COLUMNS) {
+        insertActivities.run(params)
+        params.length = 0
+      }
     }
+    for (let at = 0; at < params.length; at += ACTIVITY_COLUMNS)
+      insertActivity.run(params.slice(at, at + ACTIVITY_COLUMNS))
     activities += b.n
     rowsAccepted += b.accepted
     rowsTotal = b.rowsTotal
@@ -274,6 +317,7 @@ export async function writeImport(
   let end: BatchesEnd | null = null
   db.exec('BEGIN IMMEDIATE')
   try {
+    const restoreIndexes = suspendIndexes(db, estimateRows(input.head))
     importId = Number(
       db
         .prepare(
@@ -327,6 +371,7 @@ export async function writeImport(
         bytes,
       })
     }
+    restoreIndexes()
     const rowsRejected = rowsTotal - rowsAccepted
     const disagreements = (end as BatchesEnd).disagreements
     db.prepare(
