@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AppStatus, CallResult, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
 import { type Engine, createEngine } from '../engine/engine'
+import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { defaultDataDir } from './data-dir'
 import { startWebHost } from './web-host'
 
@@ -143,7 +144,7 @@ const COMMANDS: Record<string, Command> = {
       const host = await startWebHost({
         engine,
         rendererDir: io.rendererDir,
-        uploadDir: join(engine.context.options.dataDir, 'uploads'),
+        uploadDir: join(engine.context.options.dataDir, UPLOADS_DIR),
         port,
       })
       io.stdout(

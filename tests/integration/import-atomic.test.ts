@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src-main/engine/db/connection'
 import { writeRepeatedExport } from '../bench/big-export'
+import { removeOrphanedFiles } from '../../src-main/engine/import/stored-file'
 import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { AROMATASE } from '../reference-csv'
 
@@ -155,4 +156,52 @@ describe('an import is all or nothing', () => {
       db.close()
     }
   }, 120_000)
+})
+
+describe('imports started together', () => {
+  const dir = tempDir()
+  afterAll(() => dir.remove())
+
+  it('run one after the other and all commit', async () => {
+    const engine = startTestEngine(dir.path)
+    try {
+      const files = ['a', 'b', 'c'].map((name) => {
+        const path = join(dir.path, `${name}.csv`)
+        writeFileSync(path, `smiles,pIC50\nC${name === 'a' ? '' : 'C'}O,5\nc1ccccc1${name},6\n`)
+        return path
+      })
+      // descriptors on: the reading phases overlap, the writing phases must not
+      const results = await Promise.all(
+        files.map((f) =>
+          runJob(engine, 'imports.start', { file: fileRef(f), computeDescriptors: true }),
+        ),
+      )
+      expect(results.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+      expect(engine.context.db.prepare('SELECT count(*) AS n FROM imports').get()).toEqual({ n: 3 })
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
+})
+
+describe('leftover files', () => {
+  const dir = tempDir()
+  afterAll(() => dir.remove())
+
+  it('are removed when a day old and not part of an import', () => {
+    const db = openDatabase(dir.path)
+    try {
+      mkdirSync(join(dir.path, 'imports'))
+      mkdirSync(join(dir.path, 'uploads'))
+      const old = Date.now() / 1000 - 2 * 24 * 3600
+      for (const name of ['imports/orphan.csv', 'uploads/done.csv', 'imports/fresh.csv'])
+        writeFileSync(join(dir.path, name), 'x')
+      utimesSync(join(dir.path, 'imports/orphan.csv'), old, old)
+      utimesSync(join(dir.path, 'uploads/done.csv'), old, old)
+      expect(removeOrphanedFiles(db, dir.path)).toBe(2)
+      expect(readdirSync(join(dir.path, 'imports'))).toEqual(['fresh.csv'])
+    } finally {
+      db.close()
+    }
+  })
 })

@@ -102,6 +102,11 @@ export const importHandlers: HandlerGroup<
         rdkitVersion = results[0]?.rdkitVersion ?? null
       }
 
+      // One import writes at a time. SQLite has a single writer: a second import's writer would
+      // wait on the first one's lock and give up after the busy timeout on a big file. It also
+      // keeps each import's reader and writer on worker threads together, whatever the pool size.
+      job.progress({ phase: 'waiting for another import to finish', fraction: writeFrom })
+      const release = await acquireWriteTurn(ctx, job.signal)
       job.throwIfCancelled()
       const writeStarted = performance.now()
       const storedFile = storedFileName(input.file.name)
@@ -171,6 +176,7 @@ export const importHandlers: HandlerGroup<
         throw error
       } finally {
         job.signal.removeEventListener('abort', onCancel)
+        release()
       }
       const seconds = (performance.now() - started) / 1000
       return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
@@ -192,6 +198,27 @@ export const importHandlers: HandlerGroup<
       .all(importId, limit, offset) as RejectionRow[]
     return { total, rows }
   },
+}
+
+const writeTurns = new WeakMap<EngineContext, Promise<void>>()
+
+/** Waits until no other import of this engine is writing; resolves with the release function. */
+async function acquireWriteTurn(ctx: EngineContext, signal: AbortSignal): Promise<() => void> {
+  const before = writeTurns.get(ctx) ?? Promise.resolve()
+  let release = () => undefined as void
+  const mine = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  writeTurns.set(
+    ctx,
+    before.then(() => mine),
+  )
+  await before
+  if (signal.aborted) {
+    release()
+    throw new WorkbenchError('cancelled', 'The job was cancelled; nothing it started was kept.')
+  }
+  return release
 }
 
 function previousImports(ctx: EngineContext, sha256: string) {

@@ -5,6 +5,8 @@ import type { Db } from '../db/connection'
 
 /** Folder in the data folder that holds a copy of every imported file. */
 export const STORED_FILES_DIR = 'imports'
+/** Folder in the data folder where the web host saves uploads. */
+export const UPLOADS_DIR = 'uploads'
 
 /** A new, unique place in the data folder for the copy of a file being imported. */
 export function storedFileName(fileName: string): string {
@@ -28,21 +30,29 @@ const DAY_MS = 24 * 3600 * 1000
  * day: a younger one may belong to an import still running in another process.
  */
 export function removeOrphanedFiles(db: Db, dataDir: string, now = Date.now()): number {
-  let names: string[]
-  try {
-    names = readdirSync(join(dataDir, STORED_FILES_DIR))
-  } catch {
-    return 0
-  }
   const kept = new Set(
     db
       .prepare('SELECT stored_file FROM imports WHERE stored_file IS NOT NULL')
       .pluck()
       .all() as string[],
   )
+  // Uploads (web host) are read where they were saved; a day later they have been imported (and
+  // copied) or abandoned.
+  return (
+    removeOld(dataDir, STORED_FILES_DIR, kept, now) + removeOld(dataDir, UPLOADS_DIR, kept, now)
+  )
+}
+
+function removeOld(dataDir: string, folder: string, kept: Set<string>, now: number): number {
+  let names: string[]
+  try {
+    names = readdirSync(join(dataDir, folder))
+  } catch {
+    return 0
+  }
   let removed = 0
   for (const name of names) {
-    const relative = join(STORED_FILES_DIR, name)
+    const relative = join(folder, name)
     const path = join(dataDir, relative)
     if (kept.has(relative) || now - statSync(path).mtimeMs < DAY_MS) continue
     rmSync(path, { force: true })
