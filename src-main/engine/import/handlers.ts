@@ -205,7 +205,7 @@ const writeTurns = new WeakMap<EngineContext, Promise<void>>()
 /** Waits until no other import of this engine is writing; resolves with the release function. */
 async function acquireWriteTurn(ctx: EngineContext, signal: AbortSignal): Promise<() => void> {
   const before = writeTurns.get(ctx) ?? Promise.resolve()
-  let release = () => undefined as void
+  let release: () => void = () => undefined
   const mine = new Promise<void>((resolve) => {
     release = resolve
   })
