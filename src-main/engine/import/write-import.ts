@@ -7,13 +7,9 @@ import type { ImportFormat, Mapping } from '../../chem/columns'
 import { RELATIONS } from '../../chem/units'
 import { databasePath } from '../db/connection'
 import type { TableHead } from './read-table'
-import {
-  type BatchesEnd,
-  type CompoundRecord,
-  type ParseMessage,
-  type RowBatch,
-  UNUSABLE_CODES,
-} from './row-batches'
+import { type BatchesEnd, type ParseMessage, type RowBatch, UNUSABLE_CODES } from './row-batches'
+import { estimateRows, suspendIndexes } from './bulk-indexes'
+import { compoundStore } from './compound-store'
 import { STORED_FILES_DIR } from './stored-file'
 
 export interface WriteImportInput {
@@ -40,23 +36,6 @@ export interface WriteProgress {
 
 const ACTIVITY_COLUMNS = 17
 const ROWS_PER_INSERT = 10
-
-type SeedKey = 'mw_freebase' | 'alogp' | 'hba' | 'hbd'
-const SEED_KEYS: SeedKey[] = ['mw_freebase', 'alogp', 'hba', 'hbd']
-
-interface CompoundDb {
-  id: number
-  name: string | null
-  smiles: string | null
-  mw_freebase: number | null
-  alogp: number | null
-  hba: number | null
-  hbd: number | null
-  feature_sources_json: string
-  rdkit_version: string | null
-  descriptors_json: string | null
-  morgan_fp: Buffer | null
-}
 
 /** The parser's messages as an async sequence; each one is acknowledged once it is written. */
 async function* messages(port: MessagePort): AsyncGenerator<ParseMessage> {
@@ -88,37 +67,6 @@ async function* messages(port: MessagePort): AsyncGenerator<ParseMessage> {
 
 const num = (v: number) => (Number.isNaN(v) ? null : v)
 
-/** Below this many rows, keeping the indexes up to date row by row costs too little to matter. */
-const BULK_ROWS = 50_000
-
-/** Rows in the file, from its size and the length of the lines in its first block. */
-function estimateRows(head: TableHead & { sample?: string }): number {
-  const sample = head.sample ?? ''
-  const lines = sample.split('\n').length - 1
-  return lines > 1 ? Math.round((head.size / sample.length) * lines) : 0
-}
-
-/**
- * A big import into a table that is small next to it is several times faster when the activity
- * indexes are built once at the end than when each row updates them (compound ids arrive in
- * random order). Drops them for such an import and returns what rebuilds them; both happen inside
- * the import's transaction, so other readers never see the table without its indexes.
- */
-function suspendIndexes(db: Database.Database, estimatedRows: number): () => void {
-  if (estimatedRows < BULK_ROWS) return () => undefined
-  const existing = (db.prepare('SELECT count(*) AS n FROM activities').get() as { n: number }).n
-  if (estimatedRows < existing) return () => undefined
-  const indexes = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' AND sql IS NOT NULL",
-    )
-    .all() as { name: string; sql: string }[]
-  for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`)
-  return () => {
-    for (const index of indexes) db.exec(index.sql)
-  }
-}
-
 /**
  * Writes one file's rows, as the reader thread sends them, into the database in a single
  * transaction, inside a worker thread with a connection of its own. Every data row ends up
@@ -148,18 +96,6 @@ export async function writeImport(
   const insertRejection = db.prepare(
     'INSERT INTO import_rejections (import_id, line_number, reason, detail, raw_line) VALUES (?, ?, ?, ?, ?)',
   )
-  const findCompound = db.prepare(
-    'SELECT id, name, smiles, mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp FROM compounds WHERE molecule_key = ?',
-  )
-  const insertCompound = db.prepare(
-    `INSERT INTO compounds (molecule_key, chembl_id, name, smiles, mw_freebase, alogp, hba, hbd, feature_sources_json,
-       rdkit_version, descriptors_json, morgan_fp, first_import_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const updateCompound = db.prepare(
-    `UPDATE compounds SET name = ?, smiles = ?, mw_freebase = ?, alogp = ?, hba = ?, hbd = ?, feature_sources_json = ?,
-       rdkit_version = ?, descriptors_json = ?, morgan_fp = ?, updated_at = ? WHERE id = ?`,
-  )
   // Ten rows per INSERT: a third less time per row than one statement each.
   const activitySql = (rows: number) =>
     `INSERT INTO activities (import_id, compound_id, line_number, standard_type, relation, standard_value, standard_units,
@@ -169,108 +105,19 @@ export async function writeImport(
   const insertActivities = db.prepare(activitySql(ROWS_PER_INSERT))
   const insertActivity = db.prepare(activitySql(1))
 
+  const compounds = compoundStore(db, input.rdkitVersion, now)
   const rejectionsByReason: Record<string, number> = {}
   const unusableByReason: Record<string, number> = {}
   const strings: string[] = []
   const compoundIds: number[] = []
   let rowsTotal = 0
   let rowsAccepted = 0
-  let compoundsNew = 0
-  let compoundsUpdated = 0
   let activities = 0
   let importId = 0
 
-  /** Adds a molecule, or fills what an existing one lacks; values already stored are kept. */
-  const storeCompound = (c: CompoundRecord): number => {
-    const f = c.features
-    const fromFile: Record<SeedKey, number | null> = {
-      mw_freebase: c.file.mw,
-      alogp: c.file.alogp,
-      hba: c.file.hba,
-      hbd: c.file.hbd,
-    }
-    const fromRdkit: Record<SeedKey, number | null> = f
-      ? { mw_freebase: f.seed.mw, alogp: f.seed.alogp, hba: f.seed.hba, hbd: f.seed.hbd }
-      : { mw_freebase: null, alogp: null, hba: null, hbd: null }
-    const existing = findCompound.get(c.key) as CompoundDb | undefined
-    const sources: Record<string, string> = existing
-      ? (JSON.parse(existing.feature_sources_json) as Record<string, string>)
-      : {}
-    const values: Record<SeedKey, number | null> = {
-      mw_freebase: null,
-      alogp: null,
-      hba: null,
-      hbd: null,
-    }
-    for (const k of SEED_KEYS) {
-      const kept = existing?.[k] ?? null
-      if (kept !== null) values[k] = kept
-      else if (fromFile[k] !== null) {
-        values[k] = fromFile[k]
-        sources[k] = 'file'
-      } else if (fromRdkit[k] !== null) {
-        values[k] = fromRdkit[k]
-        sources[k] = 'rdkit'
-      }
-    }
-    const descriptorsJson = existing?.descriptors_json ?? (f ? JSON.stringify(f.descriptors) : null)
-    const morgan = existing?.morgan_fp ?? (f ? Buffer.from(f.morgan) : null)
-    const rdkitVersion = existing?.rdkit_version ?? (f ? input.rdkitVersion : null)
-    const sourcesJson = JSON.stringify(sources)
-    if (!existing) {
-      compoundsNew++
-      return Number(
-        insertCompound.run(
-          c.key,
-          c.chemblId,
-          c.name,
-          c.smiles,
-          values.mw_freebase,
-          values.alogp,
-          values.hba,
-          values.hbd,
-          sourcesJson,
-          rdkitVersion,
-          descriptorsJson,
-          morgan,
-          importId,
-          now,
-          now,
-        ).lastInsertRowid,
-      )
-    }
-    const name = existing.name ?? c.name
-    const smiles = existing.smiles ?? c.smiles
-    const changed =
-      name !== existing.name ||
-      smiles !== existing.smiles ||
-      sourcesJson !== existing.feature_sources_json ||
-      descriptorsJson !== existing.descriptors_json ||
-      rdkitVersion !== existing.rdkit_version ||
-      SEED_KEYS.some((k) => values[k] !== existing[k])
-    if (changed) {
-      updateCompound.run(
-        name,
-        smiles,
-        values.mw_freebase,
-        values.alogp,
-        values.hba,
-        values.hbd,
-        sourcesJson,
-        rdkitVersion,
-        descriptorsJson,
-        morgan,
-        now,
-        existing.id,
-      )
-      compoundsUpdated++
-    }
-    return existing.id
-  }
-
   const writeBatch = (b: RowBatch) => {
     strings.push(...b.strings)
-    for (const c of b.compounds) compoundIds.push(storeCompound(c))
+    for (const c of b.compounds) compoundIds.push(compounds.store(c, importId))
     for (const r of b.rejections) {
       rejectionsByReason[r.reason] = (rejectionsByReason[r.reason] ?? 0) + 1
       insertRejection.run(importId, r.line, r.reason, r.detail, r.raw)
@@ -383,8 +230,8 @@ export async function writeImport(
       rowsTotal,
       rowsAccepted,
       rowsRejected,
-      compoundsNew,
-      compoundsUpdated,
+      compounds.added,
+      compounds.updated,
       JSON.stringify(unusableByReason),
       JSON.stringify(disagreements),
       input.storedFile,
@@ -432,8 +279,8 @@ export async function writeImport(
       rowsRejected: rowsTotal - rowsAccepted,
       rejectionsByReason,
       unusableByReason,
-      compoundsNew,
-      compoundsUpdated,
+      compoundsNew: compounds.added,
+      compoundsUpdated: compounds.updated,
       activities,
       disagreements: { compared: d.compared, mw: d.mw, alogp: d.alogp },
       rdkitVersion: input.rdkitVersion,
