@@ -1,0 +1,199 @@
+import type { ImportSummary as Summary } from '../../../src-main/contract'
+import { call } from '../../api/client'
+import { useApp } from '../../store/app-store'
+import { type Delimiter, type ImportItem, useImports } from '../../store/import-store'
+import { fmtBytes, fmtDate } from '../format'
+import { ImportSummary } from './ImportSummary'
+import { DELIMITERS, FIELD_LABELS, FORMAT_LABELS } from './labels'
+
+/** One dropped file: its preview and mapping, then its progress, then its summary. */
+export function ImportCard({ item }: { item: ImportItem }) {
+  const { setField, setDuplicate, setDelimiter, start, dismiss } = useImports()
+  const job = useApp((s) => (item.jobId ? s.jobs[item.jobId] : undefined))
+  const p = item.preview
+  const running = job?.state === 'running'
+  const mappedFields = new Set(Object.values(item.mapping).filter(Boolean))
+  const canImport =
+    p &&
+    p.problems.length === 0 &&
+    !running &&
+    (mappedFields.has('molecule_chembl_id') || mappedFields.has('smiles'))
+
+  return (
+    <section
+      className="card import-card"
+      aria-label={`Import ${item.file.name}`}
+      data-testid="import-card"
+    >
+      <header className="import-card-head">
+        <div>
+          <h2>{item.file.name}</h2>
+          <p className="muted">
+            {fmtBytes(item.file.size)}
+            {p &&
+              ` · ${FORMAT_LABELS[p.format] ?? p.format} · ${DELIMITERS[p.delimiter] ?? p.delimiter}-separated · ${p.encoding.toUpperCase()} · ${p.header.length} columns`}
+          </p>
+        </div>
+        {p && !job && (
+          <label className="field inline">
+            <span>Separator</span>
+            <select
+              value={p.delimiter}
+              onChange={(e) => void setDelimiter(item.key, e.target.value as Delimiter)}
+            >
+              <option value=",">comma</option>
+              <option value=";">semicolon</option>
+              <option value={'\t'}>tab</option>
+            </select>
+          </label>
+        )}
+        {!running && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => dismiss(item.key)}
+            aria-label={`Close ${item.file.name}`}
+          >
+            Close
+          </button>
+        )}
+      </header>
+      {(item.state === 'uploading' || item.state === 'previewing') && (
+        <p className="muted">
+          {item.state === 'uploading' ? 'Reading the file…' : 'Looking at the file…'}
+        </p>
+      )}
+      {item.error && (
+        <p className="error" role="alert">
+          {item.error}
+        </p>
+      )}
+      {p && p.previousImports.length > 0 && !job && (
+        <div className="notice" role="status">
+          This file was imported before (
+          {p.previousImports.map((x) => `#${x.id} on ${fmtDate(x.finishedAt)}`).join(', ')}).
+          <label>
+            <input
+              type="radio"
+              name={`dup-${item.key}`}
+              checked={item.duplicate === 'skip'}
+              onChange={() => setDuplicate(item.key, 'skip')}
+            />{' '}
+            Skip it
+          </label>
+          <label>
+            <input
+              type="radio"
+              name={`dup-${item.key}`}
+              checked={item.duplicate === 'import'}
+              onChange={() => setDuplicate(item.key, 'import')}
+            />{' '}
+            Import again
+          </label>
+        </div>
+      )}
+      {p?.problems.map((problem) => (
+        <p key={problem} className="error" role="alert">
+          {problem}
+        </p>
+      ))}
+      {p && p.duplicateColumns.length > 0 && (
+        <p className="notice">
+          Columns named twice: {p.duplicateColumns.join(', ')}. The first of each is used.
+        </p>
+      )}
+      {p && !job && (
+        <details open className="mapping">
+          <summary>
+            Columns and mapping ({mappedFields.size} of {p.header.length} columns used; the rest are
+            kept as written)
+          </summary>
+          <div className="preview-scroll">
+            <table className="table preview-table">
+              <thead>
+                <tr>
+                  {p.header.map((h, i) => (
+                    <th
+                      key={`${h}-${i}`}
+                      scope="col"
+                      className={item.mapping[h] ? 'mapped' : undefined}
+                    >
+                      <div className="col-name">{h}</div>
+                      <select
+                        aria-label={`Field for column ${h}`}
+                        value={item.mapping[h] ?? ''}
+                        onChange={(e) => setField(item.key, h, e.target.value)}
+                      >
+                        <option value="">— keep as written</option>
+                        {p.fields.map((f) => (
+                          <option key={f} value={f}>
+                            {FIELD_LABELS[f] ?? f}
+                          </option>
+                        ))}
+                      </select>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {p.rows.slice(0, 8).map((row, r) => (
+                  <tr key={r}>
+                    {p.header.map((h, c) => (
+                      <td key={`${h}-${c}`}>{row[c]}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      )}
+      {job && job.state === 'running' && (
+        <div className="job-progress" data-testid="import-progress">
+          <progress
+            max={1}
+            value={job.progress.fraction}
+            aria-label={`Import progress for ${item.file.name}`}
+          />
+          <div className="row">
+            <span>
+              {job.progress.phase}
+              {job.progress.message ? ` · ${job.progress.message}` : ''}
+            </span>
+            <span className="num">{Math.round(job.progress.fraction * 100)}%</span>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void call('jobs.cancel', { jobId: job.id })}
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {job && job.state === 'failed' && (
+        <p className="error" role="alert">
+          The import failed and nothing was kept: {job.error}
+        </p>
+      )}
+      {job && job.state === 'cancelled' && (
+        <p className="notice">Cancelled. Nothing from this file was kept.</p>
+      )}
+      {job && job.state === 'succeeded' && <ImportSummary summary={job.result as Summary} />}
+      {p && (!job || job.state === 'failed' || job.state === 'cancelled') && (
+        <div className="row">
+          <button
+            type="button"
+            className="button primary"
+            disabled={!canImport}
+            onClick={() => void start(item.key)}
+          >
+            {item.duplicate === 'skip' && p.previousImports.length > 0
+              ? 'Check and skip'
+              : 'Import'}
+          </button>
+        </div>
+      )}
+    </section>
+  )
+}
