@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { EventName, Events } from '../src-main/contract'
+import { afterAll, beforeAll } from 'vitest'
+import type { EventName, Events, ImportSummary } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -58,4 +59,27 @@ export async function runJob(
 
 export function fileRef(path: string): { path: string; name: string; size: number } {
   return { path, name: path.split('/').at(-1) ?? path, size: statSync(path).size }
+}
+
+/**
+ * Imports one file into a fresh engine before a describe block's tests and closes it after them;
+ * `ready` receives the engine, the import's summary and the data folder.
+ */
+export function importOnce(
+  path: string,
+  input: Record<string, unknown>,
+  ready: (engine: Engine, summary: ImportSummary, dataDir: string) => void,
+): void {
+  const dir = tempDir()
+  let engine: Engine | null = null
+  beforeAll(async () => {
+    engine = startTestEngine(dir.path)
+    const finished = await runJob(engine, 'imports.start', { file: fileRef(path), ...input })
+    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+    ready(engine, finished.result as ImportSummary, dir.path)
+  }, 120_000)
+  afterAll(async () => {
+    await engine?.close()
+    dir.remove()
+  })
 }

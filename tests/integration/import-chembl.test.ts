@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { storedFilePath } from '../../src-main/engine/import/stored-file'
 import type { ImportSummary } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
-import { fileRef, runJob, startTestEngine, tempDir } from '../helpers'
+import { fileRef, importOnce, runJob } from '../helpers'
 import { ACHE, AROMATASE, readTable } from '../reference-csv'
 
 // Expected values come from the files themselves (read with an independent parser) and from the
@@ -15,9 +15,14 @@ const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s))
 const CONCENTRATION = new Set(['nM', 'uM'])
 
 describe('importing the ChEMBL web export (aromatase)', () => {
-  const dir = tempDir()
   let engine: Engine
   let summary: ImportSummary
+  let dataDir: string
+  importOnce(AROMATASE, {}, (e, s, d) => {
+    engine = e
+    summary = s
+    dataDir = d
+  })
   const file = readTable(AROMATASE, ';')
   const rows = file.rows
   // data rows start on line 2, after the header
@@ -30,17 +35,6 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       CONCENTRATION.has(r['Standard Units']!),
   )
   const accepted = rows.filter((r) => !noValue.includes(r) && !notPositive.includes(r))
-
-  beforeAll(async () => {
-    engine = startTestEngine(dir.path)
-    const finished = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
-    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
-    summary = finished.result as ImportSummary
-  }, 120_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
-  })
 
   it('accounts for every row of the file', () => {
     expect(file.rows).toHaveLength(6099)
@@ -150,7 +144,7 @@ describe('importing the ChEMBL web export (aromatase)', () => {
     expect(stored.p_activity).toBeCloseTo(9 - Math.log10(Number(row['Standard Value']) * 1000), 9)
     // nothing lost: the data folder keeps the file itself, with the SHA-256 recorded for it
     const kept = readFileSync(
-      storedFilePath(engine.context.db, dir.path, summary.importId as number) as string,
+      storedFilePath(engine.context.db, dataDir, summary.importId as number) as string,
     )
     expect(kept.equals(readFileSync(AROMATASE))).toBe(true)
     expect(createHash('sha256').update(kept).digest('hex')).toBe(summary.sha256)
@@ -202,20 +196,12 @@ describe('importing the ChEMBL web export (aromatase)', () => {
 })
 
 describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => {
-  const dir = tempDir()
   let engine: Engine
   let summary: ImportSummary
   const file = readTable(ACHE, ',')
-
-  beforeAll(async () => {
-    engine = startTestEngine(dir.path)
-    const finished = await runJob(engine, 'imports.start', { file: fileRef(ACHE) })
-    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
-    summary = finished.result as ImportSummary
-  }, 120_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
+  importOnce(ACHE, {}, (e, s) => {
+    engine = e
+    summary = s
   })
 
   it('accounts for every row and rejects those without a value', () => {
@@ -259,16 +245,12 @@ describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => 
 })
 
 describe('browsing imported data', () => {
-  const dir = tempDir()
   let engine: Engine
+  let dataDir: string
   const file = readTable(AROMATASE, ';')
-  beforeAll(async () => {
-    engine = startTestEngine(dir.path)
-    await runJob(engine, 'imports.start', { file: fileRef(AROMATASE), computeDescriptors: false })
-  }, 60_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
+  importOnce(AROMATASE, { computeDescriptors: false }, (e, _s, d) => {
+    engine = e
+    dataDir = d
   })
 
   it('finds compounds and activities by ChEMBL ID, name or SMILES', async () => {
@@ -341,7 +323,7 @@ describe('browsing imported data', () => {
 
   it('recounts the overview after another import', async () => {
     const before = await engine.invoke('data.facets', {})
-    const extra = join(dir.path, 'extra.csv')
+    const extra = join(dataDir, 'extra.csv')
     writeFileSync(
       extra,
       'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units\nCHEMBL_NEW_1,CCO,IC50,=,10,nM\n',
