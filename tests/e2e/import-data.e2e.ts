@@ -88,3 +88,32 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await expect(page.getByRole('alert')).toHaveCount(0)
   expect(errors).toEqual([])
 })
+
+test('a file the importer cannot read by itself can be mapped by hand and imported', async ({
+  page,
+  webHost,
+}) => {
+  await page.goto(webHost.url)
+  await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
+  const dataTransfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer()
+    dt.items.add(
+      new File(['Structure Code,Potency (pIC50)\nCCO,5.5\nc1ccccc1O,6.25\n'], 'colleague.csv', {
+        type: 'text/csv',
+      }),
+    )
+    return dt
+  })
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer })
+  const card = page.getByTestId('import-card')
+  await expect(card.getByRole('alert').first()).toContainText('No column identifies the molecules')
+  await expect(card.getByRole('button', { name: 'Import', exact: true })).toBeDisabled()
+  await card.getByLabel('Field for column Structure Code').selectOption('smiles')
+  await card.getByLabel('Field for column Potency (pIC50)').selectOption('pchembl_value')
+  await expect(card.getByRole('alert')).toHaveCount(0)
+  await card.getByRole('button', { name: 'Import', exact: true }).click()
+  const summary = card.getByTestId('import-summary')
+  await expect(summary).toBeVisible({ timeout: 30_000 })
+  await expect(summary).toContainText('2rows read')
+  await expect(summary).toContainText('2accepted')
+})

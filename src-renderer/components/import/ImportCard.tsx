@@ -13,11 +13,10 @@ export function ImportCard({ item }: { item: ImportItem }) {
   const p = item.preview
   const running = job?.state === 'running'
   const mappedFields = new Set(Object.values(item.mapping).filter(Boolean))
-  const canImport =
-    p &&
-    p.problems.length === 0 &&
-    !running &&
-    (mappedFields.has('molecule_chembl_id') || mappedFields.has('smiles'))
+  // The preview's problems describe the guessed mapping; once the user maps a column to a
+  // molecule ID or SMILES they no longer apply (the engine checks again when the import starts).
+  const identified = mappedFields.has('molecule_chembl_id') || mappedFields.has('smiles')
+  const canImport = p && !running && identified
 
   return (
     <section
@@ -92,11 +91,18 @@ export function ImportCard({ item }: { item: ImportItem }) {
           </label>
         </div>
       )}
-      {p?.problems.map((problem) => (
-        <p key={problem} className="error" role="alert">
-          {problem}
+      {p && !identified && p.problems.length === 0 && (
+        <p className="error" role="alert">
+          Map a column to Molecule ChEMBL ID or SMILES: the importer needs one of them to tell
+          molecules apart.
         </p>
-      ))}
+      )}
+      {!identified &&
+        p?.problems.map((problem) => (
+          <p key={problem} className="error" role="alert">
+            {problem}
+          </p>
+        ))}
       {p && p.duplicateColumns.length > 0 && (
         <p className="notice">
           Columns named twice: {p.duplicateColumns.join(', ')}. The first of each is used.
