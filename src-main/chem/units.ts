@@ -65,6 +65,8 @@ export type Relation = (typeof RELATIONS)[number]
 
 /** `'='` (the web export's quoting) and `=` are the same relation; anything else unknown is null. */
 export function normaliseRelation(text: string): Relation | null {
+  // the two spellings nearly every row uses, without the general clean-up
+  if (text === '=' || text === "'='") return '='
   const r = text
     .trim()
     .replace(/^'+|'+$/g, '')

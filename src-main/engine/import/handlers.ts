@@ -163,11 +163,20 @@ export const importHandlers: HandlerGroup<
         .catch(stopOnFailure)
       let summary: ImportSummary
       try {
-        // the reader's error is the one to report when both fail (the writer only sees a closed channel)
+        // When one side fails, the other is stopped and fails as 'cancelled' (or, for the writer,
+        // with a closed channel): report the error that came first in substance, not the echo.
         const [, written] = await Promise.allSettled([reading, writing]).then(([r, w]) => {
-          if (r.status === 'rejected') throw r.reason
-          if (w.status === 'rejected') throw w.reason
-          return [r.value, w.value] as const
+          const failures = [r, w]
+            .filter((x): x is PromiseRejectedResult => x.status === 'rejected')
+            .map((x) => x.reason as unknown)
+          const echo = (e: unknown) =>
+            e instanceof WorkbenchError &&
+            (e.code === 'cancelled' || e.message.startsWith('The file reader stopped'))
+          if (failures.length > 0) throw failures.find((e) => !echo(e)) ?? failures[0]
+          return [
+            r.status === 'fulfilled' ? r.value : null,
+            (w as PromiseFulfilledResult<ImportSummary>).value,
+          ] as const
         })
         summary = written
       } catch (error) {

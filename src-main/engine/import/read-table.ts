@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
+import { StringDecoder } from 'node:string_decoder'
 import { WorkbenchError } from '../../contract'
 import { type CsvRecord, CsvParser, sniffDelimiter } from '../../chem/csv-parser'
 import { type DetectedEncoding, detectEncoding } from '../../chem/text-encoding'
@@ -86,6 +87,18 @@ export interface ReadProgress {
  * text and the records parsed from it. Hashes the bytes on the way (SHA-256) for re-import
  * detection.
  */
+function textDecoder(encoding: DetectedEncoding['encoding']): {
+  write(b: Buffer): string
+  end(): string
+} {
+  if (encoding === 'utf-8' || encoding === 'utf-16le') {
+    const d = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le')
+    return { write: (b) => d.write(b), end: () => d.end() }
+  }
+  const d = new TextDecoder(encoding)
+  return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() }
+}
+
 export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void
   /** every block of the file's bytes, in order, as read */
@@ -100,7 +113,9 @@ export async function* readRecords(
   options: ReadOptions = {},
 ): AsyncGenerator<CsvRecord[], { sha256: string; bytes: number }> {
   const hash = createHash('sha256')
-  const decoder = new TextDecoder(head.encoding.encoding)
+  // Node's StringDecoder is several times faster than TextDecoder on large UTF-8 chunks; both keep
+  // a character split across two chunks whole. UTF-16 big-endian is only in TextDecoder.
+  const decoder = textDecoder(head.encoding.encoding)
   const parser = new CsvParser(head.delimiter, undefined, options.columns)
   let bytes = 0
   let headerSeen = false
@@ -119,14 +134,14 @@ export async function* readRecords(
       const body =
         bytes === 0 && head.encoding.bomBytes > 0 ? chunk.subarray(head.encoding.bomBytes) : chunk
       bytes += chunk.length
-      const records = take(parser.push(decoder.decode(body, { stream: true })))
+      const records = take(parser.push(decoder.write(body)))
       options.onProgress?.({ bytes })
       if (records.length > 0) yield records
     }
   } catch (error) {
     throw notReadable(path, error)
   }
-  const last = take(parser.end(parser.push(decoder.decode())))
+  const last = take(parser.end(parser.push(decoder.end())))
   if (last.length > 0) yield last
   return { sha256: hash.digest('hex'), bytes }
 }

@@ -107,15 +107,31 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
   const withActivities = hasActivityColumns(mapping)
   const stringIndex = new Map<string, number>()
   let newStrings: string[] = []
-  const intern = (s: string | null): number => {
-    if (s === null) return -1
-    let i = stringIndex.get(s)
-    if (i === undefined) {
-      i = stringIndex.size
-      stringIndex.set(s, i)
-      newStrings.push(s)
+  /** An interner for one column: neighbouring rows mostly repeat its value, so the last one is checked before hashing. */
+  const interner = () => {
+    let lastString: string | null = null
+    let lastIndex = -1
+    return (s: string | null): number => {
+      if (s === null) return -1
+      if (s === lastString) return lastIndex
+      let i = stringIndex.get(s)
+      if (i === undefined) {
+        i = stringIndex.size
+        stringIndex.set(s, i)
+        newStrings.push(s)
+      }
+      lastString = s
+      lastIndex = i
+      return i
     }
-    return i
+  }
+  const intern = {
+    standardType: interner(),
+    units: interner(),
+    assay: interner(),
+    target: interner(),
+    targetName: interner(),
+    document: interner(),
   }
   const compoundSeq = new Map<string, number>()
   const disagreements: BatchesEnd['disagreements'] = { compared: 0, mw: 0, alogp: 0, examples: [] }
@@ -241,12 +257,12 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       const i = b.n++
       b.line[i] = record.line
       b.compound[i] = seq
-      b.standardType[i] = intern(a.standardType)
-      b.units[i] = intern(a.standardUnits)
-      b.assay[i] = intern(a.assayChemblId)
-      b.target[i] = intern(a.targetChemblId)
-      b.targetName[i] = intern(a.targetName)
-      b.document[i] = intern(a.documentChemblId)
+      b.standardType[i] = intern.standardType(a.standardType)
+      b.units[i] = intern.units(a.standardUnits)
+      b.assay[i] = intern.assay(a.assayChemblId)
+      b.target[i] = intern.target(a.targetChemblId)
+      b.targetName[i] = intern.targetName(a.targetName)
+      b.document[i] = intern.document(a.documentChemblId)
       b.relation[i] = a.relation === null ? -1 : RELATIONS.indexOf(a.relation)
       b.unusable[i] = a.unusableReason === null ? -1 : UNUSABLE_CODES.indexOf(a.unusableReason)
       b.value[i] = a.standardValue ?? Number.NaN
