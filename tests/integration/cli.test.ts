@@ -78,14 +78,6 @@ describe('assay CLI', () => {
     expect(result.molecules).toHaveLength(8)
     expect(result.molecules[0]).toMatchObject({ smiles: 'CCO', hbd: 1 })
   })
-})
-
-describe('assay import and compounds', () => {
-  let dir: ReturnType<typeof tempDir>
-  beforeEach(() => {
-    dir = tempDir()
-  })
-  afterEach(() => dir.remove())
 
   it('imports files and prints one JSON object per file with the documented fields', async () => {
     const generic = join(dir.path, 'mine.csv')

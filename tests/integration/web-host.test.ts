@@ -20,7 +20,8 @@ function send(
     method?: string
     path: string
     headers?: Record<string, string>
-    body?: string | Buffer
+    /** one string or buffer; an array is sent as separate chunks (chunked encoding, no length) */
+    body?: string | Buffer | Buffer[]
   },
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -45,7 +46,12 @@ function send(
       },
     )
     req.on('error', reject)
-    if (options.body !== undefined) req.write(options.body)
+    const parts = Array.isArray(options.body)
+      ? options.body
+      : options.body === undefined
+        ? []
+        : [options.body]
+    for (const part of parts) req.write(part)
     req.end()
   })
 }
@@ -224,30 +230,11 @@ describe('web host', () => {
       error: { code: 'upload-too-large' },
     })
     // Without a Content-Length the limit is enforced while streaming.
-    const streamed = await new Promise<Reply>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: host.port,
-          method: 'POST',
-          path: '/api/upload?name=big2.csv',
-          headers: { ...ok(), 'transfer-encoding': 'chunked' },
-        },
-        (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString(),
-            }),
-          )
-        },
-      )
-      req.on('error', reject)
-      for (let i = 0; i < 10; i++) req.write(Buffer.alloc(1000, 66))
-      req.end()
+    const streamed = await send(host.port, {
+      method: 'POST',
+      path: '/api/upload?name=big2.csv',
+      headers: { ...ok(), 'transfer-encoding': 'chunked' },
+      body: Array.from({ length: 10 }, () => Buffer.alloc(1000, 66)),
     })
     expect(streamed.status).toBe(413)
     let left: string[] = []
