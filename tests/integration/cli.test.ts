@@ -93,16 +93,19 @@ describe('assay CLI', () => {
     )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    const own = await assay(
-      'import',
-      generic,
-      '--no-descriptors',
-      '--json',
-      '--map',
-      'Structure=smiles',
-      '--data-dir',
-      dir.path,
-    )
+    // the same command twice: the second run must see the first import of this file
+    const importMine = () =>
+      assay(
+        'import',
+        generic,
+        '--no-descriptors',
+        '--json',
+        '--map',
+        'Structure=smiles',
+        '--data-dir',
+        dir.path,
+      )
+    const own = await importMine()
     expect(own.code).toBe(0)
     const lines = [...r.stdout.trim().split('\n'), own.stdout.trim()].map((l) => JSON.parse(l))
     expect(lines).toHaveLength(3)
@@ -141,16 +144,7 @@ describe('assay CLI', () => {
       rejectionsByReason: { 'missing-value': 1 },
     })
 
-    const again = await assay(
-      'import',
-      generic,
-      '--no-descriptors',
-      '--json',
-      '--map',
-      'Structure=smiles',
-      '--data-dir',
-      dir.path,
-    )
+    const again = await importMine()
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({ skipped: true, importId: null })
   })
