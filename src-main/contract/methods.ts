@@ -17,6 +17,21 @@ import {
   importsStartInput,
 } from './imports'
 import type { JobInfo, JobStarted } from './jobs'
+import {
+  type ModelBundle,
+  type ModelDetail,
+  type ModelSummary,
+  type RunRecord,
+  type TargetSummary,
+  type TrainingSetSummary,
+  modelsImportInput,
+  modelsRollbackInput,
+  modelsRunsInput,
+  modelsStageInput,
+  modelsTrainInput,
+  modelsVersionInput,
+  trainingSetInput,
+} from './models'
 import { type Settings, settingsSetInput } from './settings'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
@@ -123,6 +138,51 @@ export const methods = {
   'data.histograms': method<typeof activityFilterSchema, Histogram[]>(
     activityFilterSchema,
     'Distributions',
+  ),
+  /** Targets in the database with their usable activity counts, most usable first. */
+  'models.targets': method<typeof empty, TargetSummary[]>(empty, 'Targets to train on'),
+  /** What a training set would contain: rows, exclusions by reason, feature definitions. */
+  'models.trainingSet': method<typeof trainingSetInput, TrainingSetSummary>(
+    trainingSetInput,
+    'Preview a training set',
+  ),
+  /** Starts training (cross-validation, Auto search, ONNX export, registration) as a job; its result is a TrainResult. */
+  'models.train': method<typeof modelsTrainInput, JobStarted>(modelsTrainInput, 'Train a model'),
+  /** Every model version, newest first. */
+  'models.list': method<typeof empty, ModelSummary[]>(empty, 'Model registry'),
+  /** One model version with its evaluation, importance and history. */
+  'models.get': method<typeof modelsVersionInput, ModelDetail>(modelsVersionInput, 'A model'),
+  /** Training runs (every candidate tried), newest first. */
+  'models.runs': method<typeof modelsRunsInput, RunRecord[]>(modelsRunsInput, 'Training runs'),
+  /** Makes a version its target's production model; the previous one is archived. */
+  'models.promote': method<typeof modelsStageInput, ModelSummary>(
+    modelsStageInput,
+    'Promote a model',
+  ),
+  /** Puts the previous production model of a target back into production. */
+  'models.rollback': method<typeof modelsRollbackInput, ModelSummary>(
+    modelsRollbackInput,
+    'Roll back production',
+  ),
+  /** Archives a candidate (a production model is replaced by promoting another). */
+  'models.archive': method<typeof modelsStageInput, ModelSummary>(
+    modelsStageInput,
+    'Archive a model',
+  ),
+  /** Deletes a version that is not in production and has no predictions. */
+  'models.delete': method<typeof modelsStageInput, { deleted: string }>(
+    modelsStageInput,
+    'Delete a model',
+  ),
+  /** The model as an ONNX file and a model card. */
+  'models.export': method<typeof modelsVersionInput, ModelBundle>(
+    modelsVersionInput,
+    'Export a model',
+  ),
+  /** Registers a colleague's exported model after checking its checksum. */
+  'models.import': method<typeof modelsImportInput, ModelSummary>(
+    modelsImportInput,
+    'Import a model',
   ),
 } as const
 

@@ -4,6 +4,7 @@ import type { Handler } from './context'
 import { dataHandlers } from './data/handlers'
 import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
+import { modelHandlers } from './models/handlers'
 import { settingsHandlers } from './settings/handlers'
 
 /**
@@ -16,4 +17,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...settingsHandlers,
   ...importHandlers,
   ...dataHandlers,
+  ...modelHandlers,
 }

@@ -1,20 +1,22 @@
 import { stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { AppStatus, CallResult, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
-import { type Engine, createEngine } from '../engine/engine'
+import type { AppStatus, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
+import { createEngine } from '../engine/engine'
+import {
+  type CliIo,
+  type Command,
+  UsageError,
+  type Values,
+  expectOk,
+  waitForJob,
+} from './cli-common'
+import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { defaultDataDir } from './data-dir'
 import { startWebHost } from './web-host'
 
-export interface CliIo {
-  workerPath: string
-  rendererDir: string
-  stdout(text: string): void
-  stderr(text: string): void
-  /** Resolves when the web host should stop (Ctrl+C by default). */
-  untilStopped?: () => Promise<void>
-}
+export type { CliIo } from './cli-common'
 
 export const HELP = `assay - Assay Workbench from the command line
 
@@ -25,7 +27,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-  assay web [--port N] [--data-dir D]        serve the app to a browser on 127.0.0.1
+${MODELS_HELP}  assay web [--port N] [--data-dir D]        serve the app to a browser on 127.0.0.1
   assay --help                               this text
 
 import: --map "Column Name=field" maps a column by hand (field names: molecule_chembl_id, smiles,
@@ -37,19 +39,6 @@ named, so map files with different columns in separate commands). A file importe
 The data folder defaults to ASSAY_DATA_DIR, else the desktop app's own folder.
 Exit status: 0 on success, 1 when the command failed, 2 for a usage error.
 `
-
-class UsageError extends Error {}
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
-type Values = Record<string, string | boolean | string[] | undefined>
-
-interface Command {
-  options: OptionSpec
-  positionals?: boolean
-  /** long-running hosts claim the data folder */
-  exclusive?: boolean
-  run(engine: Engine, values: Values, positionals: string[], io: CliIo): Promise<number>
-}
 
 const COMMANDS: Record<string, Command> = {
   status: {
@@ -155,6 +144,7 @@ const COMMANDS: Record<string, Command> = {
       return 0
     },
   },
+  ...MODEL_COMMANDS,
 }
 
 /** Runs one CLI command and returns its exit code. Failures print one line on stderr. */
@@ -208,19 +198,6 @@ function parseMappings(items: string[]): Record<string, string> {
     mapping[item.slice(0, eq).trim()] = item.slice(eq + 1).trim()
   }
   return mapping
-}
-
-async function expectOk<T>(result: Promise<CallResult<T>>): Promise<T> {
-  const r = await result
-  if (!r.ok) throw new Error(r.error.message)
-  return r.value
-}
-
-async function waitForJob(engine: Engine, jobId: string): Promise<unknown> {
-  const { info, result } = await engine.context.jobs.wait(jobId)
-  if (info.state !== 'succeeded')
-    throw new Error(info.error?.message ?? `the job was ${info.state}`)
-  return result
 }
 
 /** The documented `assay import --json` object. */

@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'prediction_batches',
   'predictions',
   'settings',
+  'training_runs',
 ]
 
 const now = '2026-01-01T00:00:00.000Z'

@@ -55,13 +55,23 @@ export class WorkerPool {
       return Promise.reject(new WorkbenchError('internal', 'The worker pool is closed.'))
     if (options.signal?.aborted) return Promise.reject(cancelled())
     return new Promise((resolve, reject) => {
+      // The abort listener goes when the task settles: a job that runs hundreds of tasks on one
+      // signal would otherwise pile up listeners (and keep every finished task alive).
+      const onAbort = () => this.abort(pending)
+      const settle = () => options.signal?.removeEventListener('abort', onAbort)
       const pending: Pending = {
         message: { type: 'run', taskId: this.nextTaskId++, task, input },
         options: options as RunOptions,
-        resolve: resolve as (value: unknown) => void,
-        reject,
+        resolve: (value) => {
+          settle()
+          resolve(value as WorkerTasks[T]['output'])
+        },
+        reject: (error) => {
+          settle()
+          reject(error)
+        },
       }
-      options.signal?.addEventListener('abort', () => this.abort(pending), { once: true })
+      options.signal?.addEventListener('abort', onAbort, { once: true })
       this.queue.push(pending)
       this.dispatch()
     })

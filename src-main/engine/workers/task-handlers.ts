@@ -9,6 +9,9 @@ import { readRecords } from '../import/read-table'
 import { parseImport } from '../import/row-batches'
 import { writeImport } from '../import/write-import'
 import type { TaskName, WorkerTasks } from './tasks'
+import { takeDataset, takeRows } from '../../ml/dataset'
+import { fitLearner } from '../../ml/fit'
+import { predict } from '../../ml/model'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -79,4 +82,26 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   },
 
   'import.write': ({ port, ...input }, progress) => writeImport(input, port, progress),
+
+  'ml.fit': async (input, progress) => {
+    const started = performance.now()
+    const all = { n: input.n, f: input.f, x: input.x, y: input.y }
+    const train = input.trainRows ? takeDataset(all, input.trainRows) : all
+    let last = 0
+    const fitted = fitLearner(input.learner, input.params, train, (p) => {
+      // at most ~50 messages per fit
+      if (p.trees === p.of || p.trees - last >= Math.max(1, p.of / 50)) {
+        last = p.trees
+        progress(p)
+      }
+    })
+    const predictions = predict(fitted.model, takeRows(all, input.testRows))
+    return {
+      predictions,
+      model: input.returnModel ? fitted.model : null,
+      oob: input.returnModel ? fitted.oob : null,
+      params: fitted.params,
+      seconds: (performance.now() - started) / 1000,
+    }
+  },
 }

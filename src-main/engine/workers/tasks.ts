@@ -5,6 +5,8 @@ import type { ParseImportInput } from '../import/row-batches'
 import type { WriteImportInput, WriteProgress } from '../import/write-import'
 import type { TableHead } from '../import/read-table'
 import type { Mapping } from '../../chem/columns'
+import type { LearnerName, LearnerParams } from '../../ml/fit'
+import type { Model } from '../../ml/model'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
@@ -42,6 +44,32 @@ export interface WorkerTasks {
     input: ParseImportInput & { port: MessagePort }
     output: null
     progress: never
+  }
+  /**
+   * Fits a learner on some rows of a dataset and predicts others (one cross-validation fold, or
+   * the final model when `testRows` is empty). `x` is best a SharedArrayBuffer view: every fold
+   * reads the same features without a copy.
+   */
+  'ml.fit': {
+    input: {
+      x: Float32Array
+      y: Float64Array
+      n: number
+      f: number
+      trainRows: Int32Array | null
+      testRows: Int32Array
+      learner: LearnerName
+      params: LearnerParams
+      returnModel: boolean
+    }
+    output: {
+      predictions: Float64Array
+      model: Model | null
+      oob: Float64Array | null
+      params: LearnerParams
+      seconds: number
+    }
+    progress: { trees: number; of: number }
   }
   /** Writes the batches arriving on `port` in one transaction. */
   'import.write': {

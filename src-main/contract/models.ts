@@ -1,0 +1,192 @@
+import { z } from 'zod'
+import { fileRefSchema } from './imports'
+
+export const featureSets = ['core4', 'physchem', 'physchem+morgan'] as const
+export type FeatureSet = (typeof featureSets)[number]
+export const learners = ['gbdt', 'rf', 'ridge'] as const
+export type Learner = (typeof learners)[number]
+export const modelStages = ['candidate', 'production', 'archived'] as const
+export type ModelStage = (typeof modelStages)[number]
+
+const chemblId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a target id like CHEMBL1978')
+const standardTypes = z.array(z.string().trim().min(1).max(100)).min(1).max(20)
+const versionName = z
+  .string()
+  .trim()
+  .regex(/^v\d{1,9}$/, 'a model version like v3')
+const reason = z.string().trim().max(500).optional()
+
+/** What a training set is made of; its hash (with the rows) identifies it. */
+export const trainingSetInput = z
+  .object({
+    /** default: the target with the most usable activities */
+    target: chemblId.optional(),
+    /** default: IC50 */
+    types: standardTypes.optional(),
+    featureSet: z.enum(featureSets).default('core4'),
+  })
+  .strict()
+
+export const modelsTrainInput = trainingSetInput
+  .extend({
+    learner: z.enum(['auto', ...learners]).default('auto'),
+    folds: z.number().int().min(2).max(20).default(5),
+    seed: z.number().int().min(0).max(2_147_483_647).default(1),
+    /** seconds Auto may spend on its search; a single learner ignores it */
+    budgetSeconds: z.number().min(1).max(3600).default(60),
+    promote: z.boolean().default(false),
+    reason,
+  })
+  .strict()
+
+export interface TargetSummary {
+  targetChemblId: string
+  targetName: string | null
+  activities: number
+  usable: number
+  types: { type: string; usable: number }[]
+}
+
+export interface TrainingSetSummary {
+  target: string
+  targetName: string | null
+  types: string[]
+  featureSet: FeatureSet
+  featureNames: string[]
+  /** activities of the target and types */
+  activitiesConsidered: number
+  /** activities that went into a label */
+  activitiesUsed: number
+  /** one row per compound */
+  compounds: number
+  /** activities left out, by reason (censored, unit-not-convertible, no-features, ...) */
+  excluded: Record<string, number>
+  /** compounds whose repeat measurements span more than one log unit */
+  compoundsWithSpreadOver1: number
+  /** RDKit versions behind computed values in the set; more than one means mixed definitions */
+  rdkitVersions: string[]
+  /** whether some compounds took a seed feature from the file and others from RDKit */
+  mixedSources: boolean
+  hasYears: boolean
+  hash: string
+}
+
+export interface Metrics {
+  rmse: number
+  mae: number
+  r2: number
+  spearman: number
+  n: number
+}
+
+export interface RunRecord {
+  id: number
+  jobId: string
+  target: string
+  learner: Learner
+  params: Record<string, number | boolean>
+  featureSet: FeatureSet
+  trainingSetHash: string
+  metrics: Metrics
+  seconds: number
+  seed: number
+  chosen: boolean
+  modelVersion: string | null
+  createdAt: string
+}
+
+export interface ModelSummary {
+  version: string
+  target: string
+  learner: Learner
+  featureSet: FeatureSet
+  trainingRows: number
+  trainingSetHash: string
+  cv: Metrics
+  /** q of the 90% interval (prediction +- q, in log units) */
+  intervalHalfWidth: number
+  stage: ModelStage
+  parentVersion: string | null
+  isSynthetic: boolean
+  onnxSha256: string
+  createdAt: string
+  promotedAt: string | null
+}
+
+export interface ModelDetail extends ModelSummary {
+  params: Record<string, number | boolean>
+  featureNames: string[]
+  trainingSet: TrainingSetSummary
+  rdkitVersion: string | null
+  seed: number | null
+  folds: number
+  /** out-of-fold predictions for the predicted-vs-observed plot */
+  oof: { observed: number[]; predicted: number[] }
+  timeSplit: { cutYear: number; trainRows: number; testRows: number; metrics: Metrics } | null
+  importance: { feature: string; value: number }[]
+  /** share of out-of-fold observations inside their 90% interval */
+  intervalCoverage: number
+  onnxBytes: number
+  /** largest |TypeScript - ONNX Runtime| over the training rows, checked before registering */
+  onnxMaxDifference: number
+  history: { at: string; action: string; reason: string | null }[]
+}
+
+export interface TrainResult {
+  modelVersion: string
+  learner: Learner
+  featureSet: FeatureSet
+  rows: number
+  cv: Omit<Metrics, 'n'>
+  intervalCoverage: number
+  seconds: number
+  candidates: number
+  promoted: boolean
+}
+
+/** The model card written next to an exported `.onnx` file. */
+export interface ModelCard {
+  format: 'assay-workbench-model-card'
+  formatVersion: 1
+  version: string
+  target: string
+  learner: Learner
+  params: Record<string, number | boolean>
+  featureSet: FeatureSet
+  featureNames: string[]
+  units: Record<string, string>
+  output: { name: string; meaning: string }
+  trainingSet: TrainingSetSummary
+  cv: Metrics
+  folds: number
+  seed: number | null
+  timeSplit: ModelDetail['timeSplit']
+  interval: { level: number; halfWidth: number; method: string }
+  domain: unknown
+  reference: unknown
+  importance: ModelDetail['importance']
+  lineage: { parentVersion: string | null; createdAt: string; appVersion: string }
+  rdkitVersion: string | null
+  isSynthetic: boolean
+  onnxSha256: string
+  onnxFile: string
+}
+
+export const modelsVersionInput = z.object({ version: versionName }).strict()
+export const modelsStageInput = z.object({ version: versionName, reason }).strict()
+export const modelsRollbackInput = z.object({ target: chemblId, reason }).strict()
+export const modelsRunsInput = z.object({ target: chemblId.optional() }).strict()
+
+/** A model as files: the ONNX bytes and its card. The caller decides where they go. */
+export interface ModelBundle {
+  /** suggested file name without extension */
+  fileBase: string
+  card: ModelCard
+  onnxBase64: string
+}
+export const modelsImportInput = z
+  .object({ onnx: fileRefSchema, card: fileRefSchema, reason })
+  .strict()

@@ -1,0 +1,46 @@
+import type { HandlerGroup } from '../context'
+import { exportBundle, importBundle } from './bundle'
+import {
+  archive,
+  deleteModel,
+  listModels,
+  listRuns,
+  modelDetail,
+  promote,
+  rollback,
+} from './registry'
+import { trainModel } from './train'
+import { buildTrainingSet, listTargets } from './training-set'
+
+export const modelHandlers: HandlerGroup<
+  | 'models.targets'
+  | 'models.trainingSet'
+  | 'models.train'
+  | 'models.list'
+  | 'models.get'
+  | 'models.runs'
+  | 'models.promote'
+  | 'models.rollback'
+  | 'models.archive'
+  | 'models.delete'
+  | 'models.export'
+  | 'models.import'
+> = {
+  'models.targets': (_input, ctx) => listTargets(ctx.db),
+  'models.trainingSet': (input, ctx) => buildTrainingSet(ctx.db, input).summary,
+  'models.train': (input, ctx) => {
+    // Problems with the data are said now, before a job starts.
+    buildTrainingSet(ctx.db, input)
+    return ctx.jobs.start('models.train', (job) => trainModel(ctx, input, job))
+  },
+  'models.list': (_input, ctx) => listModels(ctx.db),
+  'models.get': (input, ctx) => modelDetail(ctx.db, input.version),
+  'models.runs': (input, ctx) => listRuns(ctx.db, input.target),
+  'models.promote': (input, ctx) => promote(ctx.db, input.version, input.reason),
+  'models.rollback': (input, ctx) => rollback(ctx.db, input.target, input.reason),
+  'models.archive': (input, ctx) => archive(ctx.db, input.version, input.reason),
+  'models.delete': (input, ctx) => deleteModel(ctx.db, input.version, input.reason),
+  'models.export': (input, ctx) => exportBundle(ctx.db, input.version),
+  'models.import': (input, ctx) =>
+    importBundle(ctx.db, input.onnx.path, input.card.path, input.reason),
+}

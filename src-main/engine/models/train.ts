@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import {
+  type Learner,
+  type Metrics,
+  type TrainResult,
+  WorkbenchError,
+  type modelsTrainInput,
+} from '../../contract'
+import { featureUnits } from '../../chem/feature-sets'
+import { calibrate } from '../../ml/conformal'
+import { foldRows, kFolds, timeSplit } from '../../ml/cv'
+import { fitDomain } from '../../ml/domain'
+import { featureImportance, type Model, predict } from '../../ml/model'
+import { regressionMetrics } from '../../ml/metrics'
+import { exportOnnx } from '../../ml/onnx-export'
+import { scoreOnce } from '../../ml/runtime'
+import type { z } from 'zod'
+import { appVersion } from '../app/versions'
+import type { EngineContext } from '../context'
+import type { JobContext } from '../jobs/job-runner'
+import { ALWAYS_RUN, type Candidate, autoCandidates, singleCandidate } from './candidates'
+import { referenceDistributions } from './reference'
+import { audit, insertModel, nextVersion, promote } from './registry'
+import { buildTrainingSet, type TrainingSet } from './training-set'
+
+type TrainInput = z.output<typeof modelsTrainInput>
+
+/** Largest |TypeScript - ONNX Runtime| a model may show on its own training rows. */
+export const ONNX_TOLERANCE = 1e-4
+
+interface Evaluated {
+  candidate: Candidate
+  params: Record<string, number | boolean>
+  oof: Float64Array
+  metrics: Metrics
+  seconds: number
+  runId: number
+}
+
+/**
+ * A training job: build the set, cross-validate each candidate on the worker pool (folds run in
+ * parallel), keep the best by CV RMSE, fit it on every row, calibrate its interval on the
+ * out-of-fold residuals, export ONNX, check ONNX Runtime agrees with our own predictions, and
+ * register the version with its runs in one transaction.
+ */
+export async function trainModel(
+  ctx: EngineContext,
+  input: TrainInput,
+  job: JobContext,
+): Promise<TrainResult> {
+  const started = performance.now()
+  job.progress({ phase: 'building the training set', fraction: 0 })
+  const set = buildTrainingSet(ctx.db, input)
+  const { data } = set
+  const k = Math.min(input.folds, data.n)
+  const folds = kFolds(data.n, k, input.seed)
+  const auto = input.learner === 'auto'
+  const candidates = auto
+    ? autoCandidates(input.seed)
+    : [singleCandidate(input.learner as Learner, input.seed)]
+  const deadline = started + input.budgetSeconds * 1000
+  const slots = candidates.length + 2
+  const evaluated: Evaluated[] = []
+
+  for (const [ci, candidate] of candidates.entries()) {
+    if (auto && ci >= ALWAYS_RUN && performance.now() > deadline) break
+    job.throwIfCancelled()
+    const label = `${auto ? `candidate ${ci + 1} of ${candidates.length}: ` : ''}${candidate.learner}`
+    evaluated.push(
+      await crossValidate(ctx, job, set, folds, k, candidate, (done) =>
+        job.progress({
+          phase: `${label}, cross-validation`,
+          fraction: Math.min(0.95, (ci + done) / slots),
+          message: `${Math.round(done * k)} of ${k} folds`,
+        }),
+      ),
+    )
+  }
+  const best = evaluated.reduce((a, b) => (b.metrics.rmse < a.metrics.rmse ? b : a))
+
+  job.progress({
+    phase: `fitting ${best.candidate.learner} on all rows`,
+    fraction: (slots - 2) / slots,
+  })
+  const final = await ctx.pool.run(
+    'ml.fit',
+    {
+      ...matrixOf(set),
+      trainRows: null,
+      testRows: new Int32Array(0),
+      learner: best.candidate.learner,
+      params: best.candidate.params,
+      returnModel: true,
+    },
+    { signal: job.signal },
+  )
+  const model = final.model as Model
+
+  job.progress({ phase: 'time split, interval, ONNX', fraction: (slots - 1) / slots })
+  const timeEval = await evaluateTimeSplit(ctx, job, set, best.candidate)
+  const calibration = calibrate(data.y, best.oof, 0.1)
+  let covered = 0
+  for (let i = 0; i < data.n; i++)
+    if (Math.abs((data.y[i] ?? NaN) - (best.oof[i] ?? NaN)) <= calibration.q) covered++
+  const intervalCoverage = covered / data.n
+  const seedColumns = set.featureNames.flatMap((name, j) => (name.startsWith('morgan_') ? [] : [j]))
+  const domain = fitDomain(data, seedColumns, input.seed)
+  const reference = referenceDistributions(data, set.featureNames, seedColumns)
+  const importance = featureImportance(model)
+
+  // ONNX Runtime must route and sum every training row as our own code does.
+  const ours = predict(model, data)
+  const metadata = (version: string) => ({
+    model_version: version,
+    target: set.summary.target,
+    learner: best.candidate.learner,
+    feature_set: input.featureSet,
+    feature_names: JSON.stringify(set.featureNames),
+    feature_units: JSON.stringify(featureUnits(set.featureNames)),
+    output: 'p_activity = 9 - log10(IC50 or other standard value in nM)',
+    training_set_hash: set.summary.hash,
+    app_version: appVersion(),
+  })
+  const theirs = await scoreOnce(exportOnnx(model, metadata('pending')), data)
+  let onnxMaxDifference = 0
+  for (let i = 0; i < data.n; i++)
+    onnxMaxDifference = Math.max(onnxMaxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
+  if (!(onnxMaxDifference <= ONNX_TOLERANCE))
+    throw new WorkbenchError(
+      'internal',
+      `The exported ONNX model disagrees with the trained model by ${onnxMaxDifference} on its own training data; it was not registered.`,
+    )
+  job.throwIfCancelled()
+
+  const cv = best.metrics
+  const { version, promoted } = ctx.db.transaction(() => {
+    const version = nextVersion(ctx.db)
+    const onnx = exportOnnx(model, metadata(version))
+    const parent = ctx.db
+      .prepare("SELECT id FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'")
+      .get(set.summary.target) as { id: number } | undefined
+    const id = insertModel(ctx.db, version, {
+      target: set.summary.target,
+      learner: best.candidate.learner,
+      params: final.params,
+      featureSet: input.featureSet,
+      featureNames: set.featureNames,
+      trainingSet: set.summary,
+      trainingRows: data.n,
+      seed: input.seed,
+      evaluation: {
+        cv,
+        folds: k,
+        oof: { observed: Array.from(data.y), predicted: Array.from(best.oof) },
+        timeSplit: timeEval,
+        intervalCoverage,
+        onnxMaxDifference,
+      },
+      calibration,
+      domain,
+      reference,
+      importance: Array.from(importance),
+      rdkitVersion: set.summary.rdkitVersions.join(', ') || null,
+      onnx,
+      onnxSha256: createHash('sha256').update(onnx).digest('hex'),
+      parentVersionId: parent?.id ?? null,
+      isSynthetic: false,
+    })
+    ctx.db
+      .prepare('UPDATE training_runs SET chosen = 1, model_version_id = ? WHERE id = ?')
+      .run(id, best.runId)
+    audit(ctx.db, 'train', version, input.reason, {
+      jobId: job.jobId,
+      learner: best.candidate.learner,
+      featureSet: input.featureSet,
+      trainingSetHash: set.summary.hash,
+      cv,
+      candidates: evaluated.length,
+    })
+    if (input.promote) promote(ctx.db, version, input.reason ?? 'promoted when trained')
+    return { version, promoted: input.promote }
+  })()
+
+  return {
+    modelVersion: version,
+    learner: best.candidate.learner,
+    featureSet: input.featureSet,
+    rows: data.n,
+    cv: { rmse: cv.rmse, mae: cv.mae, r2: cv.r2, spearman: cv.spearman },
+    intervalCoverage,
+    seconds: (performance.now() - started) / 1000,
+    candidates: evaluated.length,
+    promoted,
+  }
+}
+
+function matrixOf(set: TrainingSet) {
+  return { x: set.data.x, y: set.data.y, n: set.data.n, f: set.data.f }
+}
+
+/** k-fold CV of one candidate, folds in parallel on the pool; the run is recorded at once. */
+async function crossValidate(
+  ctx: EngineContext,
+  job: JobContext,
+  set: TrainingSet,
+  folds: Int32Array,
+  k: number,
+  candidate: Candidate,
+  onProgress: (foldsDone: number) => void,
+): Promise<Evaluated> {
+  const started = performance.now()
+  const oof = new Float64Array(set.data.n).fill(NaN)
+  const done = new Array<number>(k).fill(0)
+  let params: Record<string, number | boolean> = {}
+  await Promise.all(
+    Array.from({ length: k }, async (_, fold) => {
+      const testRows = foldRows(folds, fold, true)
+      const r = await ctx.pool.run(
+        'ml.fit',
+        {
+          ...matrixOf(set),
+          trainRows: foldRows(folds, fold, false),
+          testRows,
+          learner: candidate.learner,
+          params: candidate.params,
+          returnModel: false,
+        },
+        {
+          signal: job.signal,
+          onProgress: (p) => {
+            done[fold] = p.trees / p.of
+            onProgress(done.reduce((s, v) => s + v, 0) / k)
+          },
+        },
+      )
+      testRows.forEach((row, i) => {
+        oof[row] = r.predictions[i] ?? NaN
+      })
+      params = r.params
+      done[fold] = 1
+      onProgress(done.reduce((s, v) => s + v, 0) / k)
+    }),
+  )
+  const metrics = regressionMetrics(set.data.y, oof)
+  const seconds = (performance.now() - started) / 1000
+  const run = ctx.db
+    .prepare(
+      `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
+         training_set_hash, metrics_json, seconds, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      job.jobId,
+      set.summary.target,
+      candidate.learner,
+      JSON.stringify(params),
+      set.summary.featureSet,
+      set.summary.hash,
+      JSON.stringify(metrics),
+      seconds,
+      Number(params.seed ?? 0),
+      new Date().toISOString(),
+    )
+  return { candidate, params, oof, metrics, seconds, runId: Number(run.lastInsertRowid) }
+}
+
+/** Train on older compounds, test on the newest ~20% by first document year. */
+async function evaluateTimeSplit(
+  ctx: EngineContext,
+  job: JobContext,
+  set: TrainingSet,
+  candidate: Candidate,
+) {
+  const split = timeSplit(set.years)
+  if (!split) return null
+  const testRows = foldRows(split, 1, true)
+  const r = await ctx.pool.run(
+    'ml.fit',
+    {
+      ...matrixOf(set),
+      trainRows: foldRows(split, 1, false),
+      testRows,
+      learner: candidate.learner,
+      params: candidate.params,
+      returnModel: false,
+    },
+    { signal: job.signal },
+  )
+  const observed = Float64Array.from(testRows, (row) => set.data.y[row] ?? NaN)
+  const cutYear = Math.min(...Array.from(testRows, (row) => set.years[row] ?? Infinity))
+  return {
+    cutYear,
+    trainRows: set.data.n - testRows.length,
+    testRows: testRows.length,
+    metrics: regressionMetrics(observed, r.predictions),
+  }
+}

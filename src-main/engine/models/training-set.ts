@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto'
+import {
+  type FeatureSet,
+  type TargetSummary,
+  type TrainingSetSummary,
+  WorkbenchError,
+} from '../../contract'
+import { featureNames, writeFeatures } from '../../chem/feature-sets'
+import type { Dataset } from '../../ml/dataset'
+import { median } from '../../ml/metrics'
+import type { Db } from '../db/connection'
+
+export const DEFAULT_TYPES = ['IC50']
+
+export interface TrainingSetDefinition {
+  target?: string | undefined
+  types?: string[] | undefined
+  featureSet: FeatureSet
+}
+
+export interface TrainingSet {
+  summary: TrainingSetSummary
+  /** features in shared memory, so worker threads read them without a copy */
+  data: Dataset
+  compoundIds: Int32Array
+  /** earliest document year per compound, NaN when unknown */
+  years: Float64Array
+  featureNames: string[]
+}
+
+interface ActivityJoin {
+  compound_id: number
+  usable: number
+  unusable_reason: string | null
+  p_activity: number | null
+  document_year: number | null
+  target_name: string | null
+  mw_freebase: number | null
+  alogp: number | null
+  hba: number | null
+  hbd: number | null
+  feature_sources_json: string
+  rdkit_version: string | null
+  descriptors_json: string | null
+  morgan_fp: Uint8Array | null
+}
+
+export function listTargets(db: Db): TargetSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT target_chembl_id AS target, max(target_name) AS name, standard_type AS type,
+              count(*) AS activities, sum(usable) AS usable
+         FROM activities WHERE target_chembl_id IS NOT NULL
+        GROUP BY target_chembl_id, standard_type`,
+    )
+    .all() as {
+    target: string
+    name: string | null
+    type: string | null
+    activities: number
+    usable: number
+  }[]
+  const byTarget = new Map<string, TargetSummary>()
+  for (const r of rows) {
+    let t = byTarget.get(r.target)
+    if (!t) {
+      t = { targetChemblId: r.target, targetName: r.name, activities: 0, usable: 0, types: [] }
+      byTarget.set(r.target, t)
+    }
+    t.activities += r.activities
+    t.usable += r.usable
+    if (r.type && r.usable > 0) t.types.push({ type: r.type, usable: r.usable })
+  }
+  for (const t of byTarget.values()) t.types.sort((a, b) => b.usable - a.usable)
+  return [...byTarget.values()].sort((a, b) => b.usable - a.usable)
+}
+
+/** The target with the most usable activities of the given types. */
+export function defaultTarget(db: Db, types: string[]): string {
+  const row = db
+    .prepare(
+      `SELECT target_chembl_id AS target FROM activities
+        WHERE usable = 1 AND target_chembl_id IS NOT NULL
+          AND standard_type IN (SELECT value FROM json_each(?))
+        GROUP BY target_chembl_id ORDER BY count(*) DESC, target_chembl_id LIMIT 1`,
+    )
+    .get(JSON.stringify(types)) as { target: string } | undefined
+  if (!row)
+    throw new WorkbenchError(
+      'not-enough-data',
+      `No usable ${types.join(', ')} activities with a target are in the database yet. Import a ChEMBL export on the Import screen first.`,
+    )
+  return row.target
+}
+
+/**
+ * Builds a training set from imported activities (DESIGN.md section 5): the target's activities of
+ * the given types with relation '=' and a value in nM, one row per compound labelled with the
+ * median p-activity of its repeats. Every activity left out is counted under its reason.
+ */
+export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSet {
+  const types = def.types && def.types.length > 0 ? def.types : DEFAULT_TYPES
+  const target = def.target ?? defaultTarget(db, types)
+  const rows = db
+    .prepare(
+      `SELECT a.compound_id, a.usable, a.unusable_reason, a.p_activity, a.document_year, a.target_name,
+              c.mw_freebase, c.alogp, c.hba, c.hbd, c.feature_sources_json, c.rdkit_version,
+              c.descriptors_json, c.morgan_fp
+         FROM activities a JOIN compounds c ON c.id = a.compound_id
+        WHERE a.target_chembl_id = ? AND a.standard_type IN (SELECT value FROM json_each(?))
+        ORDER BY a.compound_id, a.id`,
+    )
+    .all(target, JSON.stringify(types)) as ActivityJoin[]
+  if (rows.length === 0)
+    throw new WorkbenchError(
+      'not-enough-data',
+      `There are no ${types.join(', ')} activities for target ${target}. Pick another target or standard type.`,
+      { target, types },
+    )
+
+  const descriptorNames = descriptorNamesOf(rows)
+  const names = featureNames(def.featureSet, descriptorNames)
+  const f = names.length
+  const excluded: Record<string, number> = {}
+  const exclude = (reason: string) => {
+    excluded[reason] = (excluded[reason] ?? 0) + 1
+  }
+  // group usable activities by compound (rows are ordered by compound)
+  const groups: { rows: ActivityJoin[]; labels: number[] }[] = []
+  const scratch = new Float32Array(f)
+  let activitiesUsed = 0
+  let lastCompound = -1
+  let lastOk = false
+  for (const r of rows) {
+    if (!r.usable || r.p_activity === null) {
+      exclude(r.unusable_reason ?? 'no-value')
+      continue
+    }
+    if (r.compound_id !== lastCompound) {
+      lastCompound = r.compound_id
+      const missing = writeFeatures(
+        def.featureSet,
+        descriptorNames,
+        compoundFeatures(r),
+        scratch,
+        0,
+      )
+      lastOk = missing === null
+      if (lastOk) groups.push({ rows: [], labels: [] })
+    }
+    if (!lastOk) {
+      exclude('missing-features')
+      continue
+    }
+    const g = groups[groups.length - 1] as { rows: ActivityJoin[]; labels: number[] }
+    g.rows.push(r)
+    g.labels.push(r.p_activity)
+    activitiesUsed++
+  }
+  const n = groups.length
+  if (n < 10)
+    throw new WorkbenchError(
+      'not-enough-data',
+      `Only ${n} compounds of target ${target} have usable ${types.join(', ')} values and the features of ${def.featureSet}; a model needs at least 10.`,
+      { target, types, compounds: n, excluded },
+    )
+
+  const x = new Float32Array(new SharedArrayBuffer(n * f * 4))
+  const y = new Float64Array(n)
+  const compoundIds = new Int32Array(n)
+  const years = new Float64Array(n)
+  const rdkitVersions = new Set<string>()
+  const sources = new Set<string>()
+  let spreadOver1 = 0
+  const hash = createHash('sha256')
+  hash.update(JSON.stringify({ target, types, featureSet: def.featureSet, names, relation: '=' }))
+  groups.forEach((g, i) => {
+    const first = g.rows[0] as ActivityJoin
+    writeFeatures(def.featureSet, descriptorNames, compoundFeatures(first), x, i * f)
+    y[i] = median(g.labels)
+    compoundIds[i] = first.compound_id
+    const ys = g.rows.map((r) => r.document_year).filter((v): v is number => v !== null && v > 0)
+    years[i] = ys.length ? Math.min(...ys) : NaN
+    if (Math.max(...g.labels) - Math.min(...g.labels) > 1) spreadOver1++
+    const fileSources = JSON.parse(first.feature_sources_json) as Record<string, string>
+    const usesRdkit =
+      def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
+    if (usesRdkit && first.rdkit_version) rdkitVersions.add(first.rdkit_version)
+    if (def.featureSet === 'core4') for (const s of Object.values(fileSources)) sources.add(s)
+    hash.update(`${first.compound_id}:${y[i]}:`)
+  })
+  hash.update(new Uint8Array(x.buffer))
+
+  const summary: TrainingSetSummary = {
+    target,
+    targetName: rows.find((r) => r.target_name)?.target_name ?? null,
+    types,
+    featureSet: def.featureSet,
+    featureNames: names,
+    activitiesConsidered: rows.length,
+    activitiesUsed,
+    compounds: n,
+    excluded,
+    compoundsWithSpreadOver1: spreadOver1,
+    rdkitVersions: [...rdkitVersions].sort(),
+    mixedSources: sources.size > 1,
+    hasYears: years.some((v) => Number.isFinite(v)),
+    hash: hash.digest('hex'),
+  }
+  return { summary, data: { n, f, x, y }, compoundIds, years, featureNames: names }
+}
+
+function compoundFeatures(r: ActivityJoin) {
+  return {
+    mw_freebase: r.mw_freebase,
+    alogp: r.alogp,
+    hba: r.hba,
+    hbd: r.hbd,
+    descriptors: r.descriptors_json
+      ? (JSON.parse(r.descriptors_json) as Record<string, number>)
+      : null,
+    morgan: r.morgan_fp,
+  }
+}
+
+/** Descriptor names in the order of the first compound that has them (RDKit's own order). */
+function descriptorNamesOf(rows: ActivityJoin[]): string[] {
+  const first = rows.find((r) => r.descriptors_json)
+  return first ? Object.keys(JSON.parse(first.descriptors_json as string) as object) : []
+}

@@ -1,0 +1,38 @@
+import type { CallResult } from '../contract'
+import type { Engine } from '../engine/engine'
+
+export interface CliIo {
+  workerPath: string
+  rendererDir: string
+  stdout(text: string): void
+  stderr(text: string): void
+  /** Resolves when the web host should stop (Ctrl+C by default). */
+  untilStopped?: () => Promise<void>
+}
+
+/** A mistake in how the command was typed: exit status 2. */
+export class UsageError extends Error {}
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
+export type Values = Record<string, string | boolean | string[] | undefined>
+
+export interface Command {
+  options: OptionSpec
+  positionals?: boolean
+  /** long-running hosts claim the data folder */
+  exclusive?: boolean
+  run(engine: Engine, values: Values, positionals: string[], io: CliIo): Promise<number>
+}
+
+export async function expectOk<T>(result: Promise<CallResult<T>>): Promise<T> {
+  const r = await result
+  if (!r.ok) throw new Error(r.error.message)
+  return r.value
+}
+
+export async function waitForJob(engine: Engine, jobId: string): Promise<unknown> {
+  const { info, result } = await engine.context.jobs.wait(jobId)
+  if (info.state !== 'succeeded')
+    throw new Error(info.error?.message ?? `the job was ${info.state}`)
+  return result
+}

@@ -1,0 +1,437 @@
+import { type BinMapper, type Binned, binAt } from './binning'
+import type { Rng } from './rng'
+
+export interface TreeParams {
+  /** most leaves in a tree (leaf-wise growth stops there) */
+  maxLeaves: number
+  /** most splits from the root to a leaf */
+  maxDepth: number
+  /** fewest rows on either side of a split */
+  minSamplesLeaf: number
+  /** L2 penalty on leaf values */
+  lambda: number
+  /** a split must improve the objective by more than this */
+  minGain: number
+  /** features considered at each split; 0 = every feature of the tree (random forests use fewer) */
+  featuresPerSplit: number
+}
+
+/**
+ * One regression tree as flat arrays indexed by node id; the root is node 0 and children are
+ * numbered in the order they were made. `left[i] === -1` marks a leaf. A row goes left when
+ * `x[feature] <= threshold` (float32), or when its value is missing and `missingLeft` is 1.
+ */
+export interface Tree {
+  feature: Int32Array
+  threshold: Float32Array
+  /** the bin split after (training-side routing of binned rows) */
+  bin: Int32Array
+  left: Int32Array
+  right: Int32Array
+  missingLeft: Uint8Array
+  /** leaf output, already multiplied by the learning rate or tree weight; 0 for branches */
+  value: Float64Array
+  /** split gain, for feature importance; 0 for leaves */
+  gain: Float64Array
+  /** training rows that reached the node */
+  count: Int32Array
+}
+
+/** What growing a tree needs: binned rows and their gradients. */
+export interface GrowInput {
+  mapper: BinMapper
+  binned: Binned
+  /** gradient per row (prediction - y for squared error; hessian is 1) */
+  grad: Float64Array
+  /** the rows this tree learns from; a row may appear more than once (bootstrap) */
+  rows: Int32Array
+  /** features this tree may split on, increasing */
+  features: Int32Array
+  /** the allowed dense features as columns of binned.denseBins (set by growTree) */
+  denseAllowed?: Int32Array
+  /** the allowed features in the order the last per-split draw left them (set by growTree) */
+  featurePool?: Int32Array
+  params: TreeParams
+  /** leaf values are multiplied by this (learning rate, or 1 / trees for a forest) */
+  scale: number
+  rng: Rng
+}
+
+interface Candidate {
+  node: number
+  start: number
+  end: number
+  depth: number
+  hist: Float64Array | null
+  sumG: number
+  sumH: number
+  gain: number
+  feature: number
+  bin: number
+  missingLeft: boolean
+}
+
+export interface Grown {
+  tree: Tree
+  /** the tree's rows, partitioned so each leaf owns the slice rows[start, end) */
+  rows: Int32Array
+  leaves: { node: number; start: number; end: number }[]
+}
+
+/** Grows one tree leaf-wise on histograms of [sum of gradients, count] per bin. */
+export function growTree(input: GrowInput): Grown {
+  const { mapper, grad, params } = input
+  const denseAllowed = Int32Array.from(
+    Array.from(input.features, (j) => input.binned.denseIndex[j]!).filter((k) => k >= 0),
+  )
+  input = { ...input, denseAllowed, featurePool: input.features.slice() }
+  // With few features tried per split (random forests), each node counts just those features
+  // over its own rows in a reused scratch histogram: deep trees have thousands of small nodes,
+  // and a full histogram per node (allocated, zeroed, subtracted) would cost far more.
+  const direct = params.featuresPerSplit > 0 && params.featuresPerSplit < input.features.length
+  const scratchHist = direct ? new Float64Array(mapper.slots * 2) : null
+  const picked = direct ? new Uint8Array(input.binned.f) : null
+  const rows = input.rows.slice()
+  const split = (c: Candidate) =>
+    findSplit(input, c, scratchHist ? directHistogram(input, rows, c, scratchHist, picked!) : null)
+  const scratch = new Int32Array(rows.length)
+  const nodes = new NodeList()
+
+  let sumG = 0
+  for (let i = 0; i < rows.length; i++) sumG += grad[rows[i]!]!
+  const root: Candidate = {
+    node: nodes.add(rows.length),
+    start: 0,
+    end: rows.length,
+    depth: 0,
+    hist: direct ? null : buildHistogram(input, rows, 0, rows.length, sumG),
+    sumG,
+    sumH: rows.length,
+    gain: -Infinity,
+    feature: -1,
+    bin: -1,
+    missingLeft: false,
+  }
+  split(root)
+  const all: Candidate[] = [root]
+  const open: Candidate[] = [root]
+  let leaves = 1
+
+  while (leaves < params.maxLeaves) {
+    let bestIndex = -1
+    for (let k = 0; k < open.length; k++) {
+      const c = open[k]!
+      if (c.gain > params.minGain && (bestIndex < 0 || c.gain > open[bestIndex]!.gain))
+        bestIndex = k
+    }
+    if (bestIndex < 0) break
+    const parent = open.splice(bestIndex, 1)[0]!
+    const mid = partition(input, rows, scratch, parent)
+    const left = child(nodes, parent, parent.start, mid)
+    const right = child(nodes, parent, mid, parent.end)
+    nodes.split(parent, left.node, right.node, mapper.thresholds[parent.feature]![parent.bin]!)
+
+    const [small, large] = left.sumH <= right.sumH ? [left, right] : [right, left]
+    small.sumG = sumRange(grad, rows, small.start, small.end)
+    large.sumG = parent.sumG - small.sumG
+    if (!direct) {
+      // Build the smaller child's histogram and get the larger one's by subtraction.
+      small.hist = buildHistogram(input, rows, small.start, small.end, small.sumG)
+      const parentHist = parent.hist!
+      for (let s = 0; s < parentHist.length; s++) parentHist[s] = parentHist[s]! - small.hist[s]!
+      large.hist = parentHist
+      parent.hist = null
+    }
+
+    for (const c of [left, right]) {
+      all.push(c)
+      split(c)
+      if (c.gain > params.minGain) open.push(c)
+      else c.hist = null
+    }
+    leaves++
+  }
+
+  const tree = nodes.finish(input, all, grad, rows)
+  const leafRanges = all
+    .filter((c) => tree.left[c.node] === -1)
+    .map((c) => ({ node: c.node, start: c.start, end: c.end }))
+  return { tree, rows, leaves: leafRanges }
+}
+
+function child(nodes: NodeList, parent: Candidate, start: number, end: number): Candidate {
+  return {
+    node: nodes.add(end - start),
+    start,
+    end,
+    depth: parent.depth + 1,
+    hist: null,
+    sumG: 0,
+    sumH: end - start,
+    gain: -Infinity,
+    feature: -1,
+    bin: -1,
+    missingLeft: false,
+  }
+}
+
+function sumRange(grad: Float64Array, rows: Int32Array, start: number, end: number): number {
+  let s = 0
+  for (let i = start; i < end; i++) s += grad[rows[i]!]!
+  return s
+}
+
+/**
+ * Histogram of [sum of gradients, count] per bin for a leaf's rows. Dense features are counted
+ * directly (only the tree's allowed ones); sparse features only where a row differs from the
+ * default bin, whose slot is then the leaf's total minus everything else.
+ */
+function buildHistogram(
+  input: GrowInput,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  sumG: number,
+) {
+  const { binned, grad } = input
+  const offsets = input.mapper.offsets
+  const hist = new Float64Array(input.mapper.slots * 2)
+  const dense = input.denseAllowed!
+  const nf = dense.length
+  const nd = binned.dense.length
+  const { denseBins, sparseStart, sparseFeature, sparseBin } = binned
+  const hasSparse = binned.sparse.length > 0
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!
+    const g = grad[r]!
+    const base = r * nd
+    for (let k = 0; k < nf; k++) {
+      const c = dense[k]!
+      const s = (offsets[binned.dense[c]!]! + denseBins[base + c]!) << 1
+      hist[s]! += g
+      hist[s + 1]! += 1
+    }
+    if (hasSparse) {
+      for (let e = sparseStart[r]!; e < sparseStart[r + 1]!; e++) {
+        const s = (offsets[sparseFeature[e]!]! + sparseBin[e]!) << 1
+        hist[s]! += g
+        hist[s + 1]! += 1
+      }
+    }
+  }
+  if (hasSparse) {
+    const count = end - start
+    for (const j of binned.sparse) {
+      const off = offsets[j]!
+      const slots = input.mapper.bins[j]! + 1
+      let g = 0
+      let h = 0
+      for (let b = 0; b < slots; b++) {
+        g += hist[(off + b) << 1]!
+        h += hist[((off + b) << 1) + 1]!
+      }
+      const d = (off + binned.defaultBin[j]!) << 1
+      hist[d] = sumG - g
+      hist[d + 1] = count - h
+    }
+  }
+  return hist
+}
+
+interface Direct {
+  hist: Float64Array
+  features: Int32Array
+}
+
+/** A node's histogram over a fresh sample of features only, in the reused scratch array. */
+function directHistogram(
+  input: GrowInput,
+  rows: Int32Array,
+  c: Candidate,
+  hist: Float64Array,
+  picked: Uint8Array,
+): Direct | null {
+  const { params, mapper, binned, grad } = input
+  if (c.depth >= params.maxDepth || c.sumH < 2 * params.minSamplesLeaf) return null
+  const features = splitFeatures(input)
+  const offsets = mapper.offsets
+  const denseCols: number[] = []
+  for (const j of features) {
+    hist.fill(0, offsets[j]! << 1, (offsets[j]! + mapper.bins[j]! + 1) << 1)
+    picked[j] = 1
+    if (binned.denseIndex[j]! >= 0) denseCols.push(binned.denseIndex[j]!)
+  }
+  const nd = binned.dense.length
+  const { denseBins, sparseStart, sparseFeature, sparseBin } = binned
+  for (let i = c.start; i < c.end; i++) {
+    const r = rows[i]!
+    const g = grad[r]!
+    for (const col of denseCols) {
+      const s = (offsets[binned.dense[col]!]! + denseBins[r * nd + col]!) << 1
+      hist[s]! += g
+      hist[s + 1]! += 1
+    }
+    for (let e = sparseStart[r]!; e < sparseStart[r + 1]!; e++) {
+      const j = sparseFeature[e]!
+      if (!picked[j]) continue
+      const s = (offsets[j]! + sparseBin[e]!) << 1
+      hist[s]! += g
+      hist[s + 1]! += 1
+    }
+  }
+  for (const j of features) {
+    picked[j] = 0
+    const d = binned.defaultBin[j]!
+    if (d < 0) continue
+    let g = 0
+    let h = 0
+    for (let b = 0; b <= mapper.bins[j]!; b++) {
+      g += hist[(offsets[j]! + b) << 1]!
+      h += hist[((offsets[j]! + b) << 1) + 1]!
+    }
+    hist[(offsets[j]! + d) << 1] = c.sumG - g
+    hist[((offsets[j]! + d) << 1) + 1] = c.sumH - h
+  }
+  return { hist, features }
+}
+
+/** The best split of a leaf over its allowed features, stored on the candidate. */
+function findSplit(input: GrowInput, c: Candidate, direct: Direct | null): void {
+  const { params, mapper } = input
+  c.gain = -Infinity
+  const hist = direct ? direct.hist : c.hist
+  if (c.depth >= params.maxDepth || c.sumH < 2 * params.minSamplesLeaf || !hist) return
+  const lambda = params.lambda
+  const minLeaf = params.minSamplesLeaf
+  const G = c.sumG
+  const H = c.sumH
+  const parentScore = (G * G) / (H + lambda)
+  const features = direct ? direct.features : splitFeatures(input)
+  for (let k = 0; k < features.length; k++) {
+    const j = features[k]!
+    const off = mapper.offsets[j]!
+    const nb = mapper.bins[j]!
+    const gm = hist[(off + nb) << 1]!
+    const hm = hist[((off + nb) << 1) + 1]!
+    let gl = 0
+    let hl = 0
+    for (let b = 0; b < nb - 1; b++) {
+      gl += hist[(off + b) << 1]!
+      hl += hist[((off + b) << 1) + 1]!
+      if (hl === 0) continue
+      if (H - hl - hm <= 0) break
+      // missing values to the right
+      let hr = H - hl
+      if (hl >= minLeaf && hr >= minLeaf) {
+        const gr = G - gl
+        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore
+        if (gain > c.gain) setSplit(c, gain, j, b, false)
+      }
+      if (hm > 0) {
+        // missing values to the left
+        const hl2 = hl + hm
+        hr = H - hl2
+        if (hl2 >= minLeaf && hr >= minLeaf) {
+          const gl2 = gl + gm
+          const gr = G - gl2
+          const gain = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda) - parentScore
+          if (gain > c.gain) setSplit(c, gain, j, b, true)
+        }
+      }
+    }
+  }
+}
+
+function setSplit(c: Candidate, gain: number, feature: number, bin: number, missingLeft: boolean) {
+  c.gain = gain
+  c.feature = feature
+  c.bin = bin
+  c.missingLeft = missingLeft
+}
+
+function splitFeatures(input: GrowInput): Int32Array {
+  const k = input.params.featuresPerSplit
+  const pool = input.featurePool
+  if (k <= 0 || !pool || k >= pool.length) return input.features
+  // A partial Fisher-Yates draw on a pool kept between nodes: whatever order the pool was left
+  // in, the first k after the draw are a uniform random k-subset, and no array is allocated.
+  for (let i = 0; i < k; i++) {
+    const r = i + input.rng.int(pool.length - i)
+    const t = pool[i]!
+    pool[i] = pool[r]!
+    pool[r] = t
+  }
+  return pool.subarray(0, k)
+}
+
+/** Stable partition of a leaf's rows: left rows first, in their previous order. Returns the split. */
+function partition(input: GrowInput, rows: Int32Array, scratch: Int32Array, c: Candidate): number {
+  const { binned } = input
+  const missing = input.mapper.bins[c.feature]!
+  let l = c.start
+  let r = 0
+  for (let i = c.start; i < c.end; i++) {
+    const row = rows[i]!
+    const b = binAt(binned, row, c.feature)
+    const goLeft = b === missing ? c.missingLeft : b <= c.bin
+    if (goLeft) rows[l++] = row
+    else scratch[r++] = row
+  }
+  rows.set(scratch.subarray(0, r), l)
+  return l
+}
+
+/** Growable node arrays. */
+class NodeList {
+  private feature: number[] = []
+  private threshold: number[] = []
+  private bin: number[] = []
+  private left: number[] = []
+  private right: number[] = []
+  private missingLeft: number[] = []
+  private gain: number[] = []
+  private count: number[] = []
+
+  add(count: number): number {
+    this.feature.push(-1)
+    this.threshold.push(0)
+    this.bin.push(-1)
+    this.left.push(-1)
+    this.right.push(-1)
+    this.missingLeft.push(0)
+    this.gain.push(0)
+    this.count.push(count)
+    return this.feature.length - 1
+  }
+
+  split(c: Candidate, left: number, right: number, threshold: number): void {
+    this.feature[c.node] = c.feature
+    this.threshold[c.node] = threshold
+    this.bin[c.node] = c.bin
+    this.left[c.node] = left
+    this.right[c.node] = right
+    this.missingLeft[c.node] = c.missingLeft ? 1 : 0
+    this.gain[c.node] = c.gain
+  }
+
+  /** Leaf values -G / (H + lambda), scaled, for every node still a leaf. */
+  finish(input: GrowInput, candidates: Candidate[], grad: Float64Array, rows: Int32Array): Tree {
+    const value = new Float64Array(this.feature.length)
+    for (const c of candidates) {
+      if (this.left[c.node] !== -1) continue
+      const g = sumRange(grad, rows, c.start, c.end)
+      value[c.node] = (-g / (c.end - c.start + input.params.lambda)) * input.scale
+    }
+    return {
+      feature: Int32Array.from(this.feature),
+      threshold: Float32Array.from(this.threshold),
+      bin: Int32Array.from(this.bin),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      missingLeft: Uint8Array.from(this.missingLeft),
+      value,
+      gain: Float64Array.from(this.gain),
+      count: Int32Array.from(this.count),
+    }
+  }
+}
