@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -40,7 +41,7 @@ describe('assay CLI', () => {
     expect(r.stderr).toBe('')
     const status = JSON.parse(r.stdout)
     expect(status).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       dataDir,
       versions: { node: process.versions.node },
     })
@@ -195,4 +196,52 @@ describe('assay CLI', () => {
     expect(text.stdout).toContain('CHEMBL25')
     expect((await assay('compounds', '--limit', 'lots', '--data-dir', dir.path)).code).toBe(2)
   })
+
+  it('trains, lists, promotes and exports a model', async () => {
+    expect((await assay('import', AROMATASE, '--data-dir', dir.path)).code).toBe(0)
+    const r = await assay('train', '--learner', 'ridge', '--json', '--data-dir', dir.path)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const trained = JSON.parse(r.stdout)
+    expect(Object.keys(trained)).toEqual(
+      expect.arrayContaining([
+        'modelVersion',
+        'learner',
+        'featureSet',
+        'rows',
+        'cv',
+        'intervalCoverage',
+        'seconds',
+      ]),
+    )
+    expect(trained).toMatchObject({
+      modelVersion: 'v1',
+      learner: 'ridge',
+      featureSet: 'core4',
+      rows: 2332,
+    })
+    expect(Object.keys(trained.cv).sort()).toEqual(['mae', 'r2', 'rmse', 'spearman'])
+    expect(
+      (await assay('promote', 'v1', '--reason', 'baseline', '--data-dir', dir.path)).stdout,
+    ).toMatch(/v1 is now the production model of CHEMBL1978/)
+    const models = JSON.parse((await assay('models', '--json', '--data-dir', dir.path)).stdout)
+    expect(
+      models.map((m: { version: string; stage: string }) => `${m.version} ${m.stage}`),
+    ).toEqual(['v1 production'])
+    const out = join(dir.path, 'exported')
+    expect((await assay('export-model', 'v1', '--out', out, '--data-dir', dir.path)).code).toBe(0)
+    const card = JSON.parse(readFileSync(`${out}.json`, 'utf8'))
+    expect(card.onnxSha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(`${out}.onnx`))
+        .digest('hex'),
+    )
+    expect(card.featureNames).toEqual(['mw_freebase', 'alogp', 'hba', 'hbd'])
+    const bad = await assay('train', '--features', 'everything', '--data-dir', dir.path)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--features must be one of core4, physchem, physchem\+morgan/)
+    const missing = await assay('promote', 'v9', '--data-dir', dir.path)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/no model version v9/)
+  }, 120_000)
 })

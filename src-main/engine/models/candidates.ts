@@ -8,7 +8,7 @@ export interface Candidate {
 
 /** The default settings of each learner when the user picks one. */
 export function singleCandidate(learner: Learner, seed: number): Candidate {
-  return { learner, params: { seed, ...(learner === 'ridge' ? {} : {}) } }
+  return { learner, params: learner === 'ridge' ? {} : { seed } }
 }
 
 /**

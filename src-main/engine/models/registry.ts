@@ -316,9 +316,9 @@ export function listRuns(db: Db, target: string | undefined): RunRecord[] {
     .prepare(
       `SELECT r.*, m.version AS model_version FROM training_runs r
          LEFT JOIN model_versions m ON m.id = r.model_version_id
-        WHERE (?1 IS NULL OR r.target_chembl_id = ?1) ORDER BY r.id DESC LIMIT 500`,
+        WHERE (@target IS NULL OR r.target_chembl_id = @target) ORDER BY r.id DESC LIMIT 500`,
     )
-    .all(target ?? null) as {
+    .all({ target: target ?? null }) as {
     id: number
     job_id: string
     target_chembl_id: string
