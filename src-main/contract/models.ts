@@ -68,7 +68,7 @@ export interface TrainingSetSummary {
   compoundsWithSpreadOver1: number
   /** RDKit versions behind computed values in the set; more than one means mixed definitions */
   rdkitVersions: string[]
-  /** whether some compounds took a seed feature from the file and others from RDKit */
+  /** whether, for one seed feature, some compounds took it from the file and others from RDKit */
   mixedSources: boolean
   hasYears: boolean
   hash: string

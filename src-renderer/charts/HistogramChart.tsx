@@ -1,44 +1,6 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
+import { loadPlotly, themeColor, useThemeVersion } from './plotly-theme'
 import type { Histogram } from '../../src-main/contract'
-
-type Plotly = typeof import('plotly.js-dist-min').default
-let plotly: Promise<Plotly> | null = null
-/** Plotly is large: load it the first time a chart is shown, not at start-up. */
-const loadPlotly = () => (plotly ??= import('plotly.js-dist-min').then((m) => m.default))
-
-/**
- * A theme colour as the browser resolved it. Reading the custom property gives its source text
- * (`light-dark(…)`), which Plotly cannot use; a probe element's computed colour is concrete.
- */
-function themeColor(name: string): string {
-  const probe = document.createElement('span')
-  probe.style.color = `var(${name})`
-  probe.style.display = 'none'
-  document.body.appendChild(probe)
-  const color = getComputedStyle(probe).color
-  probe.remove()
-  return color
-}
-
-/** Changes whenever the colours change: the OS switches scheme or the user pins a theme. */
-function useThemeVersion(): number {
-  const [version, setVersion] = useState(0)
-  useEffect(() => {
-    const bump = () => setVersion((v) => v + 1)
-    const media = window.matchMedia('(prefers-color-scheme: dark)')
-    media.addEventListener('change', bump)
-    const observer = new MutationObserver(bump)
-    observer.observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ['data-theme'],
-    })
-    return () => {
-      media.removeEventListener('change', bump)
-      observer.disconnect()
-    }
-  }, [])
-  return version
-}
 
 /** One histogram as a Plotly bar chart, coloured from the current theme. */
 export function HistogramChart({

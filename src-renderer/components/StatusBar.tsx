@@ -1,15 +1,24 @@
 import { call } from '../api/client'
+import { useEffect } from 'react'
 import { selectRunningJob, useApp } from '../store/app-store'
+import { useModels } from '../store/models-store'
 
 const JOB_LABELS: Record<string, string> = {
   'app.selfTest': 'Self-test',
   'imports.start': 'Import',
+  'models.train': 'Training',
 }
 
 export function StatusBar() {
   const status = useApp((s) => s.status)
   const statusError = useApp((s) => s.statusError)
   const job = useApp(selectRunningJob)
+  const models = useModels((s) => s.models)
+  const refreshModels = useModels((s) => s.refresh)
+  const production = models.filter((m) => m.stage === 'production')
+  useEffect(() => {
+    if (status) void refreshModels()
+  }, [status, refreshModels])
 
   return (
     <footer className="statusbar" aria-label="Status">
@@ -25,7 +34,12 @@ export function StatusBar() {
             : 'Starting engine…'}
       </span>
       <span className="status-item" data-testid="production-model">
-        Production model: <em>none yet</em>
+        Production model:{' '}
+        {production.length === 0 ? (
+          <em>none yet</em>
+        ) : (
+          production.map((m) => `${m.version} (${m.target}, ${m.learner})`).join(', ')
+        )}
       </span>
       <span className="status-spacer" />
       {job && (

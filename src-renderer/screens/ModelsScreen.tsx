@@ -1,26 +1,54 @@
+import { useEffect } from 'react'
 import { EmptyState } from '../components/EmptyState'
 import { ScreenHeader } from '../components/ScreenHeader'
+import { ModelResult } from '../components/models/ModelResult'
+import { Registry } from '../components/models/Registry'
+import { TrainForm } from '../components/models/TrainForm'
+import { useModels } from '../store/models-store'
 
 export function ModelsScreen() {
+  const targets = useModels((s) => s.targets)
+  const models = useModels((s) => s.models)
+  const selected = useModels((s) => s.selected)
+  const error = useModels((s) => s.error)
+  const refresh = useModels((s) => s.refresh)
+  useEffect(() => {
+    void refresh()
+  }, [refresh])
+
+  const noData = targets !== null && targets.length === 0
   return (
     <>
       <ScreenHeader title="Models">
         Train potency models, compare runs, and choose the production version.
       </ScreenHeader>
-      <EmptyState
-        title="No models trained yet"
-        action={{ label: 'Go to Import', screen: 'import' }}
-        steps={[
-          'Import activities for a target (IC50 in nM works best).',
-          'Pick the target, the feature set and a learner, then train.',
-          'Compare cross-validated RMSE and R², and promote the best version.',
-        ]}
-      >
-        <p>
-          Models predict pActivity from a compound’s traits and are measured by cross-validation on
-          your own data.
+      {error && (
+        <p className="error" role="alert">
+          {error}
         </p>
-      </EmptyState>
+      )}
+      {noData && models.length === 0 ? (
+        <EmptyState
+          title="No models trained yet"
+          action={{ label: 'Go to Import', screen: 'import' }}
+          steps={[
+            'Import activities for a target (IC50 in nM works best).',
+            'Pick the target, the feature set and a learner, then train.',
+            'Compare cross-validated RMSE and R², and promote the best version.',
+          ]}
+        >
+          <p>
+            Models predict pActivity from a compound’s traits and are measured by cross-validation
+            on your own data.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="cards">
+          {!noData && <TrainForm />}
+          {selected && <ModelResult model={selected} />}
+          <Registry />
+        </div>
+      )}
     </>
   )
 }

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base } from '@playwright/test'
+import { type Page, test as base } from '@playwright/test'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -56,5 +56,21 @@ export const test = base.extend<object, { webHost: WebHostProcess }>({
     { scope: 'worker' },
   ],
 })
+
+/** Drops a real file onto the drop zone, as a person dragging it from their file manager would. */
+export async function dropFile(page: Page, path: string, name: string) {
+  const base64 = readFileSync(path).toString('base64')
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+      const dt = new DataTransfer()
+      dt.items.add(new File([bytes], name, { type: 'text/csv' }))
+      return dt
+    },
+    { base64, name },
+  )
+  await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer })
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer })
+}
 
 export { expect } from '@playwright/test'

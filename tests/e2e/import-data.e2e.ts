@@ -1,26 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
-import { REPO_ROOT, expect, test } from './fixtures'
+import { REPO_ROOT, dropFile, expect, test } from './fixtures'
 
 const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
 const SHOTS = join(REPO_ROOT, 'test-results/screens')
-
-/** Drops a real file onto the drop zone, as a person dragging it from their file manager would. */
-async function dropFile(page: Page, path: string, name: string) {
-  const base64 = readFileSync(path).toString('base64')
-  const dataTransfer = await page.evaluateHandle(
-    ({ base64, name }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-      const dt = new DataTransfer()
-      dt.items.add(new File([bytes], name, { type: 'text/csv' }))
-      return dt
-    },
-    { base64, name },
-  )
-  await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer })
-  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer })
-}
 
 test('a dropped ChEMBL export is previewed, imported with progress, summarised, and fills the Data screen', async ({
   page,

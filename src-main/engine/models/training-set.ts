@@ -170,7 +170,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const compoundIds = new Int32Array(n)
   const years = new Float64Array(n)
   const rdkitVersions = new Set<string>()
-  const sources = new Set<string>()
+  const sources = new Map<string, Set<string>>()
   let spreadOver1 = 0
   const hash = createHash('sha256')
   hash.update(JSON.stringify({ target, types, featureSet: def.featureSet, names, relation: '=' }))
@@ -186,7 +186,9 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     const usesRdkit =
       def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
     if (usesRdkit && first.rdkit_version) rdkitVersions.add(first.rdkit_version)
-    if (def.featureSet === 'core4') for (const s of Object.values(fileSources)) sources.add(s)
+    if (def.featureSet === 'core4')
+      for (const [feature, source] of Object.entries(fileSources))
+        sources.set(feature, (sources.get(feature) ?? new Set()).add(source))
     hash.update(`${first.compound_id}:${y[i]}:`)
   })
   hash.update(new Uint8Array(x.buffer))
@@ -203,7 +205,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     excluded,
     compoundsWithSpreadOver1: spreadOver1,
     rdkitVersions: [...rdkitVersions].sort(),
-    mixedSources: sources.size > 1,
+    mixedSources: [...sources.values()].some((s) => s.size > 1),
     hasYears: years.some((v) => Number.isFinite(v)),
     hash: hash.digest('hex'),
   }

@@ -1,0 +1,237 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { ModelDetail, RunRecord } from '../../../src-main/contract'
+import { call } from '../../api/client'
+import { PlotlyChart } from '../../charts/PlotlyChart'
+import { baseLayout, themeColor } from '../../charts/plotly-theme'
+import { fmtDate, fmtInt, fmtNum } from '../format'
+
+const LEARNER_NAMES: Record<string, string> = {
+  gbdt: 'Gradient-boosted trees',
+  rf: 'Random forest',
+  ridge: 'Ridge regression',
+}
+
+/** One version's evaluation: metrics, plots, importance, and the runs of its training job. */
+export function ModelResult({ model }: { model: ModelDetail }) {
+  const [runs, setRuns] = useState<RunRecord[]>([])
+  useEffect(() => {
+    let stale = false
+    void call('models.runs', { target: model.target }).then((all) => {
+      if (stale) return
+      const job = all.find((r) => r.modelVersion === model.version)?.jobId
+      setRuns(job ? all.filter((r) => r.jobId === job) : [])
+    })
+    return () => {
+      stale = true
+    }
+  }, [model.target, model.version])
+
+  const scatter = useCallback(() => {
+    const { observed, predicted } = model.oof
+    const all = [...observed, ...predicted]
+    const lo = Math.floor(Math.min(...all))
+    const hi = Math.ceil(Math.max(...all))
+    const layout = baseLayout(320)
+    return {
+      data: [
+        {
+          type: 'scatter' as const,
+          mode: 'markers' as const,
+          x: observed,
+          y: predicted,
+          marker: { size: 4, color: themeColor('--accent'), opacity: 0.55 },
+          hovertemplate: 'observed %{x:.2f}<br>predicted %{y:.2f}<extra></extra>',
+          name: 'compounds',
+        },
+        {
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          x: [lo, hi],
+          y: [lo, hi],
+          line: { color: themeColor('--muted'), dash: 'dash' as const, width: 1 },
+          hoverinfo: 'skip' as const,
+          name: 'identity',
+        },
+      ],
+      layout: {
+        ...layout,
+        showlegend: false,
+        xaxis: { ...layout.xaxis, title: { text: 'observed pActivity' }, range: [lo, hi] },
+        yaxis: { ...layout.yaxis, title: { text: 'predicted (out-of-fold)' }, range: [lo, hi] },
+      },
+    }
+  }, [model])
+
+  const residuals = useCallback(() => {
+    const r = model.oof.observed.map((o, i) => (model.oof.predicted[i] ?? NaN) - o)
+    const layout = baseLayout(320)
+    return {
+      data: [
+        {
+          type: 'histogram' as const,
+          x: r,
+          nbinsx: 40,
+          marker: { color: themeColor('--accent') },
+          hovertemplate: '%{x}: %{y}<extra></extra>',
+        },
+      ],
+      layout: {
+        ...layout,
+        bargap: 0.04,
+        shapes: [-model.intervalHalfWidth, model.intervalHalfWidth].map((x) => ({
+          type: 'line' as const,
+          x0: x,
+          x1: x,
+          yref: 'paper' as const,
+          y0: 0,
+          y1: 1,
+          line: { color: themeColor('--muted'), dash: 'dot' as const, width: 1 },
+        })),
+        xaxis: { ...layout.xaxis, title: { text: 'predicted − observed (log units)' } },
+        yaxis: { ...layout.yaxis, title: { text: 'compounds' } },
+      },
+    }
+  }, [model])
+
+  const importance = useCallback(() => {
+    const top = model.importance.slice(0, 15).reverse()
+    const layout = baseLayout(Math.max(160, top.length * 20 + 50))
+    return {
+      data: [
+        {
+          type: 'bar' as const,
+          orientation: 'h' as const,
+          x: top.map((i) => i.value),
+          y: top.map((i) => i.feature),
+          marker: { color: themeColor('--accent') },
+          hovertemplate: '%{y}: %{x:.3~g}<extra></extra>',
+        },
+      ],
+      layout: {
+        ...layout,
+        margin: { ...layout.margin, l: 150 },
+        xaxis: {
+          ...layout.xaxis,
+          title: { text: model.learner === 'ridge' ? '|standardised coefficient|' : 'total gain' },
+        },
+      },
+    }
+  }, [model])
+
+  const cv = model.cv
+  return (
+    <section className="card wide" aria-labelledby="result-title" data-testid="model-result">
+      <h2 id="result-title">
+        {model.version} · {LEARNER_NAMES[model.learner]} on {model.featureSet} ·{' '}
+        <span className="muted">
+          {model.target}, {fmtInt(model.trainingRows)} compounds, {model.folds}-fold
+          cross-validation
+        </span>
+      </h2>
+      <div className="stats">
+        <div>
+          RMSE<span className="stat">{fmtNum(cv.rmse, 3)}</span>
+        </div>
+        <div>
+          MAE<span className="stat">{fmtNum(cv.mae, 3)}</span>
+        </div>
+        <div>
+          R²<span className="stat">{fmtNum(cv.r2, 3)}</span>
+        </div>
+        <div>
+          Spearman<span className="stat">{fmtNum(cv.spearman, 3)}</span>
+        </div>
+        <div>
+          90% interval<span className="stat">±{fmtNum(model.intervalHalfWidth, 2)}</span>
+        </div>
+        <div>
+          Coverage (out-of-fold)
+          <span className="stat">
+            {Number.isFinite(model.intervalCoverage)
+              ? `${(model.intervalCoverage * 100).toFixed(1)}%`
+              : '—'}
+          </span>
+        </div>
+      </div>
+      <p className="muted small">
+        {model.timeSplit
+          ? `Time split (trained on compounds first reported before ${model.timeSplit.cutYear}, tested on ${fmtInt(model.timeSplit.testRows)} newer ones): RMSE ${fmtNum(model.timeSplit.metrics.rmse, 3)}, R² ${fmtNum(model.timeSplit.metrics.r2, 3)}. `
+          : 'No document years, so no time split. '}
+        ONNX file {(model.onnxBytes / 1024).toFixed(0)} KB, SHA-256 {model.onnxSha256.slice(0, 12)}
+        …; ONNX Runtime matches the trained model to{' '}
+        {Number.isFinite(model.onnxMaxDifference) ? model.onnxMaxDifference.toExponential(1) : '—'}.
+        Training set {model.trainingSetHash.slice(0, 12)}…
+        {model.rdkitVersion ? `, RDKit ${model.rdkitVersion}` : ''}.
+      </p>
+      {model.oof.observed.length > 0 && (
+        <div className="plots">
+          <figure>
+            <figcaption>Predicted vs observed</figcaption>
+            <PlotlyChart
+              figure={scatter}
+              label={`Predicted versus observed pActivity for ${model.oof.observed.length} compounds`}
+              testId="oof-scatter"
+            />
+          </figure>
+          <figure>
+            <figcaption>Residuals, with the 90% interval</figcaption>
+            <PlotlyChart figure={residuals} label="Histogram of out-of-fold residuals" />
+          </figure>
+          <figure>
+            <figcaption>Feature importance</figcaption>
+            <PlotlyChart figure={importance} label="Feature importance" />
+          </figure>
+        </div>
+      )}
+      {runs.length > 0 && (
+        <table className="table" data-testid="runs">
+          <caption>Candidates tried by this training job (cross-validated)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Learner</th>
+              <th scope="col">Parameters</th>
+              <th scope="col" className="num">
+                RMSE
+              </th>
+              <th scope="col" className="num">
+                R²
+              </th>
+              <th scope="col" className="num">
+                Seconds
+              </th>
+              <th scope="col">Kept</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id}>
+                <td>{LEARNER_NAMES[r.learner]}</td>
+                <td className="mono small">{paramsText(r)}</td>
+                <td className="num">{fmtNum(r.metrics.rmse, 3)}</td>
+                <td className="num">{fmtNum(r.metrics.r2, 3)}</td>
+                <td className="num">{r.seconds.toFixed(1)}</td>
+                <td>{r.chosen ? '✓' : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">Trained {fmtDate(model.createdAt)}</p>
+    </section>
+  )
+}
+
+const SHOWN = [
+  'lambda',
+  'maxLeaves',
+  'maxDepth',
+  'minSamplesLeaf',
+  'learningRate',
+  'trees',
+  'colSubsample',
+]
+function paramsText(r: RunRecord): string {
+  return SHOWN.filter((k) => k in r.params)
+    .map((k) => `${k} ${String(r.params[k])}`)
+    .join(', ')
+}

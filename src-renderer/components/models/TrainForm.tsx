@@ -1,0 +1,259 @@
+import { useEffect, useMemo, useState } from 'react'
+import type { FeatureSet, TrainResult, TrainingSetSummary } from '../../../src-main/contract'
+import { call } from '../../api/client'
+import { useApp } from '../../store/app-store'
+import { useModels } from '../../store/models-store'
+import { REASON_LABELS, fmtInt } from '../format'
+
+const FEATURE_SETS: { value: FeatureSet; label: string; hint: string }[] = [
+  { value: 'core4', label: 'Core 4', hint: 'MW, AlogP, HBA, HBD' },
+  { value: 'physchem', label: 'Physchem', hint: "RDKit's descriptor set" },
+  { value: 'physchem+morgan', label: '+ Morgan', hint: 'descriptors and a 2048-bit fingerprint' },
+]
+const LEARNERS = [
+  { value: 'auto', label: 'Auto (search within the time budget)' },
+  { value: 'gbdt', label: 'Gradient-boosted trees' },
+  { value: 'rf', label: 'Random forest' },
+  { value: 'ridge', label: 'Ridge regression' },
+] as const
+
+/** The train form, the training-set preview and the running job's progress. */
+export function TrainForm() {
+  const targets = useModels((s) => s.targets)
+  const trainJobId = useModels((s) => s.trainJobId)
+  const setTrainJob = useModels((s) => s.setTrainJob)
+  const refresh = useModels((s) => s.refresh)
+  const select = useModels((s) => s.select)
+  const job = useApp((s) => (trainJobId ? s.jobs[trainJobId] : undefined))
+  const trackJob = useApp((s) => s.trackJob)
+  const [target, setTarget] = useState('')
+  const [types, setTypes] = useState<string[]>(['IC50'])
+  const [featureSet, setFeatureSet] = useState<FeatureSet>('core4')
+  const [learner, setLearner] = useState<(typeof LEARNERS)[number]['value']>('auto')
+  const [folds, setFolds] = useState(5)
+  const [budget, setBudget] = useState(60)
+  const [seed, setSeed] = useState(1)
+  const [preview, setPreview] = useState<TrainingSetSummary | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  const chosen = useMemo(
+    () => targets?.find((t) => t.targetChemblId === target) ?? targets?.[0],
+    [targets, target],
+  )
+  useEffect(() => {
+    if (!chosen) return
+    let stale = false
+    call('models.trainingSet', { target: chosen.targetChemblId, types, featureSet })
+      .then((p) => !stale && (setPreview(p), setProblem(null)))
+      .catch((e: Error) => !stale && (setPreview(null), setProblem(e.message)))
+    return () => {
+      stale = true
+    }
+  }, [chosen, types, featureSet])
+
+  useEffect(() => {
+    if (job?.state === 'succeeded') {
+      const result = job.result as TrainResult
+      void refresh().then(() => select(result.modelVersion))
+    }
+  }, [job?.state, job?.result, refresh, select])
+
+  const running = job?.state === 'running'
+  const start = async () => {
+    if (!chosen) return
+    setProblem(null)
+    try {
+      const { jobId } = await call('models.train', {
+        target: chosen.targetChemblId,
+        types,
+        featureSet,
+        learner,
+        folds,
+        seed,
+        budgetSeconds: budget,
+      })
+      trackJob(jobId, 'models.train')
+      setTrainJob(jobId)
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  if (!targets) return <section className="card wide">Loading targets…</section>
+  return (
+    <section className="card wide" aria-labelledby="train-title">
+      <h2 id="train-title">Train a model</h2>
+      <div className="train-grid">
+        <label className="field">
+          <span>Target</span>
+          <select
+            value={chosen?.targetChemblId ?? ''}
+            onChange={(e) => {
+              setTarget(e.target.value)
+              setTypes(['IC50'])
+            }}
+            data-testid="train-target"
+          >
+            {targets.map((t) => (
+              <option key={t.targetChemblId} value={t.targetChemblId}>
+                {t.targetChemblId}
+                {t.targetName ? ` · ${t.targetName}` : ''} ({fmtInt(t.usable)} usable)
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="field">
+          <span>Standard types</span>
+          <div className="chips">
+            {(chosen?.types ?? []).slice(0, 8).map((t) => (
+              <label key={t.type} className="chip">
+                <input
+                  type="checkbox"
+                  checked={types.includes(t.type)}
+                  onChange={(e) =>
+                    setTypes((old) =>
+                      e.target.checked ? [...old, t.type] : old.filter((x) => x !== t.type),
+                    )
+                  }
+                />
+                {t.type} <span className="muted">{fmtInt(t.usable)}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="field">
+          <span>Features</span>
+          <div className="segmented" role="radiogroup" aria-label="Feature set">
+            {FEATURE_SETS.map((f) => (
+              <button
+                key={f.value}
+                type="button"
+                role="radio"
+                aria-checked={featureSet === f.value}
+                className={featureSet === f.value ? 'active' : ''}
+                title={f.hint}
+                onClick={() => setFeatureSet(f.value)}
+              >
+                {f.label}
+              </button>
+            ))}
+          </div>
+        </fieldset>
+        <label className="field">
+          <span>Learner</span>
+          <select
+            value={learner}
+            onChange={(e) => setLearner(e.target.value as typeof learner)}
+            data-testid="train-learner"
+          >
+            {LEARNERS.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field narrow">
+          <span>Folds</span>
+          <input
+            type="number"
+            min={2}
+            max={20}
+            value={folds}
+            onChange={(e) => setFolds(Math.min(20, Math.max(2, Number(e.target.value) || 5)))}
+          />
+        </label>
+        <label className="field narrow">
+          <span>Time budget (s)</span>
+          <input
+            type="number"
+            min={1}
+            max={3600}
+            value={budget}
+            disabled={learner !== 'auto'}
+            onChange={(e) => setBudget(Math.min(3600, Math.max(1, Number(e.target.value) || 60)))}
+          />
+        </label>
+        <label className="field narrow">
+          <span>Seed</span>
+          <input
+            type="number"
+            min={0}
+            value={seed}
+            onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+          />
+        </label>
+      </div>
+
+      {preview && (
+        <p className="training-set" data-testid="training-set">
+          <strong>{fmtInt(preview.compounds)} compounds</strong> from{' '}
+          {fmtInt(preview.activitiesUsed)} of {fmtInt(preview.activitiesConsidered)} activities
+          (median of repeats; {fmtInt(preview.compoundsWithSpreadOver1)} compounds have repeats more
+          than 1 log unit apart).{' '}
+          {Object.keys(preview.excluded).length > 0 && (
+            <span className="muted">
+              Left out:{' '}
+              {Object.entries(preview.excluded)
+                .sort((a, b) => b[1] - a[1])
+                .map(([r, n]) => `${fmtInt(n)} ${REASON_LABELS[r] ?? r}`)
+                .join(', ')}
+              .{' '}
+            </span>
+          )}
+          {preview.rdkitVersions.length > 0 && (
+            <span className={preview.rdkitVersions.length > 1 ? 'error' : 'muted'}>
+              RDKit {preview.rdkitVersions.join(' and ')}
+              {preview.rdkitVersions.length > 1
+                ? ': values from different RDKit versions are mixed in this set.'
+                : '.'}
+            </span>
+          )}
+          {preview.mixedSources && (
+            <span className="muted">
+              {' '}
+              Some seed features come from the file, others from RDKit.
+            </span>
+          )}
+        </p>
+      )}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+
+      {running && job ? (
+        <div className="job-progress" data-testid="train-progress">
+          <progress value={job.progress.fraction} max={1} />
+          <div className="row">
+            <span>
+              {job.progress.phase}
+              {job.progress.message ? ` · ${job.progress.message}` : ''}
+            </span>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void call('jobs.cancel', { jobId: job.id })}
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="row">
+          <button
+            type="button"
+            className="button primary"
+            disabled={!preview || types.length === 0}
+            onClick={() => void start()}
+          >
+            Train
+          </button>
+          {job?.state === 'failed' && <span className="error">Training failed: {job.error}</span>}
+          {job?.state === 'cancelled' && <span className="muted">Training was cancelled.</span>}
+        </div>
+      )}
+    </section>
+  )
+}

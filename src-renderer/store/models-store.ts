@@ -1,0 +1,48 @@
+import { create } from 'zustand'
+import type { ModelDetail, ModelSummary, TargetSummary } from '../../src-main/contract'
+import { call } from '../api/client'
+
+interface ModelsState {
+  targets: TargetSummary[] | null
+  models: ModelSummary[]
+  selected: ModelDetail | null
+  /** the training job this screen started, kept while the user visits other screens */
+  trainJobId: string | null
+  error: string | null
+  refresh(): Promise<void>
+  select(version: string | null): Promise<void>
+  setTrainJob(id: string | null): void
+  setError(message: string | null): void
+}
+
+export const useModels = create<ModelsState>((set, get) => ({
+  targets: null,
+  models: [],
+  selected: null,
+  trainJobId: null,
+  error: null,
+  async refresh() {
+    try {
+      const [targets, models] = await Promise.all([
+        call('models.targets', {}),
+        call('models.list', {}),
+      ])
+      set({ targets, models })
+      const selected = get().selected
+      if (selected && !models.some((m) => m.version === selected.version)) set({ selected: null })
+      else if (selected) await get().select(selected.version)
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) })
+    }
+  },
+  async select(version) {
+    if (!version) return set({ selected: null })
+    try {
+      set({ selected: await call('models.get', { version }) })
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) })
+    }
+  },
+  setTrainJob: (trainJobId) => set({ trainJobId }),
+  setError: (error) => set({ error }),
+}))

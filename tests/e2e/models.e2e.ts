@@ -1,0 +1,53 @@
+import { join } from 'node:path'
+import { REPO_ROOT, dropFile, expect, test } from './fixtures'
+
+const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
+const SHOTS = join(REPO_ROOT, 'test-results/screens')
+
+test('a model is trained with progress, evaluated, promoted and exported from the Models screen', async ({
+  page,
+  webHost,
+}) => {
+  const errors: string[] = []
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(webHost.url)
+  await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
+  await dropFile(page, AROMATASE, 'chembl_aromatase_CHEMBL1978_export.csv')
+  const card = page.getByTestId('import-card')
+  await card.getByRole('button', { name: 'Import', exact: true }).click()
+  await expect(card.getByTestId('import-summary')).toBeVisible({ timeout: 90_000 })
+
+  await page.getByRole('navigation').getByText('Models').click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Models')
+  // 2,332 molecules have IC50 / nM / '=' values (shared/data/README.md)
+  await expect(page.getByTestId('training-set')).toContainText('2,332 compounds')
+  await expect(page.getByTestId('train-target')).toContainText('CHEMBL1978')
+  await page.getByTestId('train-learner').selectOption('gbdt')
+  await page.getByRole('button', { name: 'Train', exact: true }).click()
+  await expect(page.getByTestId('train-progress')).toBeVisible()
+  await page.screenshot({ path: join(SHOTS, 'models-training.png') })
+
+  const result = page.getByTestId('model-result')
+  await expect(result).toBeVisible({ timeout: 90_000 })
+  await expect(result).toContainText('v1 · Gradient-boosted trees on core4')
+  await expect(result).toContainText('RMSE')
+  await expect(page.getByTestId('oof-scatter').locator('.scatterlayer .point').first()).toBeVisible()
+  await expect(page.getByTestId('runs')).toContainText('Gradient-boosted trees')
+  const row = page.getByTestId('model-v1')
+  await expect(row).toContainText('candidate')
+  await row.getByRole('button', { name: 'Promote' }).click()
+  await expect(row).toContainText('production')
+  await expect(page.getByTestId('production-model')).toContainText('v1')
+  await page.screenshot({ path: join(SHOTS, 'models-result.png'), fullPage: true })
+
+  const downloads: string[] = []
+  page.on('download', (d) => downloads.push(d.suggestedFilename()))
+  await row.getByRole('button', { name: 'Export' }).click()
+  await expect.poll(() => downloads.sort()).toEqual(['CHEMBL1978-v1.json', 'CHEMBL1978-v1.onnx'])
+
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: join(SHOTS, 'models-result-dark.png'), fullPage: true })
+  expect(errors).toEqual([])
+})
