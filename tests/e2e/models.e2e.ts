@@ -33,7 +33,9 @@ test('a model is trained with progress, evaluated, promoted and exported from th
   await expect(result).toBeVisible({ timeout: 90_000 })
   await expect(result).toContainText('v1 · Gradient-boosted trees on core4')
   await expect(result).toContainText('RMSE')
-  await expect(page.getByTestId('oof-scatter').locator('.scatterlayer .point').first()).toBeVisible()
+  await expect(
+    page.getByTestId('oof-scatter').locator('.scatterlayer .point').first(),
+  ).toBeVisible()
   await expect(page.getByTestId('runs')).toContainText('Gradient-boosted trees')
   const row = page.getByTestId('model-v1')
   await expect(row).toContainText('candidate')

@@ -32,7 +32,7 @@ const ic50Molecules = new Set(ic50Rows.map((r) => r['Molecule ChEMBL ID']))
 const plausible = ic50Rows.filter((r) => Number(r['Standard Value']) <= 1e10)
 
 async function train(engine: Engine, input: Record<string, unknown>): Promise<TrainResult> {
-  const started = await engine.call('models.train', input)
+  const started = await engine.invoke('models.train', input)
   if (!started.ok) throw new Error(started.error.message)
   const finished = await waitForFinished(engine, started.value.jobId)
   if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
@@ -54,7 +54,7 @@ describe('training on the aromatase export', () => {
   })
 
   it('builds one row per compound from the IC50 / nM / = activities and says what it left out', async () => {
-    const set = await ok(engine.call('models.trainingSet', { featureSet: 'core4' }))
+    const set = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
     expect(set.target).toBe('CHEMBL1978')
     expect(ic50Molecules.size).toBe(2332)
     expect(set.compounds).toBe(ic50Molecules.size)
@@ -66,14 +66,14 @@ describe('training on the aromatase export', () => {
     expect(set.excluded.censored).toBeGreaterThan(0)
     expect(set.rdkitVersions).toHaveLength(1)
     expect(set.hash).toMatch(/^[0-9a-f]{64}$/)
-    const again = await ok(engine.call('models.trainingSet', { featureSet: 'core4' }))
+    const again = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
     expect(again.hash).toBe(set.hash)
-    const other = await ok(engine.call('models.trainingSet', { featureSet: 'physchem' }))
+    const other = await ok(engine.invoke('models.trainingSet', { featureSet: 'physchem' }))
     expect(other.hash).not.toBe(set.hash)
   })
 
   it('refuses a target with no data with a clear message', async () => {
-    const r = await engine.call('models.train', { target: 'CHEMBL0', featureSet: 'core4' })
+    const r = await engine.invoke('models.train', { target: 'CHEMBL0', featureSet: 'core4' })
     expect(r.ok).toBe(false)
     if (!r.ok) {
       expect(r.error.code).toBe('not-enough-data')
@@ -90,7 +90,7 @@ describe('training on the aromatase export', () => {
     // the reference XGBoost run on core4 reaches R² 0.26; anything learning must beat the mean
     expect(first.cv.r2).toBeGreaterThan(0.15)
     expect(first.intervalCoverage).toBeGreaterThanOrEqual(0.9)
-    const detail = await ok(engine.call('models.get', { version: 'v1' }))
+    const detail = await ok(engine.invoke('models.get', { version: 'v1' }))
     expect(detail.stage).toBe('candidate')
     expect(detail.oof.observed).toHaveLength(2332)
     expect(detail.onnxMaxDifference).toBeLessThanOrEqual(1e-5)
@@ -98,23 +98,25 @@ describe('training on the aromatase export', () => {
       expect.arrayContaining(['mw_freebase', 'alogp']),
     )
     expect(detail.timeSplit?.testRows).toBeGreaterThan(0)
-    const runs = await ok(engine.call('models.runs', {}))
+    const runs = await ok(engine.invoke('models.runs', {}))
     expect(runs.filter((r) => r.chosen && r.modelVersion === 'v1')).toHaveLength(1)
   }, 120_000)
 
   it('keeps exactly one production model and records promote, rollback and delete', async () => {
-    await ok(engine.call('models.promote', { version: 'v1', reason: 'first model' }))
+    await ok(engine.invoke('models.promote', { version: 'v1', reason: 'first model' }))
     second = await train(engine, { featureSet: 'core4', learner: 'ridge', promote: true })
-    const list = await ok(engine.call('models.list', {}))
+    const list = await ok(engine.invoke('models.list', {}))
     const stage = (v: string) => list.find((m: ModelSummary) => m.version === v)?.stage
     expect(stage(second.modelVersion)).toBe('production')
     expect(stage('v1')).toBe('archived')
-    const back = await ok(engine.call('models.rollback', { target: 'CHEMBL1978', reason: 'worse' }))
+    const back = await ok(
+      engine.invoke('models.rollback', { target: 'CHEMBL1978', reason: 'worse' }),
+    )
     expect(back.version).toBe('v1')
     expect(back.stage).toBe('production')
-    const refused = await engine.call('models.delete', { version: 'v1' })
+    const refused = await engine.invoke('models.delete', { version: 'v1' })
     expect(refused.ok || refused.error.code).toBe('not-allowed')
-    await ok(engine.call('models.delete', { version: second.modelVersion, reason: 'tidy' }))
+    await ok(engine.invoke('models.delete', { version: second.modelVersion, reason: 'tidy' }))
     const actions = engine.context.db
       .prepare(
         "SELECT action, entity_id, reason FROM audit_log WHERE entity_type = 'model' ORDER BY id",
@@ -134,11 +136,11 @@ describe('training on the aromatase export', () => {
   }, 120_000)
 
   it('exports a bundle whose checksum a fresh data folder verifies on import', async () => {
-    const bundle: ModelBundle = await ok(engine.call('models.export', { version: 'v1' }))
+    const bundle: ModelBundle = await ok(engine.invoke('models.export', { version: 'v1' }))
     const onnx = Buffer.from(bundle.onnxBase64, 'base64')
     expect(createHash('sha256').update(onnx).digest('hex')).toBe(bundle.card.onnxSha256)
     const meta = Object.fromEntries(
-      onnxProto.onnx.ModelProto.decode(onnx).metadataProps.map((p) => [p.key, p.value]),
+      onnxProto.onnx.ModelProto.decode(onnx).metadataProps!.map((p) => [p.key, p.value]),
     )
     expect(JSON.parse(meta.feature_names!)).toEqual(['mw_freebase', 'alogp', 'hba', 'hbd'])
     expect(meta.training_set_hash).toBe(bundle.card.trainingSet.hash)
@@ -152,20 +154,20 @@ describe('training on the aromatase export', () => {
       writeFileSync(onnxPath, onnx)
       writeFileSync(cardPath, JSON.stringify(bundle.card))
       const imported = await ok(
-        other.call('models.import', { onnx: fileRef(onnxPath), card: fileRef(cardPath) }),
+        other.invoke('models.import', { onnx: fileRef(onnxPath), card: fileRef(cardPath) }),
       )
       expect(imported.onnxSha256).toBe(bundle.card.onnxSha256)
       expect(imported.stage).toBe('candidate')
-      onnx[onnx.length - 1] ^= 0xff
+      onnx[onnx.length - 1]! ^= 0xff
       writeFileSync(onnxPath, onnx)
-      const tampered = await other.call('models.import', {
+      const tampered = await other.invoke('models.import', {
         onnx: fileRef(onnxPath),
         card: fileRef(cardPath),
       })
       expect(tampered.ok).toBe(false)
       if (!tampered.ok) expect(tampered.error.code).toBe('checksum-mismatch')
       writeFileSync(cardPath, '{"format": "something else"}')
-      const wrongCard = await other.call('models.import', {
+      const wrongCard = await other.invoke('models.import', {
         onnx: fileRef(onnxPath),
         card: fileRef(cardPath),
       })
@@ -177,17 +179,17 @@ describe('training on the aromatase export', () => {
   })
 
   it('leaves no model behind when training is cancelled', async () => {
-    const before = (await ok(engine.call('models.list', {}))).length
+    const before = (await ok(engine.invoke('models.list', {}))).length
     const started = await ok(
-      engine.call('models.train', { featureSet: 'core4', learner: 'auto', budgetSeconds: 60 }),
+      engine.invoke('models.train', { featureSet: 'core4', learner: 'auto', budgetSeconds: 60 }),
     )
     await new Promise((r) => setTimeout(r, 300))
-    await ok(engine.call('jobs.cancel', { jobId: started.jobId }))
+    await ok(engine.invoke('jobs.cancel', { jobId: started.jobId }))
     const finished = await waitForFinished(engine, started.jobId)
     expect(finished.state).toBe('cancelled')
-    expect((await ok(engine.call('models.list', {}))).length).toBe(before)
+    expect((await ok(engine.invoke('models.list', {}))).length).toBe(before)
     // the engine still answers and trains afterwards
-    const status = await engine.call('app.status', {})
+    const status = await engine.invoke('app.status', {})
     expect(status.ok).toBe(true)
   }, 60_000)
 
@@ -285,17 +287,19 @@ describe('training on the aromatase export', () => {
       const model = fitLearner('gbdt', { seed: 2, trees: 5 }, set.data).model
       const proto = onnxProto.onnx.ModelProto.decode(exportOnnx(model, {}))
       expect(Number(proto.irVersion)).toBe(8)
-      const opsets = Object.fromEntries(proto.opsetImport.map((o) => [o.domain, Number(o.version)]))
+      const opsets = Object.fromEntries(
+        proto.opsetImport!.map((o) => [o.domain, Number(o.version)]),
+      )
       expect(opsets['ai.onnx.ml']).toBe(3)
-      const node = proto.graph!.node[0]!
+      const node = proto.graph!.node![0]!
       expect(node.opType).toBe('TreeEnsembleRegressor')
       expect(node.domain).toBe('ai.onnx.ml')
-      const attr = (name: string) => node.attribute.find((a) => a.name === name)!
-      const modes = attr('nodes_modes').strings.map((s) => Buffer.from(s).toString())
+      const attr = (name: string) => node.attribute!.find((a) => a.name === name)!
+      const modes = attr('nodes_modes').strings!.map((s) => Buffer.from(s).toString())
       const leaves = modes.filter((m) => m === 'LEAF').length
       expect(attr('target_nodeids').ints).toHaveLength(leaves)
       expect(attr('nodes_nodeids').ints).toHaveLength(modes.length)
-      expect(proto.graph!.input[0]!.name).toBe('features')
+      expect(proto.graph!.input![0]!.name).toBe('features')
     })
   })
 })
