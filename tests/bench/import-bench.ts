@@ -12,22 +12,11 @@ import { splitEvenly } from '../../src-main/engine/workers/split-evenly'
 import { REPO_ROOT } from '../helpers'
 import { AROMATASE } from '../reference-csv'
 import { writeRepeatedExport } from './big-export'
+import { table } from './table'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 const CLI = join(REPO_ROOT, 'out/main/cli.js')
 const WORKER = join(REPO_ROOT, 'out/main/worker.js')
-
-function table(title: string, header: string[], rows: (string | number)[][]): void {
-  const cells = [header, ...rows.map((r) => r.map(String))]
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)))
-  console.log(`\n${title}`)
-  for (const [k, r] of cells.entries()) {
-    console.log(
-      r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '),
-    )
-    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  }
-}
 
 /** Peak resident memory of a process (VmHWM covers every thread), polled from /proc. */
 function peakRssMb(pid: number, peak: { mb: number }): NodeJS.Timeout {

@@ -1,0 +1,230 @@
+// npm run bench:train — our learners against XGBoost and scikit-learn on the same folds and
+// features (aromatase IC50, one row per compound), a 1M-row synthetic fit, and ONNX Runtime batch
+// inference. Prints tables; asserts nothing.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { FeatureSet } from '../../src-main/contract'
+import { buildTrainingSet } from '../../src-main/engine/models/training-set'
+import { createEngine } from '../../src-main/engine/engine'
+import { foldRows, kFolds } from '../../src-main/ml/cv'
+import { type Dataset, takeDataset } from '../../src-main/ml/dataset'
+import { defaultFeaturesPerSplit } from '../../src-main/ml/forest'
+import { type LearnerName, type LearnerParams, fitLearner } from '../../src-main/ml/fit'
+import { regressionMetrics } from '../../src-main/ml/metrics'
+import { predict } from '../../src-main/ml/model'
+import { exportOnnx } from '../../src-main/ml/onnx-export'
+import { createRng } from '../../src-main/ml/rng'
+import * as ort from 'onnxruntime-node'
+import { REPO_ROOT, fileRef, runJob } from '../helpers'
+import { AROMATASE } from '../reference-csv'
+import { table } from './table'
+
+const PYTHON = '/usr/bin/python3'
+const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 1_000_000)
+const BIG_TREES = 300
+const GBDT: LearnerParams = {
+  trees: 400,
+  maxDepth: 6,
+  maxLeaves: 63,
+  learningRate: 0.05,
+  rowSubsample: 0.8,
+  colSubsample: 0.8,
+  lambda: 1,
+  minSamplesLeaf: 1,
+  earlyStoppingRounds: 0,
+  seed: 1,
+}
+const RF = { trees: 300, minSamplesLeaf: 2 }
+const SETS: FeatureSet[] = ['core4', 'physchem', 'physchem+morgan']
+
+interface Row {
+  set: string
+  who: string
+  rmse: number
+  r2: number
+  fitSeconds: number
+}
+
+function crossValidate(learner: LearnerName, params: LearnerParams, d: Dataset, folds: Int32Array) {
+  const oof = new Float64Array(d.n)
+  const seconds: number[] = []
+  for (let k = 0; k < 5; k++) {
+    const train = takeDataset(d, foldRows(folds, k, false))
+    const rows = foldRows(folds, k, true)
+    const t = performance.now()
+    const { model } = fitLearner(learner, params, train)
+    seconds.push((performance.now() - t) / 1000)
+    const p = predict(model, takeDataset(d, rows))
+    rows.forEach((r, i) => {
+      oof[r] = p[i] ?? NaN
+    })
+  }
+  const m = regressionMetrics(d.y, oof)
+  return { rmse: m.rmse, r2: m.r2, fitSeconds: seconds.reduce((a, b) => a + b) / seconds.length }
+}
+
+function peersAvailable(): boolean {
+  const r = spawnSync(PYTHON, ['-c', 'import xgboost, sklearn, numpy'], { encoding: 'utf8' })
+  return r.status === 0
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'assay-bench-train-'))
+  const engine = createEngine({
+    dataDir: join(dir, 'data'),
+    host: 'cli',
+    workerPath: join(REPO_ROOT, 'out/main/worker.js'),
+  })
+  try {
+    console.log('Importing the aromatase export (with RDKit descriptors)...')
+    const done = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
+    if (done.state !== 'succeeded') throw new Error(done.error?.message)
+
+    const ours: Row[] = []
+    const meta: Record<string, unknown> = { gbdt: GBDT, rf: RF, sets: [] as unknown[] }
+    for (const name of SETS) {
+      const set = buildTrainingSet(engine.context.db, { featureSet: name })
+      const d: Dataset = { ...set.data, x: new Float32Array(set.data.x) }
+      const folds = kFolds(d.n, 5, 1)
+      const file = name.replace('+', '_')
+      writeFileSync(join(dir, `${file}.x`), d.x)
+      writeFileSync(join(dir, `${file}.y`), d.y)
+      writeFileSync(join(dir, `${file}.folds`), folds)
+      const rfFeatures = defaultFeaturesPerSplit(d.f)
+      ;(meta.sets as unknown[]).push({ name: file, n: d.n, f: d.f, rfFeaturesPerSplit: rfFeatures })
+      console.log(`${name}: ${d.n} compounds x ${d.f} features`)
+      for (const [who, learner, params] of [
+        ['ours GBDT (1 thread)', 'gbdt', GBDT],
+        ['ours random forest (1 thread)', 'rf', RF],
+        ['ours ridge', 'ridge', { lambda: 10 }],
+      ] as const) {
+        ours.push({ set: file, who, ...crossValidate(learner, params, d, folds) })
+      }
+    }
+
+    // the synthetic 1M x 4 set: a smooth signal plus noise
+    const rng = createRng(5)
+    const f = 4
+    const big = { n: BIG_ROWS, f, x: new Float32Array(BIG_ROWS * f), y: new Float64Array(BIG_ROWS) }
+    for (let i = 0; i < BIG_ROWS; i++) {
+      for (let j = 0; j < f; j++) big.x[i * f + j] = rng.next() * 10
+      big.y[i] =
+        Math.sin(big.x[i * f]!) +
+        0.3 * big.x[i * f + 2]! +
+        0.1 * big.x[i * f + 1]! +
+        rng.next() * 0.2
+    }
+    writeFileSync(join(dir, 'big.x'), big.x)
+    writeFileSync(join(dir, 'big.y'), big.y)
+    meta.big = { n: BIG_ROWS, f, trees: BIG_TREES }
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta))
+
+    console.log(
+      `Fitting ${BIG_TREES} trees (depth 6, 63 leaves) on ${BIG_ROWS.toLocaleString('en')} rows...`,
+    )
+    let t = performance.now()
+    const bigModel = fitLearner(
+      'gbdt',
+      {
+        trees: BIG_TREES,
+        maxDepth: 6,
+        maxLeaves: 63,
+        learningRate: 0.1,
+        rowSubsample: 1,
+        colSubsample: 1,
+        lambda: 1,
+        minSamplesLeaf: 1,
+        earlyStoppingRounds: 0,
+      },
+      big,
+    ).model
+    const bigSeconds = (performance.now() - t) / 1000
+
+    const session = await ort.InferenceSession.create(exportOnnx(bigModel, {}))
+    const tensor = new ort.Tensor('float32', big.x, [BIG_ROWS, f])
+    await session.run({
+      features: new ort.Tensor('float32', big.x.subarray(0, 1000 * f), [1000, f]),
+    })
+    t = performance.now()
+    await session.run({ features: tensor })
+    const ortSeconds = (performance.now() - t) / 1000
+
+    const peers: (Row & { peer?: string })[] = []
+    let bigPeer: number | null = null
+    if (peersAvailable()) {
+      console.log('Running XGBoost and scikit-learn on the same folds and features...')
+      const r = spawnSync(PYTHON, [join(REPO_ROOT, 'tests/bench/train_peers.py'), dir], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      })
+      if (r.status !== 0) console.log(`peers failed:\n${r.stderr}`)
+      for (const line of r.stdout.trim().split('\n').filter(Boolean)) {
+        const p = JSON.parse(line) as {
+          peer: string
+          set: string
+          rmse?: number
+          r2?: number
+          fitSeconds: number
+        }
+        if (p.set === 'big') bigPeer = p.fitSeconds
+        else
+          peers.push({
+            set: p.set,
+            who: p.peer,
+            rmse: p.rmse ?? NaN,
+            r2: p.r2 ?? NaN,
+            fitSeconds: p.fitSeconds,
+          })
+      }
+    } else console.log(`\n(${PYTHON} cannot import xgboost and sklearn: peers not run)`)
+
+    for (const name of SETS.map((s) => s.replace('+', '_'))) {
+      const rows = [...ours, ...peers].filter((r) => r.set === name)
+      const xgbRow = peers.find((r) => r.set === name && r.who.startsWith('XGBoost'))
+      table(
+        `${name}: 5-fold CV on aromatase IC50 (same folds for everyone); fit seconds = mean per fold`,
+        ['learner', 'CV RMSE', 'R²', 'fit s', 'RMSE - XGB', 'fit / XGB'],
+        rows.map((r) => [
+          r.who,
+          r.rmse.toFixed(3),
+          r.r2.toFixed(3),
+          r.fitSeconds.toFixed(3),
+          xgbRow ? (r.rmse - xgbRow.rmse).toFixed(3) : '-',
+          xgbRow ? `${(r.fitSeconds / xgbRow.fitSeconds).toFixed(2)}x` : '-',
+        ]),
+      )
+    }
+    table(
+      `Synthetic ${BIG_ROWS.toLocaleString('en')} x 4, ${BIG_TREES} trees, depth 6 / 63 leaves`,
+      ['who', 'fit s', 'vs XGBoost'],
+      [
+        [
+          'ours GBDT (1 thread)',
+          bigSeconds.toFixed(1),
+          bigPeer ? `${(bigSeconds / bigPeer).toFixed(2)}x` : '-',
+        ],
+        ['XGBoost hist (2 threads)', bigPeer ? bigPeer.toFixed(1) : 'not run', '1.00x'],
+      ],
+    )
+    table(
+      'ONNX Runtime batch inference of that model',
+      ['rows', 'seconds', 'rows/s'],
+      [
+        [
+          BIG_ROWS.toLocaleString('en'),
+          ortSeconds.toFixed(3),
+          Math.round(BIG_ROWS / ortSeconds).toLocaleString('en'),
+        ],
+      ],
+    )
+    await session.release()
+  } finally {
+    await engine.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
