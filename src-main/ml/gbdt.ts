@@ -81,6 +81,8 @@ export function fitGbdt(
   base = Math.fround(n > 0 ? base / n : 0)
   const pred = new Float64Array(data.n).fill(base)
   const grad = new Float64Array(data.n)
+  const inSample = new Uint8Array(data.n)
+  const spareHistograms: Float64Array[] = []
   const trees: Tree[] = []
   const rowsPerTree = Math.max(1, Math.round(n * Math.min(1, params.rowSubsample)))
   const featuresPerTree = Math.max(1, Math.round(f * Math.min(1, params.colSubsample)))
@@ -104,21 +106,26 @@ export function fitGbdt(
       params,
       scale: params.learningRate,
       rng,
+      spareHistograms,
     })
     const tree = grown.tree
     for (let node = 0; node < tree.value.length; node++)
       tree.value[node] = Math.fround(tree.value[node]!)
     trees.push(tree)
-    if (rows.length === n) {
-      // every training row was in the tree: its leaves already know their rows
-      for (const leaf of grown.leaves) {
-        const v = tree.value[leaf.node]!
-        for (let i = leaf.start; i < leaf.end; i++) pred[grown.rows[i]!]! += v
+    // rows the tree learnt from: their leaves already know them; the rest are routed
+    inSample.fill(0)
+    for (const leaf of grown.leaves) {
+      const v = tree.value[leaf.node]!
+      for (let i = leaf.start; i < leaf.end; i++) {
+        const r = grown.rows[i]!
+        pred[r]! += v
+        inSample[r] = 1
       }
-    } else {
+    }
+    if (rows.length < n) {
       for (let i = 0; i < n; i++) {
         const r = trainRows[i]!
-        pred[r]! += tree.value[leafOfBinned(tree, binned, r, missingBin)]!
+        if (!inSample[r]) pred[r]! += tree.value[leafOfBinned(tree, binned, r, missingBin)]!
       }
     }
     if (early) {

@@ -51,6 +51,8 @@ export interface GrowInput {
   denseAllowed?: Int32Array
   /** the allowed features in the order the last per-split draw left them (set by growTree) */
   featurePool?: Int32Array
+  /** histograms no longer needed, reused instead of allocated (pass the same array for every tree) */
+  spareHistograms?: Float64Array[]
   params: TreeParams
   /** leaf values are multiplied by this (learning rate, or 1 / trees for a forest) */
   scale: number
@@ -147,16 +149,23 @@ export function growTree(input: GrowInput): Grown {
       all.push(c)
       split(c)
       if (c.gain > params.minGain) open.push(c)
-      else c.hist = null
+      else release(input, c)
     }
     leaves++
   }
 
+  for (const c of open) release(input, c)
   const tree = nodes.finish(input, all, grad, rows)
   const leafRanges = all
     .filter((c) => tree.left[c.node] === -1)
     .map((c) => ({ node: c.node, start: c.start, end: c.end }))
   return { tree, rows, leaves: leafRanges }
+}
+
+function release(input: GrowInput, c: Candidate): void {
+  if (c.hist && input.spareHistograms && input.spareHistograms.length < 64)
+    input.spareHistograms.push(c.hist)
+  c.hist = null
 }
 
 function child(nodes: NodeList, parent: Candidate, start: number, end: number): Candidate {
@@ -195,7 +204,8 @@ function buildHistogram(
 ) {
   const { binned, grad } = input
   const offsets = input.mapper.offsets
-  const hist = new Float64Array(input.mapper.slots * 2)
+  const spare = input.spareHistograms?.pop()
+  const hist = spare ? spare.fill(0) : new Float64Array(input.mapper.slots * 2)
   const dense = input.denseAllowed!
   const nf = dense.length
   const nd = binned.dense.length
@@ -368,11 +378,13 @@ function splitFeatures(input: GrowInput): Int32Array {
 function partition(input: GrowInput, rows: Int32Array, scratch: Int32Array, c: Candidate): number {
   const { binned } = input
   const missing = input.mapper.bins[c.feature]!
+  const col = binned.denseIndex[c.feature]!
+  const nd = binned.dense.length
   let l = c.start
   let r = 0
   for (let i = c.start; i < c.end; i++) {
     const row = rows[i]!
-    const b = binAt(binned, row, c.feature)
+    const b = col >= 0 ? binned.denseBins[row * nd + col]! : binAt(binned, row, c.feature)
     const goLeft = b === missing ? c.missingLeft : b <= c.bin
     if (goLeft) rows[l++] = row
     else scratch[r++] = row

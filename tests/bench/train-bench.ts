@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks'
 import type { FeatureSet } from '../../src-main/contract'
 import { buildTrainingSet } from '../../src-main/engine/models/training-set'
 import { createEngine } from '../../src-main/engine/engine'
+import { WorkerPool } from '../../src-main/engine/workers/pool'
 import { foldRows, kFolds } from '../../src-main/ml/cv'
 import { type Dataset, takeDataset } from '../../src-main/ml/dataset'
 import { defaultFeaturesPerSplit } from '../../src-main/ml/forest'
@@ -46,6 +47,37 @@ interface Row {
   rmse: number
   r2: number
   fitSeconds: number
+  /** the five folds' fits, start to finish, using both cores */
+  cvWallSeconds?: number
+}
+
+/** The five folds on two worker threads at once, as the app trains: wall-clock seconds. */
+async function crossValidateOnPool(
+  pool: WorkerPool,
+  learner: LearnerName,
+  params: LearnerParams,
+  d: Dataset,
+  folds: Int32Array,
+): Promise<number> {
+  const shared = new Float32Array(new SharedArrayBuffer(d.x.byteLength))
+  shared.set(d.x)
+  const t = performance.now()
+  await Promise.all(
+    [0, 1, 2, 3, 4].map((k) =>
+      pool.run('ml.fit', {
+        x: shared,
+        y: d.y,
+        n: d.n,
+        f: d.f,
+        trainRows: foldRows(folds, k, false),
+        testRows: foldRows(folds, k, true),
+        learner,
+        params,
+        returnModel: false,
+      }),
+    ),
+  )
+  return (performance.now() - t) / 1000
 }
 
 function crossValidate(learner: LearnerName, params: LearnerParams, d: Dataset, folds: Int32Array) {
@@ -78,6 +110,7 @@ async function main() {
     host: 'cli',
     workerPath: join(REPO_ROOT, 'out/main/worker.js'),
   })
+  const pool = new WorkerPool(join(REPO_ROOT, 'out/main/worker.js'), 2)
   try {
     console.log('Importing the aromatase export (with RDKit descriptors)...')
     const done = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
@@ -97,11 +130,13 @@ async function main() {
       ;(meta.sets as unknown[]).push({ name: file, n: d.n, f: d.f, rfFeaturesPerSplit: rfFeatures })
       console.log(`${name}: ${d.n} compounds x ${d.f} features`)
       for (const [who, learner, params] of [
-        ['ours GBDT (1 thread)', 'gbdt', GBDT],
-        ['ours random forest (1 thread)', 'rf', RF],
+        ['ours GBDT', 'gbdt', GBDT],
+        ['ours random forest', 'rf', RF],
         ['ours ridge', 'ridge', { lambda: 10 }],
       ] as const) {
-        ours.push({ set: file, who, ...crossValidate(learner, params, d, folds) })
+        const row: Row = { set: file, who, ...crossValidate(learner, params, d, folds) }
+        row.cvWallSeconds = await crossValidateOnPool(pool, learner, params, d, folds)
+        ours.push(row)
       }
     }
 
@@ -185,16 +220,31 @@ async function main() {
       const rows = [...ours, ...peers].filter((r) => r.set === name)
       const xgbRow = peers.find((r) => r.set === name && r.who.startsWith('XGBoost'))
       table(
-        `${name}: 5-fold CV on aromatase IC50 (same folds for everyone); fit seconds = mean per fold`,
-        ['learner', 'CV RMSE', 'R²', 'fit s', 'RMSE - XGB', 'fit / XGB'],
-        rows.map((r) => [
-          r.who,
-          r.rmse.toFixed(3),
-          r.r2.toFixed(3),
-          r.fitSeconds.toFixed(3),
-          xgbRow ? (r.rmse - xgbRow.rmse).toFixed(3) : '-',
-          xgbRow ? `${(r.fitSeconds / xgbRow.fitSeconds).toFixed(2)}x` : '-',
-        ]),
+        `${name}: 5-fold CV on aromatase IC50, same folds for everyone. "fit s" = mean fit per fold (ours on 1 thread, XGBoost and sklearn forest on 2); "5 folds, 2 cores" = wall time of all five fits using both cores (ours: two folds at a time on two worker threads, as the app trains; peers: five fits one after another, 2 threads each)`,
+        [
+          'learner',
+          'CV RMSE',
+          'R²',
+          'fit s',
+          'RMSE - XGB',
+          'fit / XGB',
+          '5 folds, 2 cores',
+          '/ XGB',
+        ],
+        rows.map((r) => {
+          const wall = r.cvWallSeconds ?? r.fitSeconds * 5
+          const xgbWall = xgbRow ? xgbRow.fitSeconds * 5 : NaN
+          return [
+            r.who,
+            r.rmse.toFixed(3),
+            r.r2.toFixed(3),
+            r.fitSeconds.toFixed(3),
+            xgbRow ? (r.rmse - xgbRow.rmse).toFixed(3) : '-',
+            xgbRow ? `${(r.fitSeconds / xgbRow.fitSeconds).toFixed(2)}x` : '-',
+            wall.toFixed(2),
+            xgbRow ? `${(wall / xgbWall).toFixed(2)}x` : '-',
+          ]
+        }),
       )
     }
     table(
@@ -223,6 +273,7 @@ async function main() {
     await session.release()
   } finally {
     await engine.close()
+    await pool.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
