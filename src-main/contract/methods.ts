@@ -33,6 +33,16 @@ import {
   trainingSetInput,
 } from './models'
 import { type Settings, settingsSetInput } from './settings'
+import {
+  type BatchSummary,
+  type PredictionRow,
+  type PredictionsCsv,
+  type SinglePrediction,
+  predictionsBatchIdInput,
+  predictionsBatchInput,
+  predictionsRowsInput,
+  predictionsSingleInput,
+} from './predictions'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
 function method<I extends z.ZodType, O>(input: I, summary: string) {
@@ -184,7 +194,49 @@ export const methods = {
     modelsImportInput,
     'Import a model',
   ),
+  /** Predicts one compound from its four features or a SMILES; the prediction is stored. */
+  'predictions.single': method<typeof predictionsSingleInput, SinglePrediction>(
+    predictionsSingleInput,
+    'Predict one compound',
+  ),
+  /** Scores a file or database compounds as a job; its result is a BatchSummary. */
+  'predictions.batch': method<typeof predictionsBatchInput, JobStarted>(
+    predictionsBatchInput,
+    'Predict a batch',
+  ),
+  /** Past batches (files and database), newest first. */
+  'predictions.batches': method<typeof empty, BatchSummary[]>(empty, 'Prediction history'),
+  /** One batch's summary. */
+  'predictions.batch.get': method<typeof predictionsBatchIdInput, BatchSummary>(
+    predictionsBatchIdInput,
+    'A prediction batch',
+  ),
+  /** A page of a batch's rows, sorted and filtered. */
+  'predictions.rows': method<typeof predictionsRowsInput, { total: number; rows: PredictionRow[] }>(
+    predictionsRowsInput,
+    'Rows of a batch',
+  ),
+  /** A batch as CSV with the model version in every row. */
+  'predictions.csv': method<typeof predictionsBatchIdInput, PredictionsCsv>(
+    predictionsBatchIdInput,
+    'A batch as CSV',
+  ),
+  /** Whether the bundled synthetic sample (data and baseline model) is present. */
+  'sample.status': method<typeof empty, SampleStatus>(empty, 'Sample data'),
+  /** Removes the synthetic sample, the models trained on it and their predictions. */
+  'sample.remove': method<typeof empty, { imports: number; models: number }>(
+    empty,
+    'Remove sample data',
+  ),
 } as const
+
+export interface SampleStatus {
+  present: boolean
+  /** synthetic models in the registry */
+  models: string[]
+  /** rows of synthetic data */
+  activities: number
+}
 
 export type Methods = typeof methods
 export type MethodName = keyof Methods

@@ -9,13 +9,18 @@ type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
  * If the engine dies, pending calls fail with a message instead of hanging, and the next call
  * starts a fresh engine.
  */
-export function startEngineProcess(enginePath: string, dataDir: string, onEvent: EventSink) {
+export function startEngineProcess(
+  enginePath: string,
+  dataDir: string,
+  appRoot: string,
+  onEvent: EventSink,
+) {
   let child: UtilityProcess | null = null
   let nextId = 1
   const pending = new Map<number, (result: CallResult<unknown>) => void>()
 
   const spawn = (): UtilityProcess => {
-    const proc = utilityProcess.fork(enginePath, ['--data-dir', dataDir], {
+    const proc = utilityProcess.fork(enginePath, ['--data-dir', dataDir, '--app-root', appRoot], {
       serviceName: 'Assay Workbench engine',
     })
     proc.on('message', (message: FromEngine) => {

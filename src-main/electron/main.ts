@@ -31,7 +31,10 @@ function main(): void {
         url.startsWith(`${pathToFileURL(rendererIndex).href}#`)
   let mainWindow: BrowserWindow | null = null
 
-  const engine = startEngineProcess(join(here, 'engine.js'), dataDir, (event, payload) => {
+  // resources/ and models/ (sample data, baseline model) sit beside the app when packaged
+  // (electron-builder extraResources) and at the project root in development.
+  const appRoot = app.isPackaged ? process.resourcesPath : app.getAppPath()
+  const engine = startEngineProcess(join(here, 'engine.js'), dataDir, appRoot, (event, payload) => {
     for (const w of BrowserWindow.getAllWindows())
       w.webContents.send('workbench:event', event, payload)
   })

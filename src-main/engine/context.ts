@@ -2,6 +2,7 @@ import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
 import type { Db } from './db/connection'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
+import type { OnnxSessions } from '../ml/runtime'
 
 export type HostKind = 'electron' | 'web' | 'cli' | 'test'
 
@@ -21,6 +22,8 @@ export interface EngineContext {
   readonly db: Db
   readonly jobs: JobRunner
   readonly pool: WorkerPool
+  /** ONNX Runtime sessions, one per model version, reused across calls */
+  readonly onnx: OnnxSessions
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

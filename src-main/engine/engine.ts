@@ -18,6 +18,7 @@ import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
 import { JobRunner } from './jobs/job-runner'
 import { WorkerPool } from './workers/pool'
+import { OnnxSessions } from '../ml/runtime'
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
 
@@ -53,6 +54,7 @@ export function createEngine(options: EngineOptions): Engine {
     db,
     jobs: new JobRunner(emit),
     pool: new WorkerPool(options.workerPath, options.workerThreads),
+    onnx: new OnnxSessions(),
     startedAt: new Date(),
     emit,
   }
@@ -73,7 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
         ok: false,
         error: {
           code: 'invalid-input',
-          message: `The input to ${method} is not valid: ${z.prettifyError(parsed.error)}`,
+          message: `The input to ${method} is not valid: ${describeIssues(parsed.error.issues)}`,
           details: parsed.error.issues,
         },
       }
@@ -97,10 +99,19 @@ export function createEngine(options: EngineOptions): Engine {
     async close() {
       await context.jobs.shutdown()
       await context.pool.close()
+      await context.onnx.close()
       db.close()
       releaseLock()
     },
   }
+}
+
+/** Zod issues as one line a person can act on: "MW must be ... (features.mw_freebase)". */
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => (i.path.length > 0 ? `${i.message} (${i.path.join('.')})` : i.message))
+    .join('; ')
 }
 
 export { WorkbenchError }

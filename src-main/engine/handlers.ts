@@ -5,6 +5,8 @@ import { dataHandlers } from './data/handlers'
 import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
 import { modelHandlers } from './models/handlers'
+import { predictHandlers } from './predict/handlers'
+import { sampleHandlers } from './sample/sample'
 import { settingsHandlers } from './settings/handlers'
 
 /**
@@ -18,4 +20,6 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...importHandlers,
   ...dataHandlers,
   ...modelHandlers,
+  ...predictHandlers,
+  ...sampleHandlers,
 }

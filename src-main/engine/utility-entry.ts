@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { type WorkbenchErrorData, toErrorData } from '../contract'
 import { type Engine, createEngine } from './engine'
 import type { FromEngine, ToEngine } from './utility-protocol'
+import { seedSampleIfEmpty } from './sample/sample'
 
 // The engine as Electron's utility process. It talks to main through `process.parentPort`;
 // Electron adds that property, so it is described here instead of importing electron's types.
@@ -14,8 +15,12 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 if (!parentPort) throw new Error('utility-entry must run as an Electron utility process')
 const port: ParentPort = parentPort
 
-const dataDirIndex = process.argv.indexOf('--data-dir')
-const dataDir = dataDirIndex >= 0 ? process.argv[dataDirIndex + 1] : undefined
+const argument = (name: string) => {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+const dataDir = argument('--data-dir')
+const appRoot = argument('--app-root')
 
 let engine: Engine | null = null
 let startupError: WorkbenchErrorData | null = null
@@ -30,7 +35,15 @@ try {
   engine.subscribe((event, payload) =>
     port.postMessage({ type: 'event', event, payload } as FromEngine),
   )
-  port.postMessage({ type: 'ready' })
+  // First launch: the bundled sample and baseline model, so Predict works at once.
+  const ready = appRoot ? seedSampleIfEmpty(engine.context, appRoot) : Promise.resolve(false)
+  ready.then(
+    () => port.postMessage({ type: 'ready' }),
+    (error: unknown) => {
+      console.error(`The sample data could not be added: ${String(error)}`)
+      port.postMessage({ type: 'ready' })
+    },
+  )
 } catch (error) {
   startupError = toErrorData(error)
   port.postMessage({ type: 'fatal', error: startupError })

@@ -12,7 +12,9 @@ import {
   waitForJob,
 } from './cli-common'
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
+import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
+import { seedSampleIfEmpty } from '../engine/sample/sample'
 import { defaultDataDir } from './data-dir'
 import { startWebHost } from './web-host'
 
@@ -27,7 +29,9 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}  assay web [--port N] [--data-dir D]        serve the app to a browser on 127.0.0.1
+${MODELS_HELP}${PREDICT_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+                                             serve the app to a browser on 127.0.0.1 (a new data
+                                             folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
 
 import: --map "Column Name=field" maps a column by hand (field names: molecule_chembl_id, smiles,
@@ -122,7 +126,7 @@ const COMMANDS: Record<string, Command> = {
   },
 
   web: {
-    options: { port: { type: 'string' } },
+    options: { port: { type: 'string' }, 'no-sample': { type: 'boolean' } },
     exclusive: true,
     async run(engine, values, _p, io) {
       const port = values.port === undefined ? 0 : Number(values.port)
@@ -130,6 +134,8 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError(
           `--port must be a whole number from 0 to 65535, not ${String(values.port)}`,
         )
+      if (!values['no-sample'] && (await seedSampleIfEmpty(engine.context, io.appRoot)))
+        io.stdout('New data folder: added the synthetic sample data and the baseline model.\n')
       const host = await startWebHost({
         engine,
         rendererDir: io.rendererDir,
@@ -145,6 +151,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   ...MODEL_COMMANDS,
+  ...PREDICT_COMMANDS,
 }
 
 /** Runs one CLI command and returns its exit code. Failures print one line on stderr. */

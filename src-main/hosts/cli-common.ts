@@ -4,6 +4,8 @@ import type { Engine } from '../engine/engine'
 export interface CliIo {
   workerPath: string
   rendererDir: string
+  /** the folder holding resources/ and models/ (the bundled sample and baseline model) */
+  appRoot: string
   stdout(text: string): void
   stderr(text: string): void
   /** Resolves when the web host should stop (Ctrl+C by default). */

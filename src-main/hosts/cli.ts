@@ -8,6 +8,7 @@ const here = (name: string) => fileURLToPath(new URL(name, import.meta.url))
 runCli(process.argv.slice(2), {
   workerPath: here('./worker.js'),
   rendererDir: here('../renderer'),
+  appRoot: here('../..'),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 }).then(

@@ -53,13 +53,17 @@ export function fitDomain(m: Matrix, columns: number[], seed = 1): DomainModel {
     scale[k] = sd > 1e-9 ? sd : 1
   })
   const rows = sampleWithoutReplacement(m.n, Math.min(m.n, MAX_POINTS), createRng(seed))
-  const points = new Float32Array(rows.length * c)
+  const unsorted = new Float32Array(rows.length * c)
   rows.forEach((r, i) => {
     columns.forEach((j, k) => {
       const v = m.x[r * m.f + j]!
-      points[i * c + k] = Number.isNaN(v) ? 0 : (v - mean[k]!) / scale[k]!
+      unsorted[i * c + k] = Number.isNaN(v) ? 0 : (v - mean[k]!) / scale[k]!
     })
   })
+  // sorted by the first coordinate, so a search can stop once that coordinate alone is too far
+  const order = Array.from(rows, (_, i) => i).sort((a, b) => unsorted[a * c]! - unsorted[b * c]!)
+  const points = new Float32Array(rows.length * c)
+  order.forEach((from, to) => points.set(unsorted.subarray(from * c, (from + 1) * c), to * c))
   // leave-one-out nearest-neighbour distances within the reference points
   const nn: number[] = []
   for (let i = 0; i < rows.length; i++) {
@@ -79,16 +83,34 @@ export function fitDomain(m: Matrix, columns: number[], seed = 1): DomainModel {
   }
 }
 
+/** Distance from q to the nearest point (skipping index `skip`); points sorted by coordinate 0. */
 function nearest(points: Float32Array, count: number, c: number, q: ArrayLike<number>, skip = -1) {
+  if (count === 0 || c === 0) return Infinity
+  const q0 = q[0]!
+  let lo = 0
+  let hi = count
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (points[mid * c]! < q0) lo = mid + 1
+    else hi = mid
+  }
   let best = Infinity
-  for (let i = 0; i < count; i++) {
-    if (i === skip) continue
+  const visit = (i: number): void => {
+    if (i === skip) return
     let d = 0
     for (let k = 0; k < c && d < best; k++) {
       const e = points[i * c + k]! - q[k]!
       d += e * e
     }
     if (d < best) best = d
+  }
+  // walk outwards from q's place in the order until the first coordinate alone is farther than the best
+  for (let i = lo, j = lo - 1; i < count || j >= 0;) {
+    const di = i < count ? points[i * c]! - q0 : Infinity
+    const dj = j >= 0 ? q0 - points[j * c]! : Infinity
+    if (Math.min(di, dj) ** 2 >= best) break
+    if (di <= dj) visit(i++)
+    else visit(j--)
   }
   return Math.sqrt(best)
 }

@@ -13,11 +13,7 @@ export class OnnxSessions {
   async run(key: string, bytes: () => Uint8Array, m: Matrix): Promise<Float32Array> {
     let session = this.sessions.get(key)
     if (!session) {
-      session = ort.InferenceSession.create(bytes(), {
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      })
+      session = ort.InferenceSession.create(bytes(), { graphOptimizationLevel: 'all' })
       this.sessions.set(key, session)
       session.catch(() => this.sessions.delete(key))
       if (this.sessions.size > this.capacity) {

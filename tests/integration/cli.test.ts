@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { databasePath } from '../../src-main/engine/db/connection'
 import { HELP, runCli } from '../../src-main/hosts/cli-commands'
-import { WORKER_SOURCE, tempDir } from '../helpers'
+import { REPO_ROOT, WORKER_SOURCE, tempDir } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
 
 async function assay(...argv: string[]) {
@@ -14,6 +14,7 @@ async function assay(...argv: string[]) {
   const code = await runCli(argv, {
     workerPath: WORKER_SOURCE,
     rendererDir: '/nonexistent',
+    appRoot: REPO_ROOT,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   })

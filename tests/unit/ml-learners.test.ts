@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { applyBins, binAt, fitBins } from '../../src-main/ml/binning'
 import { calibrate } from '../../src-main/ml/conformal'
 import { kFolds, timeSplit } from '../../src-main/ml/cv'
+import { domainChecker, fitDomain } from '../../src-main/ml/domain'
 import type { Dataset } from '../../src-main/ml/dataset'
 import { fitLearner } from '../../src-main/ml/fit'
 import { FOREST_DEFAULTS, fitForest } from '../../src-main/ml/forest'
@@ -218,5 +219,33 @@ describe('evaluation', () => {
     expect(() => fitLearner('ridge', { trees: 3 }, synthetic(20, 1))).toThrow(
       /no parameter "trees"/,
     )
+  })
+})
+
+describe('applicability domain', () => {
+  it('finds the same nearest training compound as a brute-force search', () => {
+    const train = synthetic(600, 21)
+    const domain = fitDomain(train, [0, 1, 2, 3], 1)
+    const check = domainChecker(domain)
+    const probe = synthetic(200, 22)
+    const buf = Buffer.from(domain.points, 'base64')
+    const points = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4)
+    for (let i = 0; i < probe.n; i++) {
+      const row = probe.x.subarray(i * 4, i * 4 + 4)
+      const q = [0, 1, 2, 3].map((k) =>
+        Number.isNaN(row[k]!) ? 0 : (row[k]! - domain.mean[k]!) / domain.scale[k]!,
+      )
+      let best = Infinity
+      for (let p = 0; p < domain.pointCount; p++) {
+        let d = 0
+        for (let k = 0; k < 4; k++) d += (points[p * 4 + k]! - q[k]!) ** 2
+        best = Math.min(best, d)
+      }
+      expect(check(row).distance).toBeCloseTo(Math.sqrt(best), 5)
+    }
+    // far outside every range: out of the domain, naming the features
+    const far = check(Float32Array.from([1e3, 1e3, 5, 5]))
+    expect(far.inDomain).toBe(false)
+    expect(far.outOfRange).toEqual([0, 1])
   })
 })

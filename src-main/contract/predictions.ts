@@ -1,0 +1,136 @@
+import { z } from 'zod'
+import { fileRefSchema } from './imports'
+
+export const predictionSources = ['single', 'file', 'database', 'api', 'watch'] as const
+export type PredictionSource = (typeof predictionSources)[number]
+
+const versionName = z
+  .string()
+  .trim()
+  .regex(/^v\d{1,9}$/, 'a model version like v3')
+
+/** The four seed features as a person types them, each checked with a message they can act on. */
+export const seedFeaturesSchema = z
+  .object({
+    mw_freebase: z
+      .number({ error: 'MW must be a number (g/mol)' })
+      .gt(0, 'MW must be a positive number below 5000 (g/mol)')
+      .lt(5000, 'MW must be a positive number below 5000 (g/mol)'),
+    alogp: z
+      .number({ error: 'AlogP must be a number' })
+      .min(-20, 'AlogP must be between -20 and 20')
+      .max(20, 'AlogP must be between -20 and 20'),
+    hba: z
+      .number({ error: 'HBA must be a whole number from 0 to 50' })
+      .int('HBA must be a whole number from 0 to 50')
+      .min(0, 'HBA must be a whole number from 0 to 50')
+      .max(50, 'HBA must be a whole number from 0 to 50'),
+    hbd: z
+      .number({ error: 'HBD must be a whole number from 0 to 50' })
+      .int('HBD must be a whole number from 0 to 50')
+      .min(0, 'HBD must be a whole number from 0 to 50')
+      .max(50, 'HBD must be a whole number from 0 to 50'),
+  })
+  .strict()
+export type SeedFeatures = z.infer<typeof seedFeaturesSchema>
+
+export const predictionsSingleInput = z
+  .object({
+    /** default: the production model (of `target`, or the only one) */
+    model: versionName.optional(),
+    target: z.string().trim().min(1).max(64).optional(),
+    features: seedFeaturesSchema.optional(),
+    smiles: z
+      .string()
+      .trim()
+      .min(1, 'Type a SMILES')
+      .max(2000, 'That SMILES is too long')
+      .optional(),
+  })
+  .strict()
+  .refine((v) => (v.features === undefined) !== (v.smiles === undefined), {
+    message: 'Give either the four features or a SMILES, not both',
+  })
+
+export const predictionsBatchInput = z
+  .object({
+    model: versionName.optional(),
+    target: z.string().trim().min(1).max(64).optional(),
+    /** a dropped or chosen file in any format the importer reads */
+    file: fileRefSchema.optional(),
+    /** compounds already in the database (optionally only those of one import) */
+    database: z.object({ importId: z.number().int().positive().optional() }).strict().optional(),
+    mapping: z.record(z.string().min(1).max(500), z.string().max(100)).optional(),
+  })
+  .strict()
+  .refine((v) => (v.file === undefined) !== (v.database === undefined), {
+    message: 'Give either a file or database compounds to score',
+  })
+
+export const predictionsRowsInput = z
+  .object({
+    batchId: z.number().int().positive(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+    sort: z.enum(['row', 'pActivity', '-pActivity']).default('row'),
+    inDomain: z.boolean().optional(),
+    minPActivity: z.number().optional(),
+    failed: z.boolean().optional(),
+  })
+  .strict()
+
+export const predictionsBatchIdInput = z.object({ batchId: z.number().int().positive() }).strict()
+
+export interface SinglePrediction {
+  batchId: number
+  modelVersion: string
+  target: string
+  isSynthetic: boolean
+  pActivity: number
+  nM: number
+  /** 90% interval on the p-activity scale */
+  interval: [number, number]
+  /** the same interval in nM (high potency = low nM first) */
+  intervalNm: [number, number]
+  inDomain: boolean
+  domain: { distance: number; threshold: number; outOfRange: string[] }
+  /** the features the model saw */
+  features: Record<string, number>
+  rdkitVersion: string | null
+}
+
+export interface BatchSummary {
+  batchId: number
+  modelVersion: string
+  source: PredictionSource
+  inputName: string | null
+  rowsScored: number
+  rowsFailed: number
+  failuresByReason: Record<string, number>
+  inDomain: number
+  seconds: number
+  rowsPerSecond: number
+  /** when the input had measured values: RMSE of those rows, and how many */
+  observed: { rows: number; rmse: number } | null
+  createdAt: string
+}
+
+export interface PredictionRow {
+  rowNumber: number
+  moleculeId: string | null
+  smiles: string | null
+  inputs: Record<string, number | null>
+  pActivity: number | null
+  nM: number | null
+  intervalLow: number | null
+  intervalHigh: number | null
+  inDomain: boolean | null
+  observed: number | null
+  failure: string | null
+}
+
+/** A batch as CSV, cells that a spreadsheet would run as formulas neutralised. */
+export interface PredictionsCsv {
+  fileName: string
+  csv: string
+}

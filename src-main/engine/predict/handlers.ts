@@ -1,0 +1,157 @@
+import { performance } from 'node:perf_hooks'
+import { basename } from 'node:path'
+import { type SinglePrediction, WorkbenchError } from '../../contract'
+import { nmFromPActivity } from '../../chem/units'
+import type { EngineContext, HandlerGroup } from '../context'
+import { type Candidate, candidatesFromFile, featuresFor } from './inputs'
+import { type LoadedModel, resolveModel, scoreMatrix } from './loaded-model'
+import { batchCsv, batchRows, batchSummary, listBatches, storeBatch } from './store'
+import { candidatesFromDatabase } from './database-inputs'
+
+function emptyCandidate(rowNumber: number): Candidate {
+  return {
+    rowNumber,
+    moleculeId: null,
+    compoundId: null,
+    smiles: null,
+    seed: { mw_freebase: null, alogp: null, hba: null, hbd: null },
+    descriptors: null,
+    morgan: null,
+    observed: null,
+    failure: null,
+  }
+}
+
+/** Scores candidates with a model; failures keep their reason, the rest get a prediction. */
+async function scoreCandidates(
+  ctx: EngineContext,
+  model: LoadedModel,
+  candidates: Candidate[],
+  signal?: AbortSignal,
+  onProgress?: (phase: string, fraction: number) => void,
+) {
+  onProgress?.('computing features', 0.1)
+  const rows = await featuresFor(ctx, model, candidates, signal)
+  const f = model.featureNames.length
+  onProgress?.('scoring', 0.4)
+  const scored = await scoreMatrix(
+    ctx,
+    model,
+    { n: rows.index.length, f, x: rows.x },
+    false,
+    (done) => onProgress?.('scoring', 0.4 + (0.4 * done) / Math.max(1, rows.index.length)),
+  )
+  const p = new Float64Array(candidates.length).fill(NaN)
+  const inDomain = new Uint8Array(candidates.length)
+  rows.index.forEach((ci, k) => {
+    p[ci] = scored.p[k] ?? NaN
+    inDomain[ci] = scored.inDomain[k] ?? 0
+  })
+  return { p, inDomain, rdkitVersion: rows.rdkitVersion }
+}
+
+export const predictHandlers: HandlerGroup<
+  | 'predictions.single'
+  | 'predictions.batch'
+  | 'predictions.batches'
+  | 'predictions.batch.get'
+  | 'predictions.rows'
+  | 'predictions.csv'
+> = {
+  'predictions.single': async (input, ctx) => {
+    const started = performance.now()
+    const model = resolveModel(ctx.db, input.model, input.target)
+    const c = emptyCandidate(1)
+    if (input.features) {
+      if (model.featureSet !== 'core4')
+        throw new WorkbenchError(
+          'invalid-input',
+          `Model ${model.row.version} uses RDKit's descriptors (${model.featureSet}); enter a SMILES so they can be computed.`,
+        )
+      c.seed = { ...input.features }
+    } else c.smiles = input.smiles ?? null
+    const rows = await featuresFor(ctx, model, [c])
+    if (c.failure === 'invalid-smiles')
+      throw new WorkbenchError(
+        'invalid-input',
+        `RDKit cannot read the SMILES "${c.smiles}". Check it for typos.`,
+      )
+    if (c.failure !== null || rows.index.length !== 1)
+      throw new WorkbenchError(
+        'invalid-input',
+        `This compound cannot be scored by ${model.row.version}: ${c.failure}.`,
+      )
+    const f = model.featureNames.length
+    const scored = await scoreMatrix(ctx, model, { n: 1, f, x: rows.x }, true)
+    const p = scored.p[0] as number
+    const q = model.calibration.q
+    const summary = storeBatch(
+      ctx.db,
+      model,
+      'single',
+      c.smiles ?? 'typed features',
+      { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
+      (performance.now() - started) / 1000,
+    )
+    const features: Record<string, number> = {}
+    model.featureNames.forEach((name, j) => {
+      if (!name.startsWith('morgan_')) features[name] = rows.x[j] as number
+    })
+    return {
+      batchId: summary.batchId,
+      modelVersion: model.row.version,
+      target: model.row.target_chembl_id,
+      isSynthetic: model.row.is_synthetic === 1,
+      pActivity: p,
+      nM: nmFromPActivity(p),
+      interval: [p - q, p + q],
+      intervalNm: [nmFromPActivity(p + q), nmFromPActivity(p - q)],
+      inDomain: scored.inDomain[0] === 1,
+      domain: {
+        distance: scored.distance?.[0] ?? NaN,
+        threshold: model.domain.threshold,
+        outOfRange: scored.outOfRange?.[0] ?? [],
+      },
+      features,
+      rdkitVersion: rows.rdkitVersion,
+    } satisfies SinglePrediction
+  },
+
+  'predictions.batch': (input, ctx) => {
+    const model = resolveModel(ctx.db, input.model, input.target)
+    return ctx.jobs.start('predictions.batch', async (job) => {
+      const started = performance.now()
+      job.progress({ phase: 'reading', fraction: 0 })
+      const candidates = input.file
+        ? await candidatesFromFile(input.file.path, input.mapping, (bytes, size) =>
+            job.progress({ phase: 'reading', fraction: (0.1 * bytes) / Math.max(1, size), bytes }),
+          )
+        : candidatesFromDatabase(ctx.db, model, input.database?.importId)
+      job.throwIfCancelled()
+      if (candidates.length === 0)
+        throw new WorkbenchError('invalid-input', 'There are no rows to score.')
+      const result = await scoreCandidates(ctx, model, candidates, job.signal, (phase, fraction) =>
+        job.progress({ phase, fraction, rows: candidates.length }),
+      )
+      job.throwIfCancelled()
+      job.progress({ phase: 'saving', fraction: 0.85, rows: candidates.length })
+      return storeBatch(
+        ctx.db,
+        model,
+        input.file ? 'file' : 'database',
+        input.file
+          ? basename(input.file.name)
+          : input.database?.importId
+            ? `import ${input.database.importId}`
+            : 'database compounds',
+        { candidates, p: result.p, inDomain: result.inDomain },
+        (performance.now() - started) / 1000,
+      )
+    })
+  },
+
+  'predictions.batches': (_input, ctx) => listBatches(ctx.db),
+  'predictions.batch.get': (input, ctx) => batchSummary(ctx.db, input.batchId),
+  'predictions.rows': (input, ctx) => batchRows(ctx.db, input),
+  'predictions.csv': (input, ctx) => batchCsv(ctx.db, input.batchId),
+}

@@ -1,0 +1,205 @@
+import { WorkbenchError } from '../../contract'
+import { type Mapping, detectMapping, applyOverrides } from '../../chem/columns'
+import { type CompoundFeatures, writeFeatures } from '../../chem/feature-sets'
+import type { MoleculeFeatures } from '../../chem/rdkit'
+import { nanomolarFactor, normaliseRelation, pActivityFromNm } from '../../chem/units'
+import type { EngineContext } from '../context'
+import { readHead, readRecords } from '../import/read-table'
+import { splitEvenly } from '../workers/split-evenly'
+import type { LoadedModel } from './loaded-model'
+
+/** One compound to score, as read from a file or the database, before features are computed. */
+export interface Candidate {
+  rowNumber: number
+  moleculeId: string | null
+  compoundId: number | null
+  smiles: string | null
+  seed: { mw_freebase: number | null; alogp: number | null; hba: number | null; hbd: number | null }
+  descriptors: Record<string, number> | null
+  morgan: Uint8Array | null
+  observed: number | null
+  /** set when the row cannot be scored whatever the model */
+  failure: string | null
+}
+
+export interface FeatureRows {
+  candidates: Candidate[]
+  /** features of the scorable candidates, row-major */
+  x: Float32Array
+  /** index into candidates of each feature row */
+  index: Int32Array
+  rdkitVersion: string | null
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+function num(text: string | undefined): number | null | 'bad' {
+  const t = text?.trim().replace(/^'|'$/g, '') ?? ''
+  if (t === '') return null
+  return NUMBER.test(t) ? Number(t) : 'bad'
+}
+
+/** Limits a scientist would accept for the seed features; outside them a row is out of range. */
+export function seedProblem(seed: Candidate['seed']): string | null {
+  const { mw_freebase: mw, hba, hbd, alogp } = seed
+  if (mw !== null && !(mw > 0 && mw < 5000)) return 'out-of-range'
+  if (alogp !== null && !(alogp >= -20 && alogp <= 20)) return 'out-of-range'
+  for (const v of [hba, hbd])
+    if (v !== null && !(Number.isInteger(v) && v >= 0 && v <= 50)) return 'out-of-range'
+  return null
+}
+
+/** Rows of a dropped file (any format the importer reads), with measured values when present. */
+export async function candidatesFromFile(
+  path: string,
+  overrides: Record<string, string> | undefined,
+  onBytes?: (bytes: number, size: number) => void,
+): Promise<Candidate[]> {
+  const head = await readHead(path)
+  const { mapping, problems } = applyOverrides(
+    head.header,
+    detectMapping(head.header),
+    overrides ?? {},
+  )
+  if (problems.length > 0) throw new WorkbenchError('invalid-input', problems.join(' '))
+  const m: Mapping = mapping
+  const hasSeeds =
+    m.mw_freebase !== undefined &&
+    m.alogp !== undefined &&
+    m.hba !== undefined &&
+    m.hbd !== undefined
+  if (m.smiles === undefined && !hasSeeds)
+    throw new WorkbenchError(
+      'missing-columns',
+      `To score a file it needs a SMILES column, or all four of MW, AlogP, HBA and HBD. Columns found: ${head.header.join(', ')}.`,
+      { columnsFound: head.header },
+    )
+  const out: Candidate[] = []
+  const field = (fields: string[], f: keyof Mapping) => {
+    const i = m[f]
+    return i === undefined ? undefined : fields[i]
+  }
+  let bytes = 0
+  for await (const batch of readRecords(path, head, { onProgress: (p) => (bytes = p.bytes) })) {
+    for (const r of batch) {
+      const c: Candidate = {
+        rowNumber: r.line,
+        moleculeId: field(r.fields, 'molecule_chembl_id')?.trim() || null,
+        compoundId: null,
+        smiles: field(r.fields, 'smiles')?.trim() || null,
+        seed: { mw_freebase: null, alogp: null, hba: null, hbd: null },
+        descriptors: null,
+        morgan: null,
+        observed: null,
+        failure: null,
+      }
+      if (r.tooLong) c.failure = 'line-too-long'
+      else if (r.unterminated) c.failure = 'unterminated-quote'
+      else if (r.fields.length !== head.header.length) c.failure = 'wrong-field-count'
+      else {
+        for (const k of ['mw_freebase', 'alogp', 'hba', 'hbd'] as const) {
+          const v = num(field(r.fields, k))
+          if (v === 'bad') c.failure = 'non-numeric-value'
+          else c.seed[k] = v
+        }
+        c.failure ??= seedProblem(c.seed)
+        c.observed = observedOf(r.fields, m)
+      }
+      out.push(c)
+    }
+    onBytes?.(bytes, head.size)
+  }
+  return out
+}
+
+/** A row's measured p-activity: its pChEMBL value, else an '=' value convertible to nM. */
+function observedOf(fields: string[], m: Mapping): number | null {
+  const at = (i: number | undefined) => (i === undefined ? undefined : fields[i])
+  const p = num(at(m.pchembl_value))
+  if (typeof p === 'number') return p
+  const v = num(at(m.standard_value))
+  const factor = nanomolarFactor(at(m.standard_units)?.trim())
+  const relation = at(m.standard_relation)
+  const rel = relation === undefined || relation.trim() === '' ? '=' : normaliseRelation(relation)
+  if (typeof v === 'number' && v > 0 && factor !== null && rel === '=')
+    return pActivityFromNm(v * factor)
+  return null
+}
+
+/**
+ * The model's features for every candidate: from the seed values when the model uses only those
+ * and the row has all four, else computed by RDKit from the SMILES (both worker threads).
+ */
+export async function featuresFor(
+  ctx: EngineContext,
+  model: LoadedModel,
+  candidates: Candidate[],
+  signal?: AbortSignal,
+): Promise<FeatureRows> {
+  const f = model.featureNames.length
+  const complete = (c: Candidate) =>
+    c.seed.mw_freebase !== null &&
+    c.seed.alogp !== null &&
+    c.seed.hba !== null &&
+    c.seed.hbd !== null
+  const needRdkit = (c: Candidate) =>
+    c.failure === null &&
+    c.smiles !== null &&
+    (model.featureSet === 'core4'
+      ? !complete(c)
+      : c.descriptors === null || (model.featureSet === 'physchem+morgan' && c.morgan === null))
+  const smiles = [...new Set(candidates.filter(needRdkit).map((c) => c.smiles as string))]
+  const computed = new Map<string, MoleculeFeatures | null>()
+  let rdkitVersion: string | null = null
+  if (smiles.length > 0) {
+    const chunks = splitEvenly(smiles, ctx.pool.size)
+    const parts = await Promise.all(
+      chunks.map((chunk) => ctx.pool.run('chem.molecules', { smiles: chunk }, { signal })),
+    )
+    parts.forEach((part, k) => {
+      rdkitVersion = part.rdkitVersion
+      chunks[k]?.forEach((s, i) => computed.set(s, part.molecules[i] ?? null))
+    })
+  }
+  const x = new Float32Array(candidates.length * f)
+  const index: number[] = []
+  const row = new Float32Array(f)
+  candidates.forEach((c, i) => {
+    if (c.failure !== null) return
+    let source: CompoundFeatures = { ...c.seed, descriptors: c.descriptors, morgan: c.morgan }
+    if (needRdkit(c)) {
+      const mol = computed.get(c.smiles as string)
+      if (!mol) {
+        c.failure = 'invalid-smiles'
+        return
+      }
+      source = {
+        mw_freebase: c.seed.mw_freebase ?? mol.seed.mw,
+        alogp: c.seed.alogp ?? mol.seed.alogp,
+        hba: c.seed.hba ?? mol.seed.hba,
+        hbd: c.seed.hbd ?? mol.seed.hbd,
+        descriptors: mol.descriptors,
+        morgan: mol.morgan,
+      }
+      c.seed = {
+        mw_freebase: source.mw_freebase,
+        alogp: source.alogp,
+        hba: source.hba,
+        hbd: source.hbd,
+      }
+    }
+    const missing = writeFeatures(model.featureSet, model.descriptorNames, source, row, 0)
+    if (missing !== null) {
+      c.failure = c.smiles === null ? 'no-structure' : 'missing-features'
+      return
+    }
+    x.set(row, index.length * f)
+    index.push(i)
+  })
+  return {
+    candidates,
+    x: x.subarray(0, index.length * f),
+    index: Int32Array.from(index),
+    rdkitVersion,
+  }
+}

@@ -1,0 +1,290 @@
+import type {
+  BatchSummary,
+  PredictionRow,
+  PredictionSource,
+  PredictionsCsv,
+  predictionsRowsInput,
+} from '../../contract'
+import { WorkbenchError } from '../../contract'
+import { nmFromPActivity } from '../../chem/units'
+import type { z } from 'zod'
+import type { Db } from '../db/connection'
+import type { Candidate } from './inputs'
+import type { LoadedModel } from './loaded-model'
+
+export interface BatchResult {
+  candidates: Candidate[]
+  /** per candidate: prediction or NaN when it failed */
+  p: Float64Array
+  inDomain: Uint8Array
+}
+
+const ROWS_PER_INSERT = 50
+
+/** Writes a batch and every row of it in one transaction; returns its summary. */
+export function storeBatch(
+  db: Db,
+  model: LoadedModel,
+  source: PredictionSource,
+  inputName: string | null,
+  result: BatchResult,
+  seconds: number,
+): BatchSummary {
+  const now = new Date().toISOString()
+  const q = model.calibration.q
+  const failures: Record<string, number> = {}
+  let scored = 0
+  let se = 0
+  let observedRows = 0
+  for (const [i, c] of result.candidates.entries()) {
+    if (c.failure) failures[c.failure] = (failures[c.failure] ?? 0) + 1
+    else {
+      scored++
+      if (c.observed !== null) {
+        se += ((result.p[i] ?? NaN) - c.observed) ** 2
+        observedRows++
+      }
+    }
+  }
+  const rmse = observedRows > 0 ? Math.sqrt(se / observedRows) : null
+  return db.transaction(() => {
+    const batch = db
+      .prepare(
+        `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
+           failures_json, rmse, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        model.row.id,
+        source,
+        inputName,
+        scored,
+        result.candidates.length - scored,
+        JSON.stringify(failures),
+        rmse,
+        seconds,
+        now,
+      )
+    const batchId = Number(batch.lastInsertRowid)
+    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    const insertMany = db.prepare(
+      `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
+         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at)
+       VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
+    )
+    const insertOne = db.prepare(
+      `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
+         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at)
+       VALUES ${one}`,
+    )
+    const params: unknown[] = []
+    const flush = (all: boolean) => {
+      while (params.length >= ROWS_PER_INSERT * 14)
+        insertMany.run(params.splice(0, ROWS_PER_INSERT * 14))
+      if (all) while (params.length > 0) insertOne.run(params.splice(0, 14))
+    }
+    result.candidates.forEach((c, i) => {
+      const ok = c.failure === null
+      const p = ok ? (result.p[i] as number) : null
+      params.push(
+        batchId,
+        c.rowNumber,
+        c.compoundId,
+        c.moleculeId,
+        c.smiles,
+        JSON.stringify(c.seed),
+        p,
+        p === null ? null : nmFromPActivity(p),
+        p === null ? null : p - q,
+        p === null ? null : p + q,
+        ok ? (result.inDomain[i] ?? 0) : null,
+        c.observed,
+        c.failure,
+        now,
+      )
+      if (params.length >= ROWS_PER_INSERT * 14) flush(false)
+    })
+    flush(true)
+    return batchSummary(db, batchId)
+  })()
+}
+
+interface BatchRow {
+  id: number
+  version: string
+  source: PredictionSource
+  input_name: string | null
+  rows_scored: number
+  rows_failed: number
+  failures_json: string
+  rmse: number | null
+  seconds: number | null
+  created_at: string
+}
+
+const BATCH_SQL = `SELECT b.id, m.version, b.source, b.input_name, b.rows_scored, b.rows_failed, b.failures_json,
+  b.rmse, b.seconds, b.created_at FROM prediction_batches b JOIN model_versions m ON m.id = b.model_version_id`
+
+function toSummary(db: Db, b: BatchRow): BatchSummary {
+  const counts = db
+    .prepare(
+      'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
+    )
+    .get(b.id) as { inside: number | null; observed: number }
+  const seconds = b.seconds ?? 0
+  return {
+    batchId: b.id,
+    modelVersion: b.version,
+    source: b.source,
+    inputName: b.input_name,
+    rowsScored: b.rows_scored,
+    rowsFailed: b.rows_failed,
+    failuresByReason: JSON.parse(b.failures_json) as Record<string, number>,
+    inDomain: counts.inside ?? 0,
+    seconds,
+    rowsPerSecond: seconds > 0 ? (b.rows_scored + b.rows_failed) / seconds : 0,
+    observed: b.rmse === null ? null : { rows: counts.observed, rmse: b.rmse },
+    createdAt: b.created_at,
+  }
+}
+
+export function batchSummary(db: Db, batchId: number): BatchSummary {
+  const b = db.prepare(`${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
+  if (!b) throw new WorkbenchError('not-found', `There is no prediction batch ${batchId}.`)
+  return toSummary(db, b)
+}
+
+export function listBatches(db: Db): BatchSummary[] {
+  const rows = db
+    .prepare(`${BATCH_SQL} WHERE b.source != 'single' ORDER BY b.id DESC LIMIT 200`)
+    .all() as BatchRow[]
+  return rows.map((b) => toSummary(db, b))
+}
+
+interface StoredRow {
+  row_number: number
+  molecule_id: string | null
+  smiles: string | null
+  inputs_json: string
+  p_activity: number | null
+  value_nm: number | null
+  interval_low: number | null
+  interval_high: number | null
+  in_domain: number | null
+  observed_p_activity: number | null
+  failure_reason: string | null
+}
+
+function toRow(r: StoredRow): PredictionRow {
+  return {
+    rowNumber: r.row_number,
+    moleculeId: r.molecule_id,
+    smiles: r.smiles,
+    inputs: JSON.parse(r.inputs_json) as Record<string, number | null>,
+    pActivity: r.p_activity,
+    nM: r.value_nm,
+    intervalLow: r.interval_low,
+    intervalHigh: r.interval_high,
+    inDomain: r.in_domain === null ? null : r.in_domain === 1,
+    observed: r.observed_p_activity,
+    failure: r.failure_reason,
+  }
+}
+
+export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {
+  batchSummary(db, input.batchId)
+  const where = ['batch_id = @batchId']
+  if (input.failed === true) where.push('failure_reason IS NOT NULL')
+  if (input.failed === false) where.push('failure_reason IS NULL')
+  if (input.inDomain !== undefined) where.push('in_domain = @inDomain')
+  if (input.minPActivity !== undefined) where.push('p_activity >= @minP')
+  const order =
+    input.sort === 'pActivity'
+      ? 'p_activity IS NULL, p_activity'
+      : input.sort === '-pActivity'
+        ? 'p_activity IS NULL, p_activity DESC'
+        : 'row_number'
+  const params = {
+    batchId: input.batchId,
+    inDomain: input.inDomain ? 1 : 0,
+    minP: input.minPActivity ?? 0,
+    limit: input.limit,
+    offset: input.offset,
+  }
+  const total = (
+    db
+      .prepare(`SELECT count(*) AS n FROM predictions WHERE ${where.join(' AND ')}`)
+      .get(params) as { n: number }
+  ).n
+  const rows = db
+    .prepare(
+      `SELECT row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high, in_domain,
+         observed_p_activity, failure_reason FROM predictions WHERE ${where.join(' AND ')}
+        ORDER BY ${order}, id LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as StoredRow[]
+  return { total, rows: rows.map(toRow) }
+}
+
+/** A spreadsheet runs a cell starting with = + - @ as a formula: prefix such text with '. */
+export function neutralise(cell: string): string {
+  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+export function batchCsv(db: Db, batchId: number): PredictionsCsv {
+  const summary = batchSummary(db, batchId)
+  const rows = db
+    .prepare(
+      `SELECT row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high, in_domain,
+         observed_p_activity, failure_reason FROM predictions WHERE batch_id = ? ORDER BY row_number, id`,
+    )
+    .all(batchId) as StoredRow[]
+  const header = [
+    'row',
+    'molecule_id',
+    'smiles',
+    'mw_freebase',
+    'alogp',
+    'hba',
+    'hbd',
+    'p_activity',
+    'predicted_nM',
+    'interval_90_low',
+    'interval_90_high',
+    'in_domain',
+    'observed_p_activity',
+    'failure_reason',
+    'model_version',
+  ]
+  const lines = [header.join(',')]
+  const fmt = (v: number | null) => (v === null ? '' : String(Number(v.toPrecision(6))))
+  for (const r of rows) {
+    const inputs = JSON.parse(r.inputs_json) as Record<string, number | null>
+    lines.push(
+      [
+        String(r.row_number),
+        neutralise(r.molecule_id ?? ''),
+        neutralise(r.smiles ?? ''),
+        fmt(inputs.mw_freebase ?? null),
+        fmt(inputs.alogp ?? null),
+        fmt(inputs.hba ?? null),
+        fmt(inputs.hbd ?? null),
+        fmt(r.p_activity),
+        fmt(r.value_nm),
+        fmt(r.interval_low),
+        fmt(r.interval_high),
+        r.in_domain === null ? '' : r.in_domain ? 'yes' : 'no',
+        fmt(r.observed_p_activity),
+        neutralise(r.failure_reason ?? ''),
+        summary.modelVersion,
+      ].join(','),
+    )
+  }
+  const base = (summary.inputName ?? `batch-${batchId}`)
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+  return {
+    fileName: `${base}-predictions-${summary.modelVersion}.csv`,
+    csv: `${lines.join('\n')}\n`,
+  }
+}

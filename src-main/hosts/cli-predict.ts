@@ -1,0 +1,112 @@
+import { stat, writeFile } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { BatchSummary } from '../contract'
+import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
+
+export const PREDICT_HELP = `  assay predict (--mw X --alogp X --hba N --hbd N | --smiles S | --input FILE)
+                [--model VERSION] [--out FILE.csv] [--json] [--data-dir D]
+                                             predict p-activity with the production model
+`
+
+function numberOption(value: unknown, name: string): number {
+  const n = Number(value)
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a number, not ${String(value)}`)
+  return n
+}
+
+const round = (v: number, digits = 4) => Number(v.toFixed(digits))
+
+export const PREDICT_COMMANDS: Record<string, Command> = {
+  predict: {
+    options: {
+      mw: { type: 'string' },
+      alogp: { type: 'string' },
+      hba: { type: 'string' },
+      hbd: { type: 'string' },
+      smiles: { type: 'string' },
+      input: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+    },
+    async run(engine, values, _p, io) {
+      const seeds = ['mw', 'alogp', 'hba', 'hbd'].filter((k) => values[k] !== undefined)
+      const modes = [seeds.length > 0, values.smiles !== undefined, values.input !== undefined]
+      if (modes.filter(Boolean).length !== 1)
+        throw new UsageError('predict takes --mw/--alogp/--hba/--hbd, or --smiles, or --input FILE')
+      const model = values.model as string | undefined
+      if (values.input !== undefined) {
+        const path = resolve(String(values.input))
+        const size = await stat(path)
+          .then((s) => s.size)
+          .catch(() => 0)
+        const { jobId } = await expectOk(
+          engine.invoke('predictions.batch', { model, file: { path, name: basename(path), size } }),
+        )
+        const s = (await waitForJob(engine, jobId)) as BatchSummary
+        if (typeof values.out === 'string') {
+          const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
+          await writeFile(resolve(values.out), csv.csv)
+        }
+        const summary = {
+          batchId: s.batchId,
+          rowsScored: s.rowsScored,
+          rowsFailed: s.rowsFailed,
+          failuresByReason: s.failuresByReason,
+          seconds: round(s.seconds, 3),
+          rowsPerSecond: Math.round(s.rowsPerSecond),
+          modelVersion: s.modelVersion,
+          inDomain: s.inDomain,
+          observed: s.observed,
+        }
+        io.stdout(
+          values.json
+            ? `${JSON.stringify(summary)}\n`
+            : `Batch ${s.batchId} with ${s.modelVersion}: ${s.rowsScored} scored, ${s.rowsFailed} not scored${
+                s.rowsFailed
+                  ? ` (${Object.entries(s.failuresByReason)
+                      .map(([r, n]) => `${n} ${r}`)
+                      .join(', ')})`
+                  : ''
+              }, ${s.inDomain} inside the applicability domain${s.observed ? `; RMSE ${round(s.observed.rmse, 3)} on ${s.observed.rows} measured rows` : ''}${
+                typeof values.out === 'string' ? `\nWrote ${resolve(values.out)}` : ''
+              }\n`,
+        )
+        return 0
+      }
+      if (values.out !== undefined) throw new UsageError('--out is for --input FILE batches')
+      if (seeds.length > 0 && seeds.length < 4)
+        throw new UsageError('give all four of --mw, --alogp, --hba and --hbd')
+      const r = await expectOk(
+        engine.invoke('predictions.single', {
+          model,
+          ...(seeds.length === 4
+            ? {
+                features: {
+                  mw_freebase: numberOption(values.mw, 'mw'),
+                  alogp: numberOption(values.alogp, 'alogp'),
+                  hba: numberOption(values.hba, 'hba'),
+                  hbd: numberOption(values.hbd, 'hbd'),
+                },
+              }
+            : { smiles: String(values.smiles) }),
+        }),
+      )
+      const out = {
+        modelVersion: r.modelVersion,
+        pActivity: round(r.pActivity),
+        nM: Number(r.nM.toPrecision(4)),
+        interval: r.interval.map((v) => round(v)) as [number, number],
+        inDomain: r.inDomain,
+      }
+      io.stdout(
+        values.json
+          ? `${JSON.stringify(out)}\n`
+          : `pActivity ${out.pActivity.toFixed(2)} (${out.nM} nM), 90% interval ${r.interval[0].toFixed(2)} to ${r.interval[1].toFixed(2)}, ${
+              r.inDomain ? 'inside' : 'OUTSIDE'
+            } the applicability domain; model ${r.modelVersion}${r.isSynthetic ? ' (trained on synthetic sample data)' : ''}\n`,
+      )
+      return 0
+    },
+  },
+}
