@@ -7,6 +7,7 @@ const JOB_LABELS: Record<string, string> = {
   'app.selfTest': 'Self-test',
   'imports.start': 'Import',
   'models.train': 'Training',
+  'predictions.batch': 'Predictions',
 }
 
 export function StatusBar() {

@@ -38,6 +38,7 @@ export const REASON_LABELS: Record<string, string> = {
   'wrong-field-count': 'wrong number of fields',
   'line-too-long': 'line over 1 MB',
   'unterminated-quote': 'unclosed quote',
+  'missing-features': 'features missing',
   censored: 'censored (>, <)',
   'unit-not-convertible': 'unit not convertible to nM',
   'no-relation': 'no relation given',

@@ -13,11 +13,21 @@ interface WebHostProcess {
 }
 
 /** Starts the built web host (`assay web`) on a free port with a data folder of its own. */
-async function startWebHost(): Promise<{ host: WebHostProcess; child: ChildProcess }> {
+async function startWebHost(
+  sample: boolean,
+): Promise<{ host: WebHostProcess; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-e2e-'))
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'out/main/cli.js'), 'web', '--port', '0', '--data-dir', dataDir],
+    [
+      join(REPO_ROOT, 'out/main/cli.js'),
+      'web',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...(sample ? [] : ['--no-sample']),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -43,11 +53,15 @@ async function startWebHost(): Promise<{ host: WebHostProcess; child: ChildProce
   return { host: { url, dataDir }, child }
 }
 
-/** Each test file gets its own web host and data folder. */
-export const test = base.extend<object, { webHost: WebHostProcess }>({
+/**
+ * Each test file gets its own web host and data folder: empty, or as a first launch leaves it
+ * (the synthetic sample and baseline model) with `test.use({ sample: true })`.
+ */
+export const test = base.extend<object, { webHost: WebHostProcess; sample: boolean }>({
+  sample: [false, { option: true, scope: 'worker' }],
   webHost: [
-    async ({}, use) => {
-      const { host, child } = await startWebHost()
+    async ({ sample }, use) => {
+      const { host, child } = await startWebHost(sample)
       await use(host)
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))

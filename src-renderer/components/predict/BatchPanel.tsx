@@ -1,0 +1,389 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import type { BatchSummary, PredictionRow } from '../../../src-main/contract'
+import { call } from '../../api/client'
+import { PlotlyChart } from '../../charts/PlotlyChart'
+import { baseLayout, themeColor } from '../../charts/plotly-theme'
+import { useApp } from '../../store/app-store'
+import { usePredict } from '../../store/predict-store'
+import { DropZone } from '../DropZone'
+import { type Column, VirtualTable } from '../VirtualTable'
+import { REASON_LABELS, fmtConcentration, fmtDate, fmtInt, fmtNum } from '../format'
+
+const COLUMNS: Column<PredictionRow>[] = [
+  { key: 'row', label: 'Row', width: 60, align: 'right', render: (r) => fmtInt(r.rowNumber) },
+  { key: 'id', label: 'Molecule', width: 150, render: (r) => r.moleculeId ?? '—' },
+  {
+    key: 'p',
+    label: 'pActivity',
+    width: 86,
+    align: 'right',
+    render: (r) => (r.failure ? '' : fmtNum(r.pActivity, 2)),
+  },
+  {
+    key: 'nm',
+    label: 'Predicted',
+    width: 96,
+    align: 'right',
+    render: (r) => (r.failure ? '' : fmtConcentration(r.nM)),
+  },
+  {
+    key: 'interval',
+    label: '90% interval',
+    width: 110,
+    align: 'right',
+    render: (r) => (r.failure ? '' : `${fmtNum(r.intervalLow, 2)} – ${fmtNum(r.intervalHigh, 2)}`),
+  },
+  {
+    key: 'domain',
+    label: 'Domain',
+    width: 80,
+    render: (r) =>
+      r.failure ? (
+        ''
+      ) : r.inDomain ? (
+        <span className="ok-text">inside</span>
+      ) : (
+        <span className="error">outside</span>
+      ),
+  },
+  {
+    key: 'obs',
+    label: 'Measured',
+    width: 84,
+    align: 'right',
+    render: (r) => fmtNum(r.observed, 2),
+  },
+  {
+    key: 'features',
+    label: 'MW · AlogP · HBA · HBD',
+    width: 190,
+    render: (r) =>
+      [r.inputs.mw_freebase, r.inputs.alogp, r.inputs.hba, r.inputs.hbd]
+        .map((v, i) => fmtNum(v ?? null, i < 2 ? 1 : 0))
+        .join(' · '),
+  },
+  {
+    key: 'failure',
+    label: 'Not scored because',
+    width: 200,
+    render: (r) =>
+      r.failure ? <span className="error">{REASON_LABELS[r.failure] ?? r.failure}</span> : '',
+  },
+  {
+    key: 'smiles',
+    label: 'SMILES',
+    width: 320,
+    render: (r) => <span className="mono">{r.smiles ?? ''}</span>,
+    title: (r) => r.smiles ?? undefined,
+  },
+]
+
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Batch scoring: drop a file or score the database, then the results, export and history. */
+export function BatchPanel() {
+  const { batches, current, batchJobId, refresh, open, setBatchJob } = usePredict()
+  const job = useApp((s) => (batchJobId ? s.jobs[batchJobId] : undefined))
+  const trackJob = useApp((s) => s.trackJob)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  useEffect(() => {
+    void refresh()
+  }, [refresh])
+  useEffect(() => {
+    if (job?.state === 'succeeded') {
+      const s = job.result as BatchSummary
+      void refresh().then(() => open(s.batchId))
+    } else if (job?.state === 'failed') setProblem(job.error ?? 'The batch failed.')
+  }, [job?.state, job?.result, job?.error, refresh, open])
+
+  const start = async (input: Parameters<typeof call<'predictions.batch'>>[1]) => {
+    setProblem(null)
+    try {
+      const { jobId } = await call('predictions.batch', input)
+      trackJob(jobId, 'predictions.batch')
+      setBatchJob(jobId)
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e))
+    }
+  }
+  const running = job?.state === 'running'
+
+  return (
+    <>
+      <section className="card" aria-labelledby="batch-title">
+        <h2 id="batch-title">Many compounds</h2>
+        <DropZone
+          label="Drop a file of compounds to score"
+          hint="Any file the importer reads: a SMILES column, or MW, AlogP, HBA and HBD. Measured values, when present, are compared."
+          onFiles={(files) => {
+            const file = files[0]
+            if (file) void window.workbench.fileRef(file).then((ref) => start({ file: ref }))
+          }}
+        />
+        <div className="row" style={{ marginTop: 10 }}>
+          <button
+            type="button"
+            className="button"
+            disabled={running}
+            onClick={() => void start({ database: {} })}
+          >
+            Score every compound in the database
+          </button>
+        </div>
+        {running && job && (
+          <div className="job-progress" data-testid="batch-progress">
+            <progress value={job.progress.fraction} max={1} />
+            <div className="row">
+              <span>{job.progress.phase}</span>
+              <button
+                type="button"
+                className="button"
+                onClick={() => void call('jobs.cancel', { jobId: job.id })}
+              >
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
+        {problem && (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        )}
+      </section>
+      {current && <BatchResults batch={current} />}
+      {batches.length > 0 && (
+        <section className="card wide" aria-labelledby="history-title">
+          <h2 id="history-title">Prediction history</h2>
+          <table className="table" data-testid="batch-history">
+            <thead>
+              <tr>
+                <th scope="col">Batch</th>
+                <th scope="col">Input</th>
+                <th scope="col">Model</th>
+                <th scope="col" className="num">
+                  Scored
+                </th>
+                <th scope="col" className="num">
+                  Not scored
+                </th>
+                <th scope="col" className="num">
+                  RMSE vs measured
+                </th>
+                <th scope="col">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((b) => (
+                <tr key={b.batchId} className={current?.batchId === b.batchId ? 'selected' : ''}>
+                  <td>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => void open(b.batchId)}
+                    >
+                      #{b.batchId}
+                    </button>
+                  </td>
+                  <td>{b.inputName}</td>
+                  <td>{b.modelVersion}</td>
+                  <td className="num">{fmtInt(b.rowsScored)}</td>
+                  <td className="num">{fmtInt(b.rowsFailed)}</td>
+                  <td className="num">{b.observed ? fmtNum(b.observed.rmse, 3) : '—'}</td>
+                  <td className="muted">{fmtDate(b.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </>
+  )
+}
+
+function BatchResults({ batch }: { batch: BatchSummary }) {
+  const [domain, setDomain] = useState<'all' | 'inside' | 'outside' | 'failed'>('all')
+  const [minP, setMinP] = useState('')
+  const [sort, setSort] = useState<'row' | '-pActivity'>('row')
+  const [total, setTotal] = useState(0)
+  const [points, setPoints] = useState<PredictionRow[]>([])
+  const filters = useMemo(() => {
+    const min = minP.trim() === '' ? undefined : Number(minP)
+    return {
+      batchId: batch.batchId,
+      sort,
+      ...(domain === 'failed' ? { failed: true } : {}),
+      ...(domain === 'inside' ? { inDomain: true, failed: false } : {}),
+      ...(domain === 'outside' ? { inDomain: false, failed: false } : {}),
+      ...(min !== undefined && Number.isFinite(min) ? { minPActivity: min } : {}),
+    }
+  }, [batch.batchId, domain, minP, sort])
+  const queryKey = JSON.stringify(filters)
+  useEffect(() => {
+    void call('predictions.rows', { ...filters, limit: 1 }).then((r) => setTotal(r.total))
+  }, [filters])
+  useEffect(() => {
+    if (!batch.observed) return setPoints([])
+    void call('predictions.rows', { batchId: batch.batchId, failed: false, limit: 1000 }).then(
+      (r) => setPoints(r.rows.filter((p) => p.observed !== null)),
+    )
+  }, [batch.batchId, batch.observed])
+  const fetchPage = useCallback(
+    async (offset: number, limit: number) =>
+      (await call('predictions.rows', { ...filters, offset, limit })).rows,
+    [filters],
+  )
+  const scatter = useCallback(() => {
+    const all = points.flatMap((p) => [p.observed as number, p.pActivity as number])
+    const lo = Math.floor(Math.min(...all))
+    const hi = Math.ceil(Math.max(...all))
+    const layout = baseLayout(260)
+    return {
+      data: [
+        {
+          type: 'scatter' as const,
+          mode: 'markers' as const,
+          x: points.map((p) => p.observed as number),
+          y: points.map((p) => p.pActivity as number),
+          marker: { size: 4, color: themeColor('--accent'), opacity: 0.6 },
+          hovertemplate: 'measured %{x:.2f}<br>predicted %{y:.2f}<extra></extra>',
+        },
+        {
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          x: [lo, hi],
+          y: [lo, hi],
+          line: { color: themeColor('--muted'), dash: 'dash' as const, width: 1 },
+          hoverinfo: 'skip' as const,
+        },
+      ],
+      layout: {
+        ...layout,
+        showlegend: false,
+        xaxis: { ...layout.xaxis, title: { text: 'measured pActivity' }, range: [lo, hi] },
+        yaxis: { ...layout.yaxis, title: { text: 'predicted' }, range: [lo, hi] },
+      },
+    }
+  }, [points])
+
+  const exportCsv = async () => {
+    const csv = await call('predictions.csv', { batchId: batch.batchId })
+    download(csv.fileName, csv.csv)
+  }
+
+  return (
+    <section className="card wide" aria-labelledby="results-title" data-testid="batch-results">
+      <div className="row spread">
+        <h2 id="results-title">
+          Batch #{batch.batchId} · {batch.inputName} · model {batch.modelVersion}
+        </h2>
+        <button type="button" className="button" onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
+      </div>
+      <div className="stats">
+        <div>
+          Scored<span className="stat ok">{fmtInt(batch.rowsScored)}</span>
+        </div>
+        <div>
+          Not scored
+          <span className={batch.rowsFailed ? 'stat bad' : 'stat'}>{fmtInt(batch.rowsFailed)}</span>
+        </div>
+        <div>
+          Inside domain<span className="stat">{fmtInt(batch.inDomain)}</span>
+        </div>
+        <div>
+          RMSE vs measured
+          <span className="stat">{batch.observed ? fmtNum(batch.observed.rmse, 3) : '—'}</span>
+        </div>
+        <div>
+          Measured rows
+          <span className="stat">{batch.observed ? fmtInt(batch.observed.rows) : '—'}</span>
+        </div>
+        <div>
+          Rows/s<span className="stat">{fmtInt(Math.round(batch.rowsPerSecond))}</span>
+        </div>
+      </div>
+      {batch.rowsFailed > 0 && (
+        <p className="muted small" data-testid="batch-failures">
+          Not scored:{' '}
+          {Object.entries(batch.failuresByReason)
+            .map(([r, n]) => `${fmtInt(n)} ${REASON_LABELS[r] ?? r}`)
+            .join(', ')}
+          .
+        </p>
+      )}
+      {points.length > 0 && (
+        <figure className="batch-plot">
+          <figcaption>
+            Predicted vs measured ({fmtInt(points.length)}
+            {batch.observed && batch.observed.rows > points.length
+              ? ` of ${fmtInt(batch.observed.rows)}`
+              : ''}{' '}
+            rows)
+          </figcaption>
+          <PlotlyChart
+            figure={scatter}
+            label="Predicted versus measured pActivity"
+            testId="batch-scatter"
+          />
+        </figure>
+      )}
+      <div className="filters">
+        <label className="field">
+          <span>Show</span>
+          <select
+            value={domain}
+            onChange={(e) => setDomain(e.target.value as typeof domain)}
+            aria-label="Show rows"
+          >
+            <option value="all">All rows</option>
+            <option value="inside">Inside the domain</option>
+            <option value="outside">Outside the domain</option>
+            <option value="failed">Not scored</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>pActivity at least</span>
+          <input
+            value={minP}
+            onChange={(e) => setMinP(e.target.value)}
+            inputMode="decimal"
+            placeholder="e.g. 7"
+            aria-label="Minimum pActivity"
+          />
+        </label>
+        <label className="field">
+          <span>Order</span>
+          <select
+            value={sort}
+            onChange={(e) => setSort(e.target.value as typeof sort)}
+            aria-label="Order"
+          >
+            <option value="row">File order</option>
+            <option value="-pActivity">Most potent first</option>
+          </select>
+        </label>
+        <span className="muted" data-testid="prediction-count">
+          {fmtInt(total)} rows
+        </span>
+      </div>
+      <VirtualTable
+        label="Predictions"
+        columns={COLUMNS}
+        total={total}
+        fetchPage={fetchPage}
+        queryKey={queryKey}
+        height={360}
+      />
+    </section>
+  )
+}
