@@ -207,7 +207,7 @@ export const methods = {
   /** Past batches (files and database), newest first. */
   'predictions.batches': method<typeof empty, BatchSummary[]>(empty, 'Prediction history'),
   /** One batch's summary. */
-  'predictions.batch.get': method<typeof predictionsBatchIdInput, BatchSummary>(
+  'predictions.get': method<typeof predictionsBatchIdInput, BatchSummary>(
     predictionsBatchIdInput,
     'A prediction batch',
   ),

@@ -21,7 +21,7 @@ export const usePredict = create<PredictState>((set) => ({
     set({ batches: await call('predictions.batches', {}) })
   },
   async open(batchId) {
-    set({ current: await call('predictions.batch.get', { batchId }) })
+    set({ current: await call('predictions.get', { batchId }) })
   },
   setBatchJob: (batchJobId) => set({ batchJobId }),
 }))

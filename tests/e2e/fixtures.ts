@@ -54,11 +54,12 @@ async function startWebHost(
 }
 
 /**
- * Each test file gets its own web host and data folder: empty, or as a first launch leaves it
- * (the synthetic sample and baseline model) with `test.use({ sample: true })`.
+ * Each test gets its own web host and data folder, so no test sees another's imports or models:
+ * empty, or as a first launch leaves it (the synthetic sample and baseline model) with
+ * `test.use({ sample: true })`.
  */
-export const test = base.extend<object, { webHost: WebHostProcess; sample: boolean }>({
-  sample: [false, { option: true, scope: 'worker' }],
+export const test = base.extend<{ webHost: WebHostProcess; sample: boolean }>({
+  sample: [false, { option: true }],
   webHost: [
     async ({ sample }, use) => {
       const { host, child } = await startWebHost(sample)
@@ -67,7 +68,7 @@ export const test = base.extend<object, { webHost: WebHostProcess; sample: boole
       await new Promise((r) => child.once('exit', r))
       rmSync(host.dataDir, { recursive: true, force: true })
     },
-    { scope: 'worker' },
+    { scope: 'test' },
   ],
 })
 

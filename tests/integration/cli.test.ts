@@ -48,7 +48,7 @@ describe('assay CLI', () => {
     })
     expect(existsSync(databasePath(dataDir))).toBe(true)
     const db = new Database(databasePath(dataDir), { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
     db.close()
   })
 

@@ -54,7 +54,7 @@ export const predictHandlers: HandlerGroup<
   | 'predictions.single'
   | 'predictions.batch'
   | 'predictions.batches'
-  | 'predictions.batch.get'
+  | 'predictions.get'
   | 'predictions.rows'
   | 'predictions.csv'
 > = {
@@ -151,7 +151,7 @@ export const predictHandlers: HandlerGroup<
   },
 
   'predictions.batches': (_input, ctx) => listBatches(ctx.db),
-  'predictions.batch.get': (input, ctx) => batchSummary(ctx.db, input.batchId),
+  'predictions.get': (input, ctx) => batchSummary(ctx.db, input.batchId),
   'predictions.rows': (input, ctx) => batchRows(ctx.db, input),
   'predictions.csv': (input, ctx) => batchCsv(ctx.db, input.batchId),
 }
