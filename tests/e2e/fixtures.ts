@@ -88,4 +88,12 @@ export async function dropFile(page: Page, path: string, name: string) {
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer })
 }
 
+/** Console errors and uncaught exceptions of a page, to assert there were none. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+  page.on('pageerror', (e) => errors.push(e.message))
+  return errors
+}
+
 export { expect } from '@playwright/test'

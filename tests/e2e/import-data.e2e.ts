@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { REPO_ROOT, dropFile, expect, test } from './fixtures'
+import { REPO_ROOT, collectErrors, dropFile, expect, test } from './fixtures'
 
 const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
 const SHOTS = join(REPO_ROOT, 'test-results/screens')
@@ -8,9 +8,7 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   page,
   webHost,
 }) => {
-  const errors: string[] = []
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('pageerror', (e) => errors.push(e.message))
+  const errors = collectErrors(page)
   await page.goto(webHost.url)
   await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { REPO_ROOT, dropFile, expect, test } from './fixtures'
+import { REPO_ROOT, collectErrors, dropFile, expect, test } from './fixtures'
 
 const SHOTS = join(REPO_ROOT, 'test-results/screens')
 test.use({ sample: true })
@@ -10,9 +10,7 @@ test('first launch predicts from the bundled model: one compound, a dropped file
   page,
   webHost,
 }) => {
-  const errors: string[] = []
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('pageerror', (e) => errors.push(e.message))
+  const errors = collectErrors(page)
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.goto(webHost.url)
   await expect(page.getByTestId('production-model')).toContainText('v1 (SYNTHETIC-SAMPLE, gbdt)')

@@ -1,7 +1,7 @@
 import type { ImportSummary as Summary } from '../../../src-main/contract'
-import { call } from '../../api/client'
 import { useApp } from '../../store/app-store'
 import { type Delimiter, type ImportItem, useImports } from '../../store/import-store'
+import { JobProgress } from '../JobProgress'
 import { fmtBytes, fmtDate } from '../format'
 import { ImportSummary } from './ImportSummary'
 import { DELIMITERS, FIELD_LABELS, FORMAT_LABELS } from './labels'
@@ -155,27 +155,11 @@ export function ImportCard({ item }: { item: ImportItem }) {
         </details>
       )}
       {job && job.state === 'running' && (
-        <div className="job-progress" data-testid="import-progress">
-          <progress
-            max={1}
-            value={job.progress.fraction}
-            aria-label={`Import progress for ${item.file.name}`}
-          />
-          <div className="row">
-            <span>
-              {job.progress.phase}
-              {job.progress.message ? ` · ${job.progress.message}` : ''}
-            </span>
-            <span className="num">{Math.round(job.progress.fraction * 100)}%</span>
-            <button
-              type="button"
-              className="button"
-              onClick={() => void call('jobs.cancel', { jobId: job.id })}
-            >
-              Cancel
-            </button>
-          </div>
-        </div>
+        <JobProgress
+          job={job}
+          label={`Import progress for ${item.file.name}`}
+          testId="import-progress"
+        />
       )}
       {job && job.state === 'failed' && (
         <p className="error" role="alert">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ModelDetail, RunRecord } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
+import { observedVsPredicted } from '../../charts/figures'
 import { baseLayout, themeColor } from '../../charts/plotly-theme'
 import { fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -26,41 +27,16 @@ export function ModelResult({ model }: { model: ModelDetail }) {
     }
   }, [model.target, model.version])
 
-  const scatter = useCallback(() => {
-    const { observed, predicted } = model.oof
-    const all = [...observed, ...predicted]
-    const lo = Math.floor(Math.min(...all))
-    const hi = Math.ceil(Math.max(...all))
-    const layout = baseLayout(320)
-    return {
-      data: [
-        {
-          type: 'scatter' as const,
-          mode: 'markers' as const,
-          x: observed,
-          y: predicted,
-          marker: { size: 4, color: themeColor('--accent'), opacity: 0.55 },
-          hovertemplate: 'observed %{x:.2f}<br>predicted %{y:.2f}<extra></extra>',
-          name: 'compounds',
-        },
-        {
-          type: 'scatter' as const,
-          mode: 'lines' as const,
-          x: [lo, hi],
-          y: [lo, hi],
-          line: { color: themeColor('--muted'), dash: 'dash' as const, width: 1 },
-          hoverinfo: 'skip' as const,
-          name: 'identity',
-        },
-      ],
-      layout: {
-        ...layout,
-        showlegend: false,
-        xaxis: { ...layout.xaxis, title: { text: 'observed pActivity' }, range: [lo, hi] },
-        yaxis: { ...layout.yaxis, title: { text: 'predicted (out-of-fold)' }, range: [lo, hi] },
-      },
-    }
-  }, [model])
+  const scatter = useCallback(
+    () =>
+      observedVsPredicted(
+        model.oof.observed,
+        model.oof.predicted,
+        { x: 'observed pActivity', y: 'predicted (out-of-fold)' },
+        320,
+      ),
+    [model],
+  )
 
   const residuals = useCallback(() => {
     const r = model.oof.observed.map((o, i) => (model.oof.predicted[i] ?? NaN) - o)

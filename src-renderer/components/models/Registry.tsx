@@ -2,16 +2,8 @@ import { useState } from 'react'
 import type { ModelSummary } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { useModels } from '../../store/models-store'
+import { download } from '../download'
 import { fmtDate, fmtInt, fmtNum } from '../format'
-
-function download(name: string, blob: Blob) {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 /** Every version with its stage and lineage; promote, roll back, archive, export, import. */
 export function Registry() {
@@ -35,11 +27,8 @@ export function Registry() {
     act(async () => {
       const bundle = await call('models.export', { version: m.version })
       const bytes = Uint8Array.from(atob(bundle.onnxBase64), (c) => c.charCodeAt(0))
-      download(`${bundle.fileBase}.onnx`, new Blob([bytes], { type: 'application/octet-stream' }))
-      download(
-        `${bundle.fileBase}.json`,
-        new Blob([JSON.stringify(bundle.card, null, 2)], { type: 'application/json' }),
-      )
+      download(`${bundle.fileBase}.onnx`, bytes)
+      download(`${bundle.fileBase}.json`, JSON.stringify(bundle.card, null, 2), 'application/json')
     }, `Exported ${m.version} as an .onnx file and its model card (.json).`)
   const importBundle = (files: FileList | null) => {
     const list = files ? [...files] : []

@@ -3,6 +3,7 @@ import type { FeatureSet, TrainResult, TrainingSetSummary } from '../../../src-m
 import { call } from '../../api/client'
 import { useApp } from '../../store/app-store'
 import { useModels } from '../../store/models-store'
+import { JobProgress } from '../JobProgress'
 import { REASON_LABELS, fmtInt } from '../format'
 
 const FEATURE_SETS: { value: FeatureSet; label: string; hint: string }[] = [
@@ -224,22 +225,7 @@ export function TrainForm() {
       )}
 
       {running && job ? (
-        <div className="job-progress" data-testid="train-progress">
-          <progress value={job.progress.fraction} max={1} />
-          <div className="row">
-            <span>
-              {job.progress.phase}
-              {job.progress.message ? ` · ${job.progress.message}` : ''}
-            </span>
-            <button
-              type="button"
-              className="button"
-              onClick={() => void call('jobs.cancel', { jobId: job.id })}
-            >
-              Cancel
-            </button>
-          </div>
-        </div>
+        <JobProgress job={job} label="Training progress" testId="train-progress" />
       ) : (
         <div className="row">
           <button

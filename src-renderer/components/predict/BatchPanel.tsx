@@ -2,10 +2,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { BatchSummary, PredictionRow } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
-import { baseLayout, themeColor } from '../../charts/plotly-theme'
+import { observedVsPredicted } from '../../charts/figures'
 import { useApp } from '../../store/app-store'
 import { usePredict } from '../../store/predict-store'
 import { DropZone } from '../DropZone'
+import { JobProgress } from '../JobProgress'
+import { download } from '../download'
 import { type Column, VirtualTable } from '../VirtualTable'
 import { REASON_LABELS, fmtConcentration, fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -78,15 +80,6 @@ const COLUMNS: Column<PredictionRow>[] = [
   },
 ]
 
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
 /** Batch scoring: drop a file or score the database, then the results, export and history. */
 export function BatchPanel() {
   const { batches, current, batchJobId, refresh, open, setBatchJob } = usePredict()
@@ -138,21 +131,7 @@ export function BatchPanel() {
             Score every compound in the database
           </button>
         </div>
-        {running && job && (
-          <div className="job-progress" data-testid="batch-progress">
-            <progress value={job.progress.fraction} max={1} />
-            <div className="row">
-              <span>{job.progress.phase}</span>
-              <button
-                type="button"
-                className="button"
-                onClick={() => void call('jobs.cancel', { jobId: job.id })}
-              >
-                Cancel
-              </button>
-            </div>
-          </div>
-        )}
+        {running && job && <JobProgress job={job} label="Batch progress" testId="batch-progress" />}
         {problem && (
           <p className="error" role="alert">
             {problem}
@@ -241,42 +220,20 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
       (await call('predictions.rows', { ...filters, offset, limit })).rows,
     [filters],
   )
-  const scatter = useCallback(() => {
-    const all = points.flatMap((p) => [p.observed as number, p.pActivity as number])
-    const lo = Math.floor(Math.min(...all))
-    const hi = Math.ceil(Math.max(...all))
-    const layout = baseLayout(260)
-    return {
-      data: [
-        {
-          type: 'scatter' as const,
-          mode: 'markers' as const,
-          x: points.map((p) => p.observed as number),
-          y: points.map((p) => p.pActivity as number),
-          marker: { size: 4, color: themeColor('--accent'), opacity: 0.6 },
-          hovertemplate: 'measured %{x:.2f}<br>predicted %{y:.2f}<extra></extra>',
-        },
-        {
-          type: 'scatter' as const,
-          mode: 'lines' as const,
-          x: [lo, hi],
-          y: [lo, hi],
-          line: { color: themeColor('--muted'), dash: 'dash' as const, width: 1 },
-          hoverinfo: 'skip' as const,
-        },
-      ],
-      layout: {
-        ...layout,
-        showlegend: false,
-        xaxis: { ...layout.xaxis, title: { text: 'measured pActivity' }, range: [lo, hi] },
-        yaxis: { ...layout.yaxis, title: { text: 'predicted' }, range: [lo, hi] },
-      },
-    }
-  }, [points])
+  const scatter = useCallback(
+    () =>
+      observedVsPredicted(
+        points.map((p) => p.observed as number),
+        points.map((p) => p.pActivity as number),
+        { x: 'measured pActivity', y: 'predicted' },
+        260,
+      ),
+    [points],
+  )
 
   const exportCsv = async () => {
     const csv = await call('predictions.csv', { batchId: batch.batchId })
-    download(csv.fileName, csv.csv)
+    download(csv.fileName, csv.csv, 'text/csv')
   }
 
   return (
