@@ -3,6 +3,7 @@ import { EmptyState } from '../components/EmptyState'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { ModelResult } from '../components/models/ModelResult'
 import { Registry } from '../components/models/Registry'
+import { RunsTable } from '../components/models/RunsTable'
 import { TrainForm } from '../components/models/TrainForm'
 import { useModels } from '../store/models-store'
 
@@ -47,6 +48,7 @@ export function ModelsScreen() {
           {!noData && <TrainForm />}
           {selected && <ModelResult model={selected} />}
           <Registry />
+          <RunsTable />
         </div>
       )}
     </>

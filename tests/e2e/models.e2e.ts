@@ -35,6 +35,7 @@ test('a model is trained with progress, evaluated, promoted and exported from th
     page.getByTestId('oof-scatter').locator('.scatterlayer .point').first(),
   ).toBeVisible()
   await expect(page.getByTestId('runs')).toContainText('Gradient-boosted trees')
+  await expect(page.getByTestId('all-runs')).toContainText('gbdt · core4')
   const row = page.getByTestId('model-v1')
   await expect(row).toContainText('candidate')
   await row.getByRole('button', { name: 'Promote' }).click()
