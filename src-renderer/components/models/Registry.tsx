@@ -5,6 +5,33 @@ import { useModels } from '../../store/models-store'
 import { download } from '../download'
 import { fmtDate, fmtInt, fmtNum } from '../format'
 
+/** What a version's stage allows from the registry table. */
+function stageActions(m: ModelSummary) {
+  const actions: { label: string; run: () => Promise<unknown>; done: string }[] = []
+  if (m.stage !== 'production')
+    actions.push({
+      label: 'Promote',
+      run: () =>
+        call('models.promote', { version: m.version, reason: 'promoted on the Models screen' }),
+      done: `${m.version} is now the production model of ${m.target}.`,
+    })
+  if (m.stage === 'production')
+    actions.push({
+      label: 'Roll back',
+      run: () =>
+        call('models.rollback', { target: m.target, reason: 'rolled back on the Models screen' }),
+      done: `Rolled ${m.target} back to its previous production model.`,
+    })
+  if (m.stage === 'candidate')
+    actions.push({
+      label: 'Archive',
+      run: () =>
+        call('models.archive', { version: m.version, reason: 'archived on the Models screen' }),
+      done: `${m.version} archived.`,
+    })
+  return actions
+}
+
 /** Every version with its stage and lineage; promote, roll back, archive, export, import. */
 export function Registry() {
   const models = useModels((s) => s.models)
@@ -128,60 +155,16 @@ export function Registry() {
                 <td className="muted">{m.parentVersion ? `after ${m.parentVersion}` : '—'}</td>
                 <td className="muted">{fmtDate(m.createdAt)}</td>
                 <td className="actions">
-                  {m.stage !== 'production' && (
+                  {stageActions(m).map((action) => (
                     <button
+                      key={action.label}
                       type="button"
                       className="button small"
-                      onClick={() =>
-                        void act(
-                          () =>
-                            call('models.promote', {
-                              version: m.version,
-                              reason: 'promoted on the Models screen',
-                            }),
-                          `${m.version} is now the production model of ${m.target}.`,
-                        )
-                      }
+                      onClick={() => void act(action.run, action.done)}
                     >
-                      Promote
+                      {action.label}
                     </button>
-                  )}
-                  {m.stage === 'production' && (
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() =>
-                        void act(
-                          () =>
-                            call('models.rollback', {
-                              target: m.target,
-                              reason: 'rolled back on the Models screen',
-                            }),
-                          `Rolled ${m.target} back to its previous production model.`,
-                        )
-                      }
-                    >
-                      Roll back
-                    </button>
-                  )}
-                  {m.stage === 'candidate' && (
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() =>
-                        void act(
-                          () =>
-                            call('models.archive', {
-                              version: m.version,
-                              reason: 'archived on the Models screen',
-                            }),
-                          `${m.version} archived.`,
-                        )
-                      }
-                    >
-                      Archive
-                    </button>
-                  )}
+                  ))}
                   <button
                     type="button"
                     className="button small"
