@@ -5,7 +5,8 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { databasePath } from '../../src-main/engine/db/connection'
 import { HELP, runCli } from '../../src-main/hosts/cli-commands'
-import { REPO_ROOT, WORKER_SOURCE, tempDir } from '../helpers'
+import { REPO_ROOT, WORKER_SOURCE, startTestEngine, tempDir } from '../helpers'
+import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { ACHE, AROMATASE } from '../reference-csv'
 
 async function assay(...argv: string[]) {
@@ -245,4 +246,104 @@ describe('assay CLI', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/no model version v9/)
   }, 120_000)
+
+  it('predicts one compound and a file with the documented JSON, after the first-launch seeding', async () => {
+    // `assay web` seeds a new data folder; the CLI itself never does, so a fresh folder has no model
+    const none = await assay(
+      'predict',
+      '--mw',
+      '350',
+      '--alogp',
+      '3',
+      '--hba',
+      '5',
+      '--hbd',
+      '1',
+      '--data-dir',
+      dir.path,
+    )
+    expect(none.code).toBe(1)
+    expect(none.stderr).toMatch(/no production model yet/)
+    const engine = startTestEngine(dir.path)
+    await seedSampleIfEmpty(engine.context, REPO_ROOT)
+    await engine.close()
+
+    const single = await assay(
+      'predict',
+      '--mw',
+      '350.4',
+      '--alogp',
+      '3.1',
+      '--hba',
+      '5',
+      '--hbd',
+      '1',
+      '--json',
+      '--data-dir',
+      dir.path,
+    )
+    expect(single.stderr).toBe('')
+    const one = JSON.parse(single.stdout)
+    expect(Object.keys(one).sort()).toEqual([
+      'inDomain',
+      'interval',
+      'modelVersion',
+      'nM',
+      'pActivity',
+    ])
+    expect(one.modelVersion).toBe('v1')
+    expect(one.nM).toBeCloseTo(10 ** (9 - one.pActivity), -1)
+    expect(one.interval[0]).toBeLessThan(one.pActivity)
+    expect(one.interval[1]).toBeGreaterThan(one.pActivity)
+
+    const file = join(dir.path, 'in.csv')
+    writeFileSync(file, 'canonical_smiles\nCCO\nc1ccccc1O\nnot-a-smiles\n')
+    const out = join(dir.path, 'out.csv')
+    const batch = await assay(
+      'predict',
+      '--input',
+      file,
+      '--out',
+      out,
+      '--json',
+      '--data-dir',
+      dir.path,
+    )
+    expect(batch.stderr).toBe('')
+    const summary = JSON.parse(batch.stdout)
+    expect(summary).toMatchObject({
+      rowsScored: 2,
+      rowsFailed: 1,
+      failuresByReason: { 'invalid-smiles': 1 },
+    })
+    expect(Object.keys(summary)).toEqual(
+      expect.arrayContaining([
+        'batchId',
+        'rowsScored',
+        'rowsFailed',
+        'failuresByReason',
+        'seconds',
+        'rowsPerSecond',
+      ]),
+    )
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4)
+
+    const usage = await assay('predict', '--mw', '350', '--smiles', 'CCO', '--data-dir', dir.path)
+    expect(usage.code).toBe(2)
+    const bad = await assay(
+      'predict',
+      '--mw=-3',
+      '--alogp',
+      '3',
+      '--hba',
+      '5',
+      '--hbd',
+      '1',
+      '--data-dir',
+      dir.path,
+    )
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stderr).toMatch(/MW must be a positive number below 5000/)
+  }, 60_000)
 })
