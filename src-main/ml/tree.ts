@@ -167,16 +167,25 @@ export function growTree(input: GrowInput): Grown {
     small.sumG = sumRange(grad, rows, small.start, small.end)
     large.sumG = parent.sumG - small.sumG
     if (!direct) {
-      // Build the smaller child's histogram and get the larger one's by subtraction.
-      small.hist = buildHistogram(input, rows, small.start, small.end, small.sumG)
+      // A child that cannot split (at the depth limit, or too few rows) needs no histogram: in a
+      // depth-limited tree that is the whole last level, about half of all splits.
+      const splittable = (c: Candidate) =>
+        c.depth < params.maxDepth && c.sumH >= 2 * params.minSamplesLeaf
       const parentHist = parent.hist!
-      const ranges = input.slotRanges!
-      const smallHist = small.hist
-      for (let k = 0; k < ranges.length; k += 2)
-        for (let s = ranges[k]!; s < ranges[k + 1]!; s++)
-          parentHist[s] = parentHist[s]! - smallHist[s]!
-      large.hist = parentHist
       parent.hist = null
+      if (splittable(small) || splittable(large))
+        small.hist = buildHistogram(input, rows, small.start, small.end, small.sumG)
+      if (splittable(large)) {
+        // the larger child's histogram by subtraction: parent - smaller
+        const ranges = input.slotRanges!
+        const smallHist = small.hist!
+        for (let k = 0; k < ranges.length; k += 2)
+          for (let s = ranges[k]!; s < ranges[k + 1]!; s++)
+            parentHist[s] = parentHist[s]! - smallHist[s]!
+        large.hist = parentHist
+      } else if (input.spareHistograms && input.spareHistograms.length < 64)
+        input.spareHistograms.push(parentHist)
+      if (small.hist && !splittable(small)) release(input, small)
     }
 
     for (const c of [left, right]) {
