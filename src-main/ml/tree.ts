@@ -75,6 +75,8 @@ interface Candidate {
   feature: number
   bin: number
   missingLeft: boolean
+  /** the best split's left-side gradient sum (from the histogram), so the children need no pass over their rows */
+  leftG: number
 }
 
 export interface Grown {
@@ -143,6 +145,7 @@ export function growTree(input: GrowInput): Grown {
     feature: -1,
     bin: -1,
     missingLeft: false,
+    leftG: 0,
   }
   split(root)
   const all: Candidate[] = [root]
@@ -164,8 +167,8 @@ export function growTree(input: GrowInput): Grown {
     nodes.split(parent, left.node, right.node, mapper.thresholds[parent.feature]![parent.bin]!)
 
     const [small, large] = left.sumH <= right.sumH ? [left, right] : [right, left]
-    small.sumG = sumRange(grad, rows, small.start, small.end)
-    large.sumG = parent.sumG - small.sumG
+    left.sumG = parent.leftG
+    right.sumG = parent.sumG - parent.leftG
     if (!direct) {
       // A child that cannot split (at the depth limit, or too few rows) needs no histogram: in a
       // depth-limited tree that is the whole last level, about half of all splits.
@@ -224,6 +227,7 @@ function child(nodes: NodeList, parent: Candidate, start: number, end: number): 
     feature: -1,
     bin: -1,
     missingLeft: false,
+    leftG: 0,
   }
 }
 
@@ -405,7 +409,7 @@ function findSplit(input: GrowInput, c: Candidate, direct: Direct | null): void 
       if (hl >= minLeaf && hr >= minLeaf) {
         const gr = G - gl
         const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore
-        if (gain > c.gain) setSplit(c, gain, j, b, false)
+        if (gain > c.gain) setSplit(c, gain, j, b, false, gl)
       }
       if (hm > 0) {
         // missing values to the left
@@ -415,15 +419,23 @@ function findSplit(input: GrowInput, c: Candidate, direct: Direct | null): void 
           const gl2 = gl + gm
           const gr = G - gl2
           const gain = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda) - parentScore
-          if (gain > c.gain) setSplit(c, gain, j, b, true)
+          if (gain > c.gain) setSplit(c, gain, j, b, true, gl2)
         }
       }
     }
   }
 }
 
-function setSplit(c: Candidate, gain: number, feature: number, bin: number, missingLeft: boolean) {
+function setSplit(
+  c: Candidate,
+  gain: number,
+  feature: number,
+  bin: number,
+  missingLeft: boolean,
+  leftG: number,
+) {
   c.gain = gain
+  c.leftG = leftG
   c.feature = feature
   c.bin = bin
   c.missingLeft = missingLeft
@@ -450,14 +462,25 @@ function partition(input: GrowInput, rows: Int32Array, scratch: Int32Array, c: C
   const missing = input.mapper.bins[c.feature]!
   const col = binned.denseIndex[c.feature]!
   const nd = binned.dense.length
+  const splitBin = c.bin
+  const missingLeft = c.missingLeft
   let l = c.start
   let r = 0
-  for (let i = c.start; i < c.end; i++) {
-    const row = rows[i]!
-    const b = col >= 0 ? binned.denseBins[row * nd + col]! : binAt(binned, row, c.feature)
-    const goLeft = b === missing ? c.missingLeft : b <= c.bin
-    if (goLeft) rows[l++] = row
-    else scratch[r++] = row
+  if (col >= 0) {
+    const bins = binned.denseBins
+    for (let i = c.start; i < c.end; i++) {
+      const row = rows[i]!
+      const b = bins[row * nd + col]!
+      if (b === missing ? missingLeft : b <= splitBin) rows[l++] = row
+      else scratch[r++] = row
+    }
+  } else {
+    for (let i = c.start; i < c.end; i++) {
+      const row = rows[i]!
+      const b = binAt(binned, row, c.feature)
+      if (b === missing ? missingLeft : b <= splitBin) rows[l++] = row
+      else scratch[r++] = row
+    }
   }
   rows.set(scratch.subarray(0, r), l)
   return l
