@@ -168,6 +168,8 @@ export interface ModelCard {
   domain: unknown
   reference: unknown
   importance: ModelDetail['importance']
+  /** out-of-fold predictions, their interval coverage, and the ONNX Runtime check at registration */
+  evaluation: Pick<ModelDetail, 'oof' | 'intervalCoverage' | 'onnxMaxDifference'>
   lineage: { parentVersion: string | null; createdAt: string; appVersion: string }
   rdkitVersion: string | null
   isSynthetic: boolean

@@ -79,5 +79,19 @@ test('first launch predicts from the bundled model: one compound, a dropped file
 
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(SHOTS, 'predict-batch-dark.png'), fullPage: true })
+
+  // the bundled model is in the registry, marked as trained on synthetic data
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Models' })
+    .click()
+  await expect(page.getByTestId('model-v1')).toContainText('synthetic data')
+  await expect(page.getByTestId('train-target')).toContainText('SYNTHETIC-SAMPLE')
+  await page.getByTestId('model-v1').getByRole('button', { name: 'v1' }).click()
+  await expect(page.getByTestId('model-result')).toContainText(
+    'v1 · Gradient-boosted trees on core4',
+  )
+  await page.screenshot({ path: join(SHOTS, 'models-sample.png'), fullPage: true })
   expect(errors).toEqual([])
 })

@@ -158,6 +158,14 @@ describe('training on the aromatase export', () => {
       )
       expect(imported.onnxSha256).toBe(bundle.card.onnxSha256)
       expect(imported.stage).toBe('candidate')
+      // the colleague sees the same evaluation: metrics, out-of-fold plot data, coverage, interval
+      const original = await ok(engine.invoke('models.get', { version: 'v1' }))
+      const copy = await ok(other.invoke('models.get', { version: imported.version }))
+      expect(copy.cv).toEqual(original.cv)
+      expect(copy.oof).toEqual(original.oof)
+      expect(copy.intervalCoverage).toBe(original.intervalCoverage)
+      expect(copy.intervalHalfWidth).toBe(original.intervalHalfWidth)
+      expect(copy.importance).toEqual(original.importance)
       onnx[onnx.length - 1]! ^= 0xff
       writeFileSync(onnxPath, onnx)
       const tampered = await other.invoke('models.import', {

@@ -57,6 +57,11 @@ export function modelCard(db: Db, version: string): ModelCard {
     domain: JSON.parse(row.domain_json) as unknown,
     reference: JSON.parse(row.reference_json) as unknown,
     importance: detail.importance,
+    evaluation: {
+      oof: detail.oof,
+      intervalCoverage: detail.intervalCoverage,
+      onnxMaxDifference: detail.onnxMaxDifference,
+    },
     lineage: {
       parentVersion: detail.parentVersion,
       createdAt: row.created_at,
@@ -107,6 +112,14 @@ const cardSchema = z.object({
   domain: z.unknown(),
   reference: z.unknown(),
   importance: z.array(z.object({ feature: z.string(), value: z.number() })),
+  // cards from before this field existed import without it
+  evaluation: z
+    .object({
+      oof: z.object({ observed: z.array(z.number()), predicted: z.array(z.number()) }),
+      intervalCoverage: z.number().nullable(),
+      onnxMaxDifference: z.number().nullable(),
+    })
+    .optional(),
   rdkitVersion: z.string().nullable(),
   isSynthetic: z.boolean(),
   onnxSha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -189,10 +202,10 @@ export async function importBundle(
     const evaluation: StoredEvaluation = {
       cv: card.cv,
       folds: card.folds,
-      oof: { observed: [], predicted: [] },
+      oof: card.evaluation?.oof ?? { observed: [], predicted: [] },
       timeSplit: (card.timeSplit ?? null) as StoredEvaluation['timeSplit'],
-      intervalCoverage: NaN,
-      onnxMaxDifference: NaN,
+      intervalCoverage: card.evaluation?.intervalCoverage ?? NaN,
+      onnxMaxDifference: card.evaluation?.onnxMaxDifference ?? NaN,
     }
     insertModel(db, version, {
       target: card.target,
@@ -212,7 +225,9 @@ export async function importBundle(
       },
       domain: card.domain,
       reference: card.reference,
-      importance: null,
+      importance: card.featureNames.map(
+        (name) => card.importance.find((i) => i.feature === name)?.value ?? 0,
+      ),
       rdkitVersion: card.rdkitVersion,
       onnx,
       onnxSha256: sha,

@@ -134,8 +134,10 @@ export function ModelResult({ model }: { model: ModelDetail }) {
           ? `Time split (trained on compounds first reported before ${model.timeSplit.cutYear}, tested on ${fmtInt(model.timeSplit.testRows)} newer ones): RMSE ${fmtNum(model.timeSplit.metrics.rmse, 3)}, R² ${fmtNum(model.timeSplit.metrics.r2, 3)}. `
           : 'No document years, so no time split. '}
         ONNX file {(model.onnxBytes / 1024).toFixed(0)} KB, SHA-256 {model.onnxSha256.slice(0, 12)}
-        …; ONNX Runtime matches the trained model to{' '}
-        {Number.isFinite(model.onnxMaxDifference) ? model.onnxMaxDifference.toExponential(1) : '—'}.
+        …;{' '}
+        {typeof model.onnxMaxDifference === 'number' && Number.isFinite(model.onnxMaxDifference)
+          ? `ONNX Runtime matched the trained model to ${model.onnxMaxDifference.toExponential(1)} when it was registered.`
+          : 'imported from a bundle (checksum verified).'}{' '}
         Training set {model.trainingSetHash.slice(0, 12)}…
         {model.rdkitVersion ? `, RDKit ${model.rdkitVersion}` : ''}.
       </p>

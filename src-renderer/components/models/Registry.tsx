@@ -6,7 +6,7 @@ import { download } from '../download'
 import { fmtDate, fmtInt, fmtNum } from '../format'
 
 /** What a version's stage allows from the registry table. */
-function stageActions(m: ModelSummary) {
+function stageActions(m: ModelSummary, all: ModelSummary[]) {
   const actions: { label: string; run: () => Promise<unknown>; done: string }[] = []
   if (m.stage !== 'production')
     actions.push({
@@ -15,7 +15,8 @@ function stageActions(m: ModelSummary) {
         call('models.promote', { version: m.version, reason: 'promoted on the Models screen' }),
       done: `${m.version} is now the production model of ${m.target}.`,
     })
-  if (m.stage === 'production')
+  // roll back only where there is something to go back to
+  if (m.stage === 'production' && all.some((o) => o.target === m.target && o.version !== m.version))
     actions.push({
       label: 'Roll back',
       run: () =>
@@ -155,7 +156,7 @@ export function Registry() {
                 <td className="muted">{m.parentVersion ? `after ${m.parentVersion}` : '—'}</td>
                 <td className="muted">{fmtDate(m.createdAt)}</td>
                 <td className="actions">
-                  {stageActions(m).map((action) => (
+                  {stageActions(m, models).map((action) => (
                     <button
                       key={action.label}
                       type="button"
