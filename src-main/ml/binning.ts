@@ -3,6 +3,16 @@ import { createRng, sampleWithoutReplacement } from './rng'
 
 /** Bins per feature for present values; the missing bin comes after them. */
 export const MAX_BINS = 255
+/**
+ * Bins when the caller does not say: about 20 rows per bin on average, between 32 and 255. On a
+ * few thousand compounds, 255 bins hold a handful of rows each: their extra split points mostly
+ * fit noise, and every histogram a tree builds, subtracts and scans is larger for them
+ * (measured on aromatase: 74 bins fit in 0.6-0.8 of the time with the same CV RMSE +-0.01).
+ */
+export function autoBins(rows: number): number {
+  return Math.max(32, Math.min(MAX_BINS, Math.floor(rows / 20)))
+}
+
 /** Quantiles are computed on at most this many rows (DESIGN.md section 6). */
 export const BIN_SAMPLE_ROWS = 200_000
 

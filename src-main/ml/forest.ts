@@ -1,4 +1,4 @@
-import { applyBins, fitBins } from './binning'
+import { applyBins, autoBins, fitBins } from './binning'
 import type { Dataset } from './dataset'
 import { leafOf, type TreeEnsemble } from './model'
 import { createRng } from './rng'
@@ -6,6 +6,8 @@ import { growTree, type Tree, type TreeParams } from './tree'
 import type { FitProgress } from './gbdt'
 
 export interface ForestParams extends TreeParams {
+  /** bins per feature (at most 255); 0 = about 20 training rows per bin (autoBins) */
+  maxBins: number
   trees: number
   /** draw each tree's rows with replacement (a bootstrap) */
   bootstrap: boolean
@@ -13,6 +15,7 @@ export interface ForestParams extends TreeParams {
 }
 
 export const FOREST_DEFAULTS: ForestParams = {
+  maxBins: 0,
   trees: 300,
   bootstrap: true,
   maxLeaves: 4096,
@@ -51,7 +54,7 @@ export function fitForest(
 ): ForestResult {
   const rng = createRng(params.seed)
   const { n, f } = data
-  const mapper = fitBins(data, params.seed)
+  const mapper = fitBins(data, params.seed, params.maxBins || autoBins(n))
   const binned = applyBins(mapper, data)
   let mean = 0
   for (let i = 0; i < n; i++) mean += data.y[i]!

@@ -1,10 +1,12 @@
-import { applyBins, type Binned, binAt, fitBins } from './binning'
+import { applyBins, autoBins, type Binned, binAt, fitBins } from './binning'
 import type { Dataset } from './dataset'
 import type { TreeEnsemble } from './model'
 import { createRng, sampleWithoutReplacement, shuffledIndices } from './rng'
 import { growTree, type Tree, type TreeParams } from './tree'
 
 export interface GbdtParams extends TreeParams {
+  /** bins per feature (at most 255); 0 = about 20 training rows per bin (autoBins) */
+  maxBins: number
   trees: number
   learningRate: number
   /** fraction of rows each tree learns from */
@@ -19,6 +21,7 @@ export interface GbdtParams extends TreeParams {
 }
 
 export const GBDT_DEFAULTS: GbdtParams = {
+  maxBins: 0,
   trees: 500,
   learningRate: 0.05,
   maxLeaves: 31,
@@ -72,7 +75,7 @@ export function fitGbdt(
   const trainRows = order.subarray(nVal).slice().sort()
   const n = trainRows.length
 
-  const mapper = fitBins(data, params.seed)
+  const mapper = fitBins(data, params.seed, params.maxBins || autoBins(n))
   const binned = applyBins(mapper, data)
   const missingBin = mapper.bins
   // every array below is indexed by row of `data`; only training rows learn

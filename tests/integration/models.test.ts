@@ -283,6 +283,13 @@ describe('training on the aromatase export', () => {
             expect(b, `${name} row ${i}`).toBe(a)
             continue
           }
+          // Ridge extrapolates linearly: a feature of 1e30 or 5000 gives an output far outside any
+          // p-activity (> 20), where float32 (ONNX Runtime) and float64 (ours) differ by ~1e-7
+          // relative, above 1e-5 absolute. Those are compared relatively, realistic ones absolutely.
+          if (Math.abs(a) > 20) {
+            expect(Math.abs(a - b) / Math.abs(a), `${name} row ${i}`).toBeLessThan(1e-6)
+            continue
+          }
           worst = Math.max(worst, Math.abs(a - b))
           compared++
         }
