@@ -86,6 +86,19 @@ function text(fields: string[], index: number | undefined): string | null {
   return value.length <= 4 && EMPTY.has(value.toLowerCase()) ? null : value
 }
 
+/**
+ * A cell read as a number the way the importer reads one: empty and the markers ChEMBL and
+ * pandas write for nothing (None, NaN, NA, ...) are null; other text is 'not-a-number'.
+ */
+export function cellNumber(
+  fields: string[],
+  index: number | undefined,
+): number | null | 'not-a-number' {
+  const t = text(fields, index)
+  if (t === null) return null
+  return NUMBER.test(t) ? Number(t) : 'not-a-number'
+}
+
 function number(fields: string[], index: number | undefined, label: string): Parsed {
   const t = text(fields, index)
   if (t === null) return { ok: true, value: null }

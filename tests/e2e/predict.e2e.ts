@@ -72,7 +72,7 @@ test('first launch predicts from the bundled model: one compound, a dropped file
   expect(download.suggestedFilename()).toBe('candidates-predictions-v1.csv')
   const csv = readFileSync(await download.path(), 'utf8')
     .trim()
-    .split('\n')
+    .split('\r\n')
   expect(csv).toHaveLength(5)
   expect(csv[0]).toContain('p_activity')
   expect(csv.slice(1).every((l) => l.endsWith(',v1'))).toBe(true)

@@ -326,7 +326,7 @@ describe('assay CLI', () => {
         'rowsPerSecond',
       ]),
     )
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4)
+    expect(readFileSync(out, 'utf8').trim().split('\r\n')).toHaveLength(4)
 
     const usage = await assay('predict', '--mw', '350', '--smiles', 'CCO', '--data-dir', dir.path)
     expect(usage.code).toBe(2)

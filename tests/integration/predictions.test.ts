@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BatchSummary, SinglePrediction } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { BASELINE_ONNX, SAMPLE_FILE, seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
-import { neutralise } from '../../src-main/engine/predict/store'
+import { csvCell } from '../../src-main/contract/csv'
 import { scoreOnce } from '../../src-main/ml/runtime'
 import { REPO_ROOT, fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { readTable } from '../reference-csv'
@@ -134,13 +134,15 @@ describe('predictions with the bundled baseline model', () => {
         'A5,,6000,3,5,1,,,,',
         '=HYPERLINK("x"),CCO,,,,,,,,',
         'A7,,410.2,2.2,6,2,IC50,=,2.5,uM',
+        // ChEMBL and pandas write None / NaN for nothing: empty, as the importer reads them
+        'A8,CCO,None,NaN,,None,IC50,=,,',
       ].join('\n'),
     )
     const started = await ok(engine.invoke('predictions.batch', { file: fileRef(file) }))
     const finished = await waitForFinished(engine, started.jobId)
     expect(finished.state).toBe('succeeded')
     const s = finished.result as BatchSummary
-    expect(s.rowsScored).toBe(3)
+    expect(s.rowsScored).toBe(4)
     expect(s.failuresByReason).toEqual({
       'non-numeric-value': 1,
       'no-structure': 1,
@@ -160,8 +162,8 @@ describe('predictions with the bundled baseline model', () => {
     expect(rows.find((r) => r.moleculeId === 'A7')?.observed).toBeCloseTo(9 - Math.log10(2500), 12)
     expect(s.observed?.rows).toBe(2)
     const csv = await ok(engine.invoke('predictions.csv', { batchId: s.batchId }))
-    const lines = csv.csv.trim().split('\n')
-    expect(lines).toHaveLength(8)
+    const lines = csv.csv.trim().split('\r\n')
+    expect(lines).toHaveLength(9)
     expect(lines[0]).toContain('model_version')
     expect(csv.csv).toContain(`"'=HYPERLINK(""x"")"`)
     expect(lines.every((l, i) => i === 0 || l.endsWith(',v1'))).toBe(true)
@@ -218,12 +220,13 @@ describe('predictions with the bundled baseline model', () => {
 })
 
 describe('CSV cells', () => {
-  it('neutralises cells a spreadsheet would run as formulas', () => {
-    expect(neutralise('=1+1')).toBe("'=1+1")
-    expect(neutralise('+33')).toBe("'+33")
-    expect(neutralise('-2')).toBe("'-2")
-    expect(neutralise('@SUM(A1)')).toBe("'@SUM(A1)")
-    expect(neutralise('CHEMBL25')).toBe('CHEMBL25')
-    expect(neutralise('a,b')).toBe('"a,b"')
+  it('neutralises text a spreadsheet would run as a formula, and leaves numbers numbers', () => {
+    expect(csvCell('=1+1')).toBe("'=1+1")
+    expect(csvCell('+33')).toBe("'+33")
+    expect(csvCell('-2')).toBe("'-2")
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(csvCell('CHEMBL25')).toBe('CHEMBL25')
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell(-0.52)).toBe('-0.52')
   })
 })

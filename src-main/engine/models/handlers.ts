@@ -29,9 +29,9 @@ export const modelHandlers: HandlerGroup<
   'models.targets': (_input, ctx) => listTargets(ctx.db),
   'models.trainingSet': (input, ctx) => buildTrainingSet(ctx.db, input).summary,
   'models.train': (input, ctx) => {
-    // Problems with the data are said now, before a job starts.
-    buildTrainingSet(ctx.db, input)
-    return ctx.jobs.start('models.train', (job) => trainModel(ctx, input, job))
+    // Problems with the data are said now, before a job starts; the job trains on this set.
+    const set = buildTrainingSet(ctx.db, input)
+    return ctx.jobs.start('models.train', (job) => trainModel(ctx, input, set, job))
   },
   'models.list': (_input, ctx) => listModels(ctx.db),
   'models.get': (input, ctx) => modelDetail(ctx.db, input.version),

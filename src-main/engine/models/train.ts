@@ -22,7 +22,7 @@ import type { JobContext } from '../jobs/job-runner'
 import { ALWAYS_RUN, type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { referenceDistributions } from './reference'
 import { audit, insertModel, nextVersion, promote } from './registry'
-import { buildTrainingSet, type TrainingSet } from './training-set'
+import type { TrainingSet } from './training-set'
 
 type TrainInput = z.output<typeof modelsTrainInput>
 
@@ -47,11 +47,10 @@ interface Evaluated {
 export async function trainModel(
   ctx: EngineContext,
   input: TrainInput,
+  set: TrainingSet,
   job: JobContext,
 ): Promise<TrainResult> {
   const started = performance.now()
-  job.progress({ phase: 'building the training set', fraction: 0 })
-  const set = buildTrainingSet(ctx.db, input)
   const { data } = set
   const k = Math.min(input.folds, data.n)
   const folds = kFolds(data.n, k, input.seed)

@@ -2,6 +2,7 @@ import { WorkbenchError } from '../../contract'
 import { type Mapping, detectMapping, applyOverrides } from '../../chem/columns'
 import { type CompoundFeatures, writeFeatures } from '../../chem/feature-sets'
 import type { MoleculeFeatures } from '../../chem/rdkit'
+import { cellNumber } from '../../chem/normalise-row'
 import { nanomolarFactor, normaliseRelation, pActivityFromNm } from '../../chem/units'
 import type { EngineContext } from '../context'
 import { readHead, readRecords } from '../import/read-table'
@@ -29,14 +30,6 @@ export interface FeatureRows {
   /** index into candidates of each feature row */
   index: Int32Array
   rdkitVersion: string | null
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-
-function num(text: string | undefined): number | null | 'bad' {
-  const t = text?.trim().replace(/^'|'$/g, '') ?? ''
-  if (t === '') return null
-  return NUMBER.test(t) ? Number(t) : 'bad'
 }
 
 /** Limits a scientist would accept for the seed features; outside them a row is out of range. */
@@ -98,8 +91,8 @@ export async function candidatesFromFile(
       else if (r.fields.length !== head.header.length) c.failure = 'wrong-field-count'
       else {
         for (const k of ['mw_freebase', 'alogp', 'hba', 'hbd'] as const) {
-          const v = num(field(r.fields, k))
-          if (v === 'bad') c.failure = 'non-numeric-value'
+          const v = cellNumber(r.fields, m[k])
+          if (v === 'not-a-number') c.failure = 'non-numeric-value'
           else c.seed[k] = v
         }
         c.failure ??= seedProblem(c.seed)
@@ -114,14 +107,14 @@ export async function candidatesFromFile(
 
 /** A row's measured p-activity: its pChEMBL value, else an '=' value convertible to nM. */
 function observedOf(fields: string[], m: Mapping): number | null {
-  const at = (i: number | undefined) => (i === undefined ? undefined : fields[i])
-  const p = num(at(m.pchembl_value))
-  if (typeof p === 'number') return p
-  const v = num(at(m.standard_value))
-  const factor = nanomolarFactor(at(m.standard_units)?.trim())
-  const relation = at(m.standard_relation)
-  const rel = relation === undefined || relation.trim() === '' ? '=' : normaliseRelation(relation)
-  if (typeof v === 'number' && v > 0 && factor !== null && rel === '=')
+  const p = cellNumber(fields, m.pchembl_value)
+  if (typeof p === 'number' && Number.isFinite(p)) return p
+  const v = cellNumber(fields, m.standard_value)
+  const units = m.standard_units === undefined ? undefined : fields[m.standard_units]?.trim()
+  const factor = nanomolarFactor(units)
+  const relation = m.standard_relation === undefined ? '' : (fields[m.standard_relation] ?? '')
+  const rel = relation.trim() === '' ? '=' : normaliseRelation(relation)
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && factor !== null && rel === '=')
     return pActivityFromNm(v * factor)
   return null
 }

@@ -6,6 +6,7 @@ import type {
   predictionsRowsInput,
 } from '../../contract'
 import { WorkbenchError } from '../../contract'
+import { toCsv } from '../../contract/csv'
 import { nmFromPActivity } from '../../chem/units'
 import type { z } from 'zod'
 import type { Db } from '../db/connection'
@@ -225,12 +226,6 @@ export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) 
   return { total, rows: rows.map(toRow) }
 }
 
-/** A spreadsheet runs a cell starting with = + - @ as a formula: prefix such text with '. */
-export function neutralise(cell: string): string {
-  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 export function batchCsv(db: Db, batchId: number): PredictionsCsv {
   const summary = batchSummary(db, batchId)
   const rows = db
@@ -256,35 +251,33 @@ export function batchCsv(db: Db, batchId: number): PredictionsCsv {
     'failure_reason',
     'model_version',
   ]
-  const lines = [header.join(',')]
-  const fmt = (v: number | null) => (v === null ? '' : String(Number(v.toPrecision(6))))
-  for (const r of rows) {
+  const num = (v: number | null | undefined) =>
+    v === null || v === undefined ? null : Number(v.toPrecision(6))
+  const body = rows.map((r) => {
     const inputs = JSON.parse(r.inputs_json) as Record<string, number | null>
-    lines.push(
-      [
-        String(r.row_number),
-        neutralise(r.molecule_id ?? ''),
-        neutralise(r.smiles ?? ''),
-        fmt(inputs.mw_freebase ?? null),
-        fmt(inputs.alogp ?? null),
-        fmt(inputs.hba ?? null),
-        fmt(inputs.hbd ?? null),
-        fmt(r.p_activity),
-        fmt(r.value_nm),
-        fmt(r.interval_low),
-        fmt(r.interval_high),
-        r.in_domain === null ? '' : r.in_domain ? 'yes' : 'no',
-        fmt(r.observed_p_activity),
-        neutralise(r.failure_reason ?? ''),
-        summary.modelVersion,
-      ].join(','),
-    )
-  }
+    return [
+      r.row_number,
+      r.molecule_id,
+      r.smiles,
+      num(inputs.mw_freebase),
+      num(inputs.alogp),
+      num(inputs.hba),
+      num(inputs.hbd),
+      num(r.p_activity),
+      num(r.value_nm),
+      num(r.interval_low),
+      num(r.interval_high),
+      r.in_domain === null ? '' : r.in_domain ? 'yes' : 'no',
+      num(r.observed_p_activity),
+      r.failure_reason,
+      summary.modelVersion,
+    ]
+  })
   const base = (summary.inputName ?? `batch-${batchId}`)
     .replace(/\.[^.]*$/, '')
     .replace(/[^A-Za-z0-9_.-]/g, '_')
   return {
     fileName: `${base}-predictions-${summary.modelVersion}.csv`,
-    csv: `${lines.join('\n')}\n`,
+    csv: toCsv(header, body),
   }
 }

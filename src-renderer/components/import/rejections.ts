@@ -1,5 +1,5 @@
 import { call } from '../../api/client'
-import { downloadText, toCsv } from '../csv'
+import { downloadFile, toCsv } from '../csv'
 
 /** Saves an import's rejected rows (line, reason, detail, raw line) as CSV. */
 export async function downloadRejections(importId: number, fileName: string) {
@@ -9,7 +9,7 @@ export async function downloadRejections(importId: number, fileName: string) {
     rows.push(...page.rows.map((r) => [r.line, r.reason, r.detail, r.rawLine]))
     if (offset + page.rows.length >= page.total || page.rows.length === 0) break
   }
-  downloadText(
+  downloadFile(
     `${fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`,
     toCsv(['line', 'reason', 'detail', 'raw_line'], rows),
   )

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { ModelSummary } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { useModels } from '../../store/models-store'
-import { download } from '../download'
+import { downloadFile } from '../csv'
 import { fmtDate, fmtInt, fmtNum } from '../format'
 
 /** What a version's stage allows from the registry table. */
@@ -55,8 +55,12 @@ export function Registry() {
     act(async () => {
       const bundle = await call('models.export', { version: m.version })
       const bytes = Uint8Array.from(atob(bundle.onnxBase64), (c) => c.charCodeAt(0))
-      download(`${bundle.fileBase}.onnx`, bytes)
-      download(`${bundle.fileBase}.json`, JSON.stringify(bundle.card, null, 2), 'application/json')
+      downloadFile(`${bundle.fileBase}.onnx`, bytes, 'application/octet-stream')
+      downloadFile(
+        `${bundle.fileBase}.json`,
+        JSON.stringify(bundle.card, null, 2),
+        'application/json',
+      )
     }, `Exported ${m.version} as an .onnx file and its model card (.json).`)
   const importBundle = (files: FileList | null) => {
     const list = files ? [...files] : []

@@ -7,7 +7,7 @@ import { useApp } from '../../store/app-store'
 import { usePredict } from '../../store/predict-store'
 import { DropZone } from '../DropZone'
 import { JobProgress } from '../JobProgress'
-import { download } from '../download'
+import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
 import { REASON_LABELS, fmtConcentration, fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -233,7 +233,7 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
 
   const exportCsv = async () => {
     const csv = await call('predictions.csv', { batchId: batch.batchId })
-    download(csv.fileName, csv.csv, 'text/csv')
+    downloadFile(csv.fileName, csv.csv)
   }
 
   return (
