@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { applyOverrides, detectFormat, detectMapping } from '../../src-main/chem/columns'
 import { normaliseRow } from '../../src-main/chem/normalise-row'
 import { detectEncoding } from '../../src-main/chem/text-encoding'
+import { textDecoder } from '../../src-main/engine/import/read-table'
 
 const HEADER = [
   'Molecule ChEMBL ID',
@@ -228,5 +229,32 @@ describe('text encoding', () => {
     expect(
       detectEncoding(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00])),
     ).toBeNull()
+  })
+})
+
+describe('block decoding', () => {
+  // The reference is WHATWG TextDecoder over the whole byte string at once (invalid bytes become
+  // U+FFFD); the reader decodes block by block, ASCII blocks on a faster path.
+  const bytes = Buffer.concat([
+    Buffer.from('"CHEMBL1";"µM";"Ångström"\n'),
+    Buffer.from([0xe2, 0x82]), // a truncated three-byte sequence, then plain ASCII
+    Buffer.from('"plain ascii";"1"\n"日本";"2"\n'),
+    Buffer.from([0xf0, 0x9f, 0xa7, 0xaa]), // a four-byte character
+    Buffer.from('\n'),
+  ])
+  const whole = new TextDecoder('utf-8').decode(bytes)
+
+  it('gives the same text wherever the blocks are cut', () => {
+    for (let a = 0; a <= bytes.length; a++) {
+      for (let b = a; b <= bytes.length; b += 3) {
+        const d = textDecoder('utf-8')
+        const text =
+          d.write(bytes.subarray(0, a)) +
+          d.write(bytes.subarray(a, b)) +
+          d.write(bytes.subarray(b)) +
+          d.end()
+        expect(text, `cut at ${a} and ${b}`).toBe(whole)
+      }
+    }
   })
 })

