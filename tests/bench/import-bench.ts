@@ -10,7 +10,7 @@ import { CsvParser } from '../../src-main/chem/csv-parser'
 import { WorkerPool } from '../../src-main/engine/workers/pool'
 import { splitEvenly } from '../../src-main/engine/workers/split-evenly'
 import { REPO_ROOT } from '../helpers'
-import { AROMATASE } from '../reference-csv'
+import { ACHE, AROMATASE } from '../reference-csv'
 import { writeRepeatedExport } from './big-export'
 import { table } from './table'
 
@@ -124,26 +124,39 @@ async function importBench(dir: string) {
   rmSync(file, { force: true })
 }
 
-function uniqueSmiles(): string[] {
-  const records = new CsvParser(';').push(`${readFileSync(AROMATASE, 'utf8')}\n`)
-  const column = records[0]?.fields.indexOf('Smiles') ?? -1
+function uniqueSmiles(file: string, delimiter: string, column: string): string[] {
+  const records = new CsvParser(delimiter).push(`${readFileSync(file, 'utf8')}\n`)
+  const at = records[0]?.fields.indexOf(column) ?? -1
   return [
     ...new Set(
       records
         .slice(1)
-        .map((r) => r.fields[column] ?? '')
+        .map((r) => r.fields[at] ?? '')
         .filter(Boolean),
     ),
   ]
 }
 
+/** Molecules each worker computes before a warm measurement (from the other data file). */
+const WARM_UP_MOLECULES = 500
+
 async function descriptorBench() {
-  const smiles = uniqueSmiles()
-  const run = async (threads: number) => {
+  const smiles = uniqueSmiles(AROMATASE, ';', 'Smiles')
+  const warmUp = uniqueSmiles(ACHE, ',', 'canonical_smiles')
+  /**
+   * Cold: workers that have just loaded RDKit, as for the first import after the app starts;
+   * V8 then still runs RDKit's WebAssembly through its baseline compiler and optimises the hot
+   * functions in the background, on the same two cores. Warm: workers that have already computed
+   * other molecules (here 500 each from the AChE file), as the engine's long-lived workers are
+   * for every later import.
+   */
+  const run = async (threads: number, warm: boolean) => {
     const pool = new WorkerPool(WORKER, threads)
-    // warm up: load RDKit's WebAssembly in every worker first
     await Promise.all(
-      Array.from({ length: threads }, () => pool.run('chem.molecules', { smiles: ['CCO'] })),
+      splitEvenly(
+        warm ? warmUp.slice(0, WARM_UP_MOLECULES * threads) : ['CCO', 'CCN'],
+        threads,
+      ).map((chunk) => pool.run('chem.molecules', { smiles: chunk })),
     )
     const started = performance.now()
     await Promise.all(
@@ -153,23 +166,21 @@ async function descriptorBench() {
     await pool.close()
     return seconds
   }
-  const one = await run(1)
-  const two = await run(2)
+  // first, while no thread of this process has run RDKit yet (V8 shares compiled code between them)
+  const cold = await run(2, false)
+  const one = await run(1, true)
+  const two = await run(2, true)
+  const line = (label: string, seconds: number, ratio: string) => [
+    label,
+    smiles.length,
+    seconds.toFixed(2),
+    Math.round(smiles.length / seconds),
+    ratio,
+  ]
   const rows: (string | number)[][] = [
-    [
-      '@rdkit/rdkit, 2 worker threads',
-      smiles.length,
-      two.toFixed(2),
-      Math.round(smiles.length / two),
-      (one / two).toFixed(2),
-    ],
-    [
-      '@rdkit/rdkit, 1 worker thread',
-      smiles.length,
-      one.toFixed(2),
-      Math.round(smiles.length / one),
-      '1.00',
-    ],
+    line('@rdkit/rdkit, 2 warm worker threads', two, (one / two).toFixed(2)),
+    line('@rdkit/rdkit, 1 warm worker thread', one, '1.00'),
+    line('@rdkit/rdkit, 2 worker threads, first use', cold, '-'),
   ]
   const python = '/usr/bin/python3'
   if (
@@ -221,7 +232,7 @@ print(time.perf_counter() - t)`
   )
   const perSecond = smiles.length / two
   console.log(
-    `Target: at least 1,000 molecules/s with both cores — ${perSecond >= 1000 ? 'met' : 'NOT met'} (${Math.round(perSecond)}/s, ${(one / two).toFixed(2)}x one thread).`,
+    `Target: at least 1,000 molecules/s with both cores — ${perSecond >= 1000 ? 'met' : 'NOT met'} with warm workers (${Math.round(perSecond)}/s, ${(one / two).toFixed(2)}x one thread); ${Math.round(smiles.length / cold)}/s on first use after a start.`,
   )
 }
 
