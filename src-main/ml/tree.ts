@@ -265,19 +265,23 @@ function countDense(
   const bins = input.binned.denseBins
   const nd = input.binned.dense.length
   const nf = cols.length
+  // Module-level arrays read through local names: V8 checks a module binding on every access
+  // in the loop, which made it almost twice as slow.
+  const g = blockGrad
+  const base = blockBase
   for (let at = start; at < end; at += BLOCK) {
     const len = Math.min(BLOCK, end - at)
     for (let i = 0; i < len; i++) {
       const r = rows[at + i]!
-      blockGrad[i] = grad[r]!
-      blockBase[i] = r * nd
+      g[i] = grad[r]!
+      base[i] = r * nd
     }
     for (let k = 0; k < nf; k++) {
       const c = cols[k]!
       const off = slots[k]!
       for (let i = 0; i < len; i++) {
-        const s = (off + bins[blockBase[i]! + c]!) << 1
-        hist[s]! += blockGrad[i]!
+        const s = (off + bins[base[i]! + c]!) << 1
+        hist[s]! += g[i]!
         hist[s + 1]! += 1
       }
     }
