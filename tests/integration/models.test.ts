@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,7 +15,14 @@ import { type Model, predict } from '../../src-main/ml/model'
 import { exportOnnx } from '../../src-main/ml/onnx-export'
 import { scoreOnce } from '../../src-main/ml/runtime'
 import { createRng } from '../../src-main/ml/rng'
-import { fileRef, importOnce, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import {
+  REPO_ROOT,
+  fileRef,
+  importOnce,
+  startTestEngine,
+  tempDir,
+  waitForFinished,
+} from '../helpers'
 import { AROMATASE, readTable } from '../reference-csv'
 
 // Facts from shared/data/README.md and the file itself: 3,173 rows are IC50, nM, '=', value > 0,
@@ -297,6 +305,74 @@ describe('training on the aromatase export', () => {
         expect(worst, name).toBeLessThanOrEqual(1e-5)
       }
     }, 120_000)
+
+    it("passes the ONNX project's own checker: every learner, a registry export and the bundled baseline", async () => {
+      // Python's onnx package is the reference validator a colleague's tools rely on; Debian
+      // ships it as python3-onnx (.ci/run installs it). Set ONNX_CHECKER_PYTHON elsewhere.
+      const python = process.env.ONNX_CHECKER_PYTHON ?? '/usr/bin/python3'
+      const dir = tempDir()
+      try {
+        const files: string[] = []
+        const write = (name: string, bytes: Uint8Array) => {
+          files.push(join(dir.path, `${name}.onnx`))
+          writeFileSync(files.at(-1)!, bytes)
+        }
+        write('gbdt', exportOnnx(fitLearner('gbdt', { seed: 3, trees: 40 }, set.data).model, {}))
+        write('rf', exportOnnx(fitLearner('rf', { seed: 3, trees: 20 }, set.data).model, {}))
+        write('ridge', exportOnnx(fitLearner('ridge', {}, set.data).model, {}))
+        // a model as the app registers it, with its metadata
+        const trained = await train(engine, { featureSet: 'core4', learner: 'ridge', seed: 5 })
+        const bundle: ModelBundle = await ok(
+          engine.invoke('models.export', { version: trained.modelVersion }),
+        )
+        write('registry', Buffer.from(bundle.onnxBase64, 'base64'))
+        files.push(join(REPO_ROOT, 'models/baseline-core4-gbdt.onnx'))
+        // and a model whose leaf weights attribute lost its values, which the checker must refuse
+        const small = fitLearner('gbdt', { seed: 4, trees: 3 }, set.data).model
+        const broken = onnxProto.onnx.ModelProto.decode(exportOnnx(small, {}))
+        broken.graph!.node![0]!.attribute!.find((a) => a.name === 'target_weights')!.floats = []
+        write('broken', onnxProto.onnx.ModelProto.encode(broken).finish())
+
+        const run = spawnSync(python, [join(REPO_ROOT, 'tests/fixtures/onnx-check.py'), ...files], {
+          encoding: 'utf8',
+        })
+        expect(
+          run.status,
+          `${python} could not run the ONNX checker (Debian: apt-get install python3-onnx): ${run.stderr}`,
+        ).toBe(0)
+        const results = JSON.parse(run.stdout) as {
+          file: string
+          ok: boolean
+          error?: string
+          ir?: number
+          opsets?: Record<string, number>
+          inputs?: { name: string; type: string; dims: (string | number)[] }[]
+          outputs?: { name: string; type: string; dims: (string | number)[] }[]
+          metadata?: string[]
+        }[]
+        expect(results).toHaveLength(files.length)
+        const refused = results.pop()!
+        expect(refused.ok).toBe(false)
+        expect(refused.error).toMatch(/TreeEnsembleRegressor|target_weights/)
+        for (const r of results) {
+          expect(r.error ?? '', r.file).toBe('')
+          expect(r.ok, r.file).toBe(true)
+          expect(r.ir, r.file).toBe(8)
+          expect(r.inputs, r.file).toEqual([{ name: 'features', type: 'FLOAT', dims: ['N', 4] }])
+          expect(r.outputs?.[0]?.type, r.file).toBe('FLOAT')
+          expect(r.outputs?.[0]?.dims, r.file).toEqual(['N', 1])
+        }
+        // the trees declare ai.onnx.ml opset 3; what the app registers carries its lineage
+        expect(results[0]!.opsets!['ai.onnx.ml']).toBe(3)
+        expect(results[1]!.opsets!['ai.onnx.ml']).toBe(3)
+        for (const r of results.slice(3))
+          expect(r.metadata, r.file).toEqual(
+            expect.arrayContaining(['feature_names', 'learner', 'training_set_hash']),
+          )
+      } finally {
+        dir.remove()
+      }
+    }, 60_000)
 
     it('writes a standard ONNX model: IR 8, ai.onnx.ml opset 3, one TreeEnsembleRegressor', () => {
       const model = fitLearner('gbdt', { seed: 2, trees: 5 }, set.data).model
