@@ -48,16 +48,42 @@ export interface GbdtResult {
   treesKept: number
 }
 
-/** Where a binned row lands in a tree (training-side twin of leafOf). */
-function leafOfBinned(tree: Tree, binned: Binned, row: number, missingBin: Int32Array): number {
-  let node = 0
-  while (tree.left[node]! !== -1) {
-    const j = tree.feature[node]!
-    const b = binAt(binned, row, j)
-    const goLeft = b === missingBin[j]! ? tree.missingLeft[node] === 1 : b <= tree.bin[node]!
-    node = goLeft ? tree.left[node]! : tree.right[node]!
+/**
+ * Adds a tree's leaf values to the predictions of `rows`, routing each on its bins (the
+ * training-side twin of leafOf). Each node's dense column and missing bin are looked up once for
+ * all rows rather than once per row and node.
+ */
+function addTree(
+  tree: Tree,
+  binned: Binned,
+  missingBin: Int32Array,
+  rows: Int32Array,
+  skip: Uint8Array | null,
+  pred: Float64Array,
+): void {
+  const { left, right, feature, bin, missingLeft, value } = tree
+  const nodes = left.length
+  const column = new Int32Array(nodes)
+  const missing = new Int32Array(nodes)
+  for (let node = 0; node < nodes; node++) {
+    const j = feature[node]!
+    column[node] = j >= 0 ? binned.denseIndex[j]! : -1
+    missing[node] = j >= 0 ? missingBin[j]! : -1
   }
-  return node
+  const bins = binned.denseBins
+  const nd = binned.dense.length
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    if (skip && skip[r]) continue
+    let node = 0
+    while (left[node]! !== -1) {
+      const c = column[node]!
+      const b = c >= 0 ? bins[r * nd + c]! : binAt(binned, r, feature[node]!)
+      const goLeft = b === missing[node]! ? missingLeft[node] === 1 : b <= bin[node]!
+      node = goLeft ? left[node]! : right[node]!
+    }
+    pred[r]! += value[node]!
+  }
 }
 
 /** Histogram gradient boosting for squared error (DESIGN.md section 6). */
@@ -98,7 +124,11 @@ export function fitGbdt(
       grad[r] = pred[r]! - data.y[r]!
     }
     const picked = sampleWithoutReplacement(n, rowsPerTree, rng)
-    const rows = rowsPerTree === n ? trainRows : picked.map((i) => trainRows[i]!)
+    let rows = trainRows
+    if (rowsPerTree < n) {
+      rows = new Int32Array(rowsPerTree)
+      for (let i = 0; i < rowsPerTree; i++) rows[i] = trainRows[picked[i]!]!
+    }
     const features = sampleWithoutReplacement(f, featuresPerTree, rng)
     const grown = growTree({
       mapper,
@@ -125,17 +155,12 @@ export function fitGbdt(
         inSample[r] = 1
       }
     }
-    if (rows.length < n) {
-      for (let i = 0; i < n; i++) {
-        const r = trainRows[i]!
-        if (!inSample[r]) pred[r]! += tree.value[leafOfBinned(tree, binned, r, missingBin)]!
-      }
-    }
+    if (rows.length < n) addTree(tree, binned, missingBin, trainRows, inSample, pred)
     if (early) {
+      addTree(tree, binned, missingBin, valRows, null, pred)
       let loss = 0
       for (let i = 0; i < nVal; i++) {
         const r = valRows[i]!
-        pred[r]! += tree.value[leafOfBinned(tree, binned, r, missingBin)]!
         const e = pred[r]! - data.y[r]!
         loss += e * e
       }
