@@ -108,6 +108,7 @@ export function fitGbdt(
   let base = 0
   for (let i = 0; i < n; i++) base += data.y[trainRows[i]!]!
   base = Math.fround(n > 0 ? base / n : 0)
+  const y = data.y
   const pred = new Float64Array(data.n).fill(base)
   const grad = new Float64Array(data.n)
   const inSample = new Uint8Array(data.n)
@@ -121,7 +122,7 @@ export function fitGbdt(
   for (let t = 0; t < params.trees; t++) {
     for (let i = 0; i < n; i++) {
       const r = trainRows[i]!
-      grad[r] = pred[r]! - data.y[r]!
+      grad[r] = pred[r]! - y[r]!
     }
     const picked = sampleWithoutReplacement(n, rowsPerTree, rng)
     let rows = trainRows

@@ -529,7 +529,9 @@ function partition(input: GrowInput, rows: Int32Array, scratch: Int32Array, c: C
       else scratch[r++] = row
     }
   }
-  rows.set(scratch.subarray(0, r), l)
+  // small nodes copy back in a loop: a subarray view and set() cost more than a few hundred moves
+  if (r < 256) for (let k = 0; k < r; k++) rows[l + k] = scratch[k]!
+  else rows.set(scratch.subarray(0, r), l)
   return l
 }
 
