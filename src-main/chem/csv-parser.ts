@@ -29,6 +29,8 @@ export class CsvParser {
   private readonly keep: Uint8Array | null
   private buffer = ''
   private line = 1
+  /** fields in the last complete record */
+  private width = 0
   /** skipping an over-long record: the quote state and where it started */
   private skipping: { inQuotes: boolean; line: number; prefix: string } | null = null
 
@@ -107,13 +109,16 @@ export class CsvParser {
       const start = pos
       const startLine = this.line
       let newlines = 0
-      const fields: string[] = []
+      // sized like the previous record: growing an empty array to ~50 fields reallocated it
+      // several times per row
+      const fields: string[] = new Array<string>(this.width)
+      let nf = 0
       let i = pos
       let complete = false
       let unterminated = false
       for (;;) {
         // one field; columns nobody reads are skipped over without copying their text
-        const want = keep === null || keep[fields.length] === 1
+        const want = keep === null || keep[nf] === 1
         let value: string
         if (i < n && text.charCodeAt(i) === QUOTE) {
           let j = i + 1
@@ -149,7 +154,7 @@ export class CsvParser {
             break
           }
           if (unterminated) {
-            if (final) fields.push(value)
+            if (final) fields[nf++] = value
             break
           }
           // anything between the closing quote and the delimiter is kept as written
@@ -171,14 +176,14 @@ export class CsvParser {
           value = want ? text.slice(i, e) : ''
           i = e
         }
-        fields.push(value)
+        fields[nf++] = value
         if (i >= n) break
         const c = text.charCodeAt(i)
         if (c === delim) {
           i++
           if (i >= n && !final) break
           if (i >= n) {
-            fields.push('')
+            fields[nf++] = ''
             break
           }
           continue
@@ -190,6 +195,8 @@ export class CsvParser {
           i += i + 1 < n && text.charCodeAt(i + 1) === LF ? 2 : 1
         } else i += 1
         newlines++
+        if (nf !== fields.length) fields.length = nf
+        this.width = nf
         out.push({ fields, line: startLine, raw: text.slice(start, rawEnd) })
         this.line = startLine + newlines
         complete = true
@@ -201,6 +208,7 @@ export class CsvParser {
       }
       // The record is not complete in this text.
       if (final) {
+        if (nf !== fields.length) fields.length = nf
         const record: CsvRecord = { fields, line: startLine, raw: text.slice(start) }
         if (unterminated) record.unterminated = true
         if (record.raw.length > 0) out.push(record)

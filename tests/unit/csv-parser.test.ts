@@ -88,6 +88,24 @@ describe('CSV parser', () => {
     expect(parseAll(text, ';').map((r) => r.line)).toEqual([1, 2, 3, 4, 6, 7])
   })
 
+  it('gives each row exactly its own fields when rows are wider or narrower than the last', () => {
+    // the parser sizes each row's field list like the previous row's: rows of 3, 2, 4, 1 fields
+    const text = 'a;b;c\n1;2\n1;"2";3;4\n\n5;;\nx\n'
+    const records = parseAll(text, ';', [7, 5, 100])
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2'],
+      ['1', '2', '3', '4'],
+      [''],
+      ['5', '', ''],
+      ['x'],
+    ])
+    for (const r of records) {
+      expect(Object.keys(r.fields)).toHaveLength(r.fields.length) // no holes
+      expect(r.fields.every((f) => typeof f === 'string')).toBe(true)
+    }
+  })
+
   it('keeps text after a closing quote as written', () => {
     expect(parseAll('"abc"def,2\n')[0]!.fields).toEqual(['abcdef', '2'])
   })
