@@ -1,4 +1,4 @@
-import type { Field, Mapping } from './columns'
+import type { Mapping } from './columns'
 import {
   type Relation,
   nanomolarFactor,
@@ -70,7 +70,11 @@ export const LIMITS = {
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 const EMPTY = new Set(['', 'none', 'null', 'nan', 'na', 'n/a'])
 
-type Parsed = { ok: true; value: number | null } | { ok: false; rejection: Rejection }
+/** A cell's number, null for an empty cell, or why it is not a number. */
+type Parsed = number | null | Rejection
+
+/** Returned as the value itself, not wrapped: this runs for seven cells of every row. */
+const isRejection = (p: Parsed): p is Rejection => typeof p === 'object' && p !== null
 
 function text(fields: string[], index: number | undefined): string | null {
   if (index === undefined) return null
@@ -101,23 +105,25 @@ export function cellNumber(
 
 function number(fields: string[], index: number | undefined, label: string): Parsed {
   const t = text(fields, index)
-  if (t === null) return { ok: true, value: null }
-  if (!NUMBER.test(t)) {
-    return {
-      ok: false,
-      rejection: {
-        reason: 'non-numeric-value',
-        detail: `${label} "${t.slice(0, 40)}" is not a number`,
-      },
-    }
-  }
+  if (t === null) return null
+  if (!NUMBER.test(t))
+    return { reason: 'non-numeric-value', detail: `${label} "${t.slice(0, 40)}" is not a number` }
   const value = Number(t)
   if (!Number.isFinite(value))
+    return { reason: 'out-of-range', detail: `${label} ${t} is too large` }
+  return value
+}
+
+/** A count of H-bond acceptors or donors: a whole number from 0 to LIMITS.counts.max. */
+function count(fields: string[], index: number | undefined, label: string): Parsed {
+  const v = number(fields, index, label)
+  if (typeof v !== 'number') return v
+  if (!Number.isInteger(v) || v < LIMITS.counts.min || v > LIMITS.counts.max)
     return {
-      ok: false,
-      rejection: { reason: 'out-of-range', detail: `${label} ${t} is too large` },
+      reason: 'out-of-range',
+      detail: `${label} ${v} is not a whole number from 0 to ${LIMITS.counts.max}`,
     }
-  return { ok: true, value }
+  return v
 }
 
 function outOfRange(label: string, value: number, min: number, max: number, unit = ''): Rejection {
@@ -142,9 +148,8 @@ export function normaliseRow(
   mapping: Mapping,
   withActivities: boolean,
 ): { row: NormalisedRow } | { rejection: Rejection } {
-  const get = (f: Field) => text(fields, mapping[f])
-  const chemblId = get('molecule_chembl_id')?.toUpperCase() ?? null
-  const smiles = get('smiles')
+  const chemblId = text(fields, mapping.molecule_chembl_id)?.toUpperCase() ?? null
+  const smiles = text(fields, mapping.smiles)
   if (!chemblId && !smiles) {
     return {
       rejection: {
@@ -155,54 +160,42 @@ export function normaliseRow(
   }
 
   const mw = number(fields, mapping.mw_freebase, 'Molecular weight')
-  if (!mw.ok) return { rejection: mw.rejection }
-  if (mw.value !== null && (mw.value <= LIMITS.mw.min || mw.value > LIMITS.mw.max)) {
+  if (isRejection(mw)) return { rejection: mw }
+  if (mw !== null && (mw <= LIMITS.mw.min || mw > LIMITS.mw.max)) {
     return {
-      rejection: outOfRange('Molecular weight', mw.value, LIMITS.mw.min, LIMITS.mw.max, ' g/mol'),
+      rejection: outOfRange('Molecular weight', mw, LIMITS.mw.min, LIMITS.mw.max, ' g/mol'),
     }
   }
   const alogp = number(fields, mapping.alogp, 'AlogP')
-  if (!alogp.ok) return { rejection: alogp.rejection }
-  if (alogp.value !== null && (alogp.value < LIMITS.alogp.min || alogp.value > LIMITS.alogp.max)) {
-    return { rejection: outOfRange('AlogP', alogp.value, LIMITS.alogp.min, LIMITS.alogp.max) }
+  if (isRejection(alogp)) return { rejection: alogp }
+  if (alogp !== null && (alogp < LIMITS.alogp.min || alogp > LIMITS.alogp.max)) {
+    return { rejection: outOfRange('AlogP', alogp, LIMITS.alogp.min, LIMITS.alogp.max) }
   }
-  const counts: Record<'hba' | 'hbd', number | null> = { hba: null, hbd: null }
-  for (const f of ['hba', 'hbd'] as const) {
-    const label = f === 'hba' ? 'H-bond acceptors' : 'H-bond donors'
-    const parsed = number(fields, mapping[f], label)
-    if (!parsed.ok) return { rejection: parsed.rejection }
-    const v = parsed.value
-    if (v !== null && (!Number.isInteger(v) || v < LIMITS.counts.min || v > LIMITS.counts.max)) {
-      return {
-        rejection: {
-          reason: 'out-of-range',
-          detail: `${label} ${v} is not a whole number from 0 to ${LIMITS.counts.max}`,
-        },
-      }
-    }
-    counts[f] = v
-  }
+  const hba = count(fields, mapping.hba, 'H-bond acceptors')
+  if (isRejection(hba)) return { rejection: hba }
+  const hbd = count(fields, mapping.hbd, 'H-bond donors')
+  if (isRejection(hbd)) return { rejection: hbd }
 
   const row: NormalisedRow = {
     moleculeChemblId: chemblId,
-    name: get('molecule_name'),
+    name: text(fields, mapping.molecule_name),
     smiles,
-    mw: mw.value,
-    alogp: alogp.value,
-    hba: counts.hba,
-    hbd: counts.hbd,
+    mw,
+    alogp,
+    hba,
+    hbd,
     activity: null,
   }
   if (!withActivities) return { row }
 
-  const value = number(fields, mapping.standard_value, 'Standard value')
-  if (!value.ok) return { rejection: value.rejection }
+  const standardValue = number(fields, mapping.standard_value, 'Standard value')
+  if (isRejection(standardValue)) return { rejection: standardValue }
   const pchembl = number(fields, mapping.pchembl_value, 'pChEMBL value')
-  if (!pchembl.ok) return { rejection: pchembl.rejection }
-  if (pchembl.value !== null && (pchembl.value < 0 || pchembl.value > 20)) {
-    return { rejection: outOfRange('pChEMBL value', pchembl.value, 0, 20) }
+  if (isRejection(pchembl)) return { rejection: pchembl }
+  if (pchembl !== null && (pchembl < 0 || pchembl > 20)) {
+    return { rejection: outOfRange('pChEMBL value', pchembl, 0, 20) }
   }
-  if (value.value === null && pchembl.value === null) {
+  if (standardValue === null && pchembl === null) {
     return {
       rejection: {
         reason: 'missing-value',
@@ -211,7 +204,7 @@ export function normaliseRow(
     }
   }
 
-  const relationText = get('standard_relation')
+  const relationText = text(fields, mapping.standard_relation)
   const relation = relationText === null ? null : normaliseRelation(relationText)
   if (relationText !== null && relation === null) {
     return {
@@ -221,56 +214,54 @@ export function normaliseRow(
       },
     }
   }
-  const units = get('standard_units')
+  const units = text(fields, mapping.standard_units)
   const factor = nanomolarFactor(units)
 
   let valueNm: number | null = null
   let pActivity: number | null = null
   let implausible = false
-  if (value.value !== null && factor !== null) {
-    valueNm = value.value * factor
+  if (standardValue !== null && factor !== null) {
+    valueNm = standardValue * factor
     if (!(valueNm > 0)) {
       return {
         rejection: {
           reason: 'out-of-range',
-          detail: `Concentration ${value.value} ${units} is not positive`,
+          detail: `Concentration ${standardValue} ${units} is not positive`,
         },
       }
     }
     pActivity = pActivityFromNm(valueNm)
     implausible = valueNm > LIMITS.plausibleNm
-  } else if (pchembl.value !== null) {
+  } else if (pchembl !== null) {
     // A p-value without a convertible standard value (pIC50 files, ChEMBL rows in other units): nM follows from it.
-    pActivity = pchembl.value
-    valueNm = nmFromPActivity(pchembl.value)
+    pActivity = pchembl
+    valueNm = nmFromPActivity(pchembl)
   }
   // One reason per measurement, the most fundamental first: a censored value is unusable whatever its unit.
   let unusableReason: UnusableReason | null = null
   if (relation !== null && relation !== '=') unusableReason = 'censored'
   else if (pActivity === null) unusableReason = 'unit-not-convertible'
-  else if (relation === null && value.value !== null) unusableReason = 'no-relation'
+  else if (relation === null && standardValue !== null) unusableReason = 'no-relation'
   else if (implausible) unusableReason = 'implausible-value'
 
   const year = number(fields, mapping.document_year, 'Document year')
   const documentYear =
-    year.ok && year.value !== null && year.value >= 1900 && year.value <= 2100
-      ? Math.trunc(year.value)
-      : null
+    typeof year === 'number' && year >= 1900 && year <= 2100 ? Math.trunc(year) : null
 
   row.activity = {
-    standardType: get('standard_type'),
+    standardType: text(fields, mapping.standard_type),
     relation,
-    standardValue: value.value,
+    standardValue: standardValue,
     standardUnits: units,
     valueNm,
     pActivity,
-    pchembl: pchembl.value,
+    pchembl: pchembl,
     usable: unusableReason === null && pActivity !== null,
     unusableReason,
-    assayChemblId: get('assay_chembl_id'),
-    targetChemblId: get('target_chembl_id'),
-    targetName: get('target_name'),
-    documentChemblId: get('document_chembl_id'),
+    assayChemblId: text(fields, mapping.assay_chembl_id),
+    targetChemblId: text(fields, mapping.target_chembl_id),
+    targetName: text(fields, mapping.target_name),
+    documentChemblId: text(fields, mapping.document_chembl_id),
     documentYear,
   }
   return { row }
