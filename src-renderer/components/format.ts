@@ -27,6 +27,29 @@ export function fmtDate(iso: string): string {
   return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`
 }
 
+/** The hyperparameters worth reading, in the order a modeller looks for them. */
+const PARAMS_SHOWN = [
+  'trees',
+  'learningRate',
+  'maxLeaves',
+  'maxDepth',
+  'minSamplesLeaf',
+  'lambda',
+  'rowSubsample',
+  'colSubsample',
+  'featuresPerSplit',
+  'maxBins',
+]
+/** Parameters where 0 means "the learner chooses" (bins from the row count, a third of the features). */
+const ZERO_IS_AUTO = new Set(['maxBins', 'featuresPerSplit'])
+
+/** A run's parameters on one line, e.g. "trees 500, learningRate 0.05, ..., maxBins auto". */
+export function fmtParams(params: Record<string, number | boolean>): string {
+  return PARAMS_SHOWN.filter((k) => k in params)
+    .map((k) => `${k} ${ZERO_IS_AUTO.has(k) && params[k] === 0 ? 'auto' : String(params[k])}`)
+    .join(', ')
+}
+
 /** Reason codes as words. */
 export const REASON_LABELS: Record<string, string> = {
   'no-structure': 'no ChEMBL ID or SMILES',

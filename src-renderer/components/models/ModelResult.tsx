@@ -4,7 +4,7 @@ import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
 import { observedVsPredicted } from '../../charts/figures'
 import { baseLayout, themeColor } from '../../charts/plotly-theme'
-import { fmtDate, fmtInt, fmtNum } from '../format'
+import { fmtDate, fmtInt, fmtNum, fmtParams } from '../format'
 
 const LEARNER_NAMES: Record<string, string> = {
   gbdt: 'Gradient-boosted trees',
@@ -184,7 +184,7 @@ export function ModelResult({ model }: { model: ModelDetail }) {
             {runs.map((r) => (
               <tr key={r.id}>
                 <td>{LEARNER_NAMES[r.learner]}</td>
-                <td className="mono small">{paramsText(r)}</td>
+                <td className="mono small">{fmtParams(r.params)}</td>
                 <td className="num">{fmtNum(r.metrics.rmse, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.r2, 3)}</td>
                 <td className="num">{r.seconds.toFixed(1)}</td>
@@ -197,19 +197,4 @@ export function ModelResult({ model }: { model: ModelDetail }) {
       <p className="muted small">Trained {fmtDate(model.createdAt)}</p>
     </section>
   )
-}
-
-const SHOWN = [
-  'lambda',
-  'maxLeaves',
-  'maxDepth',
-  'minSamplesLeaf',
-  'learningRate',
-  'trees',
-  'colSubsample',
-]
-function paramsText(r: RunRecord): string {
-  return SHOWN.filter((k) => k in r.params)
-    .map((k) => `${k} ${String(r.params[k])}`)
-    .join(', ')
 }

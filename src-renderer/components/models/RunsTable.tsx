@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { RunRecord } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { useModels } from '../../store/models-store'
-import { fmtDate, fmtNum } from '../format'
+import { fmtDate, fmtNum, fmtParams } from '../format'
 
 type SortKey = 'when' | 'rmse' | 'r2'
 
@@ -67,13 +67,7 @@ export function RunsTable() {
                 <td>
                   {r.learner} · {r.featureSet}
                 </td>
-                <td className="mono small">
-                  {Object.entries(r.params)
-                    .filter(([k]) => k !== 'seed')
-                    .slice(0, 6)
-                    .map(([k, v]) => `${k} ${String(v)}`)
-                    .join(', ')}
-                </td>
+                <td className="mono small">{fmtParams(r.params)}</td>
                 <td className="num">{fmtNum(r.metrics.rmse, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.r2, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.spearman, 3)}</td>
