@@ -40,13 +40,20 @@ const PARAMS_SHOWN = [
   'featuresPerSplit',
   'maxBins',
 ]
-/** Parameters where 0 means "the learner chooses" (bins from the row count, a third of the features). */
-const ZERO_IS_AUTO = new Set(['maxBins', 'featuresPerSplit'])
+/**
+ * What 0 means where it is not a number of anything: bins chosen from the row count; features per
+ * split all of the tree's (boosting) or a third of them (forests).
+ */
+function zeroMeans(key: string, learner: string): string | null {
+  if (key === 'maxBins') return 'auto'
+  if (key === 'featuresPerSplit') return learner === 'rf' ? 'auto' : 'all'
+  return null
+}
 
 /** A run's parameters on one line, e.g. "trees 500, learningRate 0.05, ..., maxBins auto". */
-export function fmtParams(params: Record<string, number | boolean>): string {
+export function fmtParams(params: Record<string, number | boolean>, learner: string): string {
   return PARAMS_SHOWN.filter((k) => k in params)
-    .map((k) => `${k} ${ZERO_IS_AUTO.has(k) && params[k] === 0 ? 'auto' : String(params[k])}`)
+    .map((k) => `${k} ${(params[k] === 0 && zeroMeans(k, learner)) || String(params[k])}`)
     .join(', ')
 }
 

@@ -184,7 +184,7 @@ export function ModelResult({ model }: { model: ModelDetail }) {
             {runs.map((r) => (
               <tr key={r.id}>
                 <td>{LEARNER_NAMES[r.learner]}</td>
-                <td className="mono small">{fmtParams(r.params)}</td>
+                <td className="mono small">{fmtParams(r.params, r.learner)}</td>
                 <td className="num">{fmtNum(r.metrics.rmse, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.r2, 3)}</td>
                 <td className="num">{r.seconds.toFixed(1)}</td>

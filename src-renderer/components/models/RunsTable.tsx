@@ -67,7 +67,7 @@ export function RunsTable() {
                 <td>
                   {r.learner} · {r.featureSet}
                 </td>
-                <td className="mono small">{fmtParams(r.params)}</td>
+                <td className="mono small">{fmtParams(r.params, r.learner)}</td>
                 <td className="num">{fmtNum(r.metrics.rmse, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.r2, 3)}</td>
                 <td className="num">{fmtNum(r.metrics.spearman, 3)}</td>
