@@ -162,7 +162,7 @@ export function fitGbdt(
       let loss = 0
       for (let i = 0; i < nVal; i++) {
         const r = valRows[i]!
-        const e = pred[r]! - data.y[r]!
+        const e = pred[r]! - y[r]!
         loss += e * e
       }
       if (loss < bestLoss - 1e-12) {

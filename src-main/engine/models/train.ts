@@ -83,7 +83,7 @@ export async function trainModel(
     fraction: (slots - 2) / slots,
   })
   // Independent of each other, so they run side by side on the pool's two workers instead of one
-  // after the other with a worker idle (a fifth less time for a single learner's training).
+  // after the other with a worker idle: the training takes one fit's time less.
   const [final, timeEval] = await Promise.all([
     ctx.pool.run(
       'ml.fit',
