@@ -43,13 +43,13 @@ describe('assay CLI', () => {
     expect(r.stderr).toBe('')
     const status = JSON.parse(r.stdout)
     expect(status).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       dataDir,
       versions: { node: process.versions.node },
     })
     expect(existsSync(databasePath(dataDir))).toBe(true)
     const db = new Database(databasePath(dataDir), { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(3)
     db.close()
   })
 

@@ -11,7 +11,7 @@ import { AROMATASE } from '../reference-csv'
 function activityIndexes(db: Db): string[] {
   return db
     .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' AND sql IS NOT NULL ORDER BY name",
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_records' AND sql IS NOT NULL ORDER BY name",
     )
     .pluck()
     .all() as string[]
@@ -57,6 +57,8 @@ describe('an import is all or nothing', () => {
       for (const table of [
         'imports',
         'activities',
+        'activity_records',
+        'activity_contexts',
         'compounds',
         'import_rejections',
         'audit_log',
@@ -64,7 +66,7 @@ describe('an import is all or nothing', () => {
         expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
       }
       // the indexes a big import rebuilds at its end are back as they were
-      expect(activityIndexes(db)).toEqual(['activities_compound', 'activities_target_type'])
+      expect(activityIndexes(db)).toEqual(['activity_records_compound', 'activity_records_context'])
       // no copy of the file is left behind
       expect(readdirSync(join(dir.path, 'cancel', 'imports'))).toEqual([])
       // the cancelled worker's write lock is gone: a new import commits
@@ -104,13 +106,13 @@ describe('an import is all or nothing', () => {
       if (result.state === 'succeeded') {
         expect(result.result).toMatchObject({ rowsTotal: 60_000 })
         expect(activityIndexes(engine.context.db)).toEqual([
-          'activities_compound',
-          'activities_target_type',
+          'activity_records_compound',
+          'activity_records_context',
         ])
         expect(
           engine.context.db
             .prepare(
-              'SELECT count(*) AS n FROM activities INDEXED BY activities_compound WHERE compound_id > 0',
+              'SELECT count(*) AS n FROM activity_records INDEXED BY activity_records_compound WHERE compound_id > 0',
             )
             .get(),
         ).toEqual(engine.context.db.prepare('SELECT count(*) AS n FROM activities').get())

@@ -7,11 +7,12 @@ import {
   openDatabase,
   schemaVersion,
 } from '../../src-main/engine/db/connection'
-import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
+import { LATEST_SCHEMA_VERSION, migrations } from '../../src-main/engine/db/migrations'
 import { tempDir } from '../helpers'
 
 const EXPECTED_TABLES = [
-  'activities',
+  'activity_contexts',
+  'activity_records',
   'audit_log',
   'compounds',
   'drift_features',
@@ -39,7 +40,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     const tables = db
       .prepare(
-        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
       )
       .all() as { name: string; strict: number }[]
     expect(tables.map((t) => t.name)).toEqual(EXPECTED_TABLES)
@@ -116,6 +117,99 @@ describe('migrations', () => {
         'observed_p_activity',
       ]),
     )
+    db.close()
+  })
+
+  it('move schema-2 activities into records and contexts without changing a value', () => {
+    const raw = new Database(databasePath(dir.path))
+    migrate(raw, migrations.slice(0, 2))
+    raw
+      .prepare(
+        `INSERT INTO imports (file_name, file_size, file_sha256, format, delimiter, header_json, mapping_json, rows_total, rows_accepted, rows_rejected, started_at, finished_at)
+         VALUES ('a.csv', 10, ?, 'chembl-web', ';', '[]', '{}', 4, 4, 0, ?, ?)`,
+      )
+      .run('c'.repeat(64), now, now)
+    raw
+      .prepare(
+        "INSERT INTO compounds (molecule_key, chembl_id, created_at, updated_at) VALUES ('CHEMBL25', 'CHEMBL25', ?, ?)",
+      )
+      .run(now, now)
+    // four measurements: two share a context, one differs only by a NULL year, one has no context at all
+    const written = [
+      [
+        2,
+        'IC50',
+        '=',
+        50,
+        'nM',
+        50,
+        7.30103,
+        7.3,
+        1,
+        null,
+        'CHEMBL1',
+        'CHEMBL1978',
+        'Aromatase',
+        'CHEMBL9',
+        2001,
+      ],
+      [
+        3,
+        'IC50',
+        '>',
+        10000,
+        'nM',
+        10000,
+        5,
+        null,
+        0,
+        'censored',
+        'CHEMBL1',
+        'CHEMBL1978',
+        'Aromatase',
+        'CHEMBL9',
+        2001,
+      ],
+      [
+        4,
+        'IC50',
+        '=',
+        7,
+        'nM',
+        7,
+        8.1549,
+        null,
+        1,
+        null,
+        'CHEMBL1',
+        'CHEMBL1978',
+        'Aromatase',
+        'CHEMBL9',
+        null,
+      ],
+      [5, null, null, null, null, null, null, null, 0, 'no-relation', null, null, null, null, null],
+    ]
+    const insert = raw.prepare(
+      `INSERT INTO activities (import_id, compound_id, line_number, standard_type, relation, standard_value, standard_units,
+         value_nm, p_activity, pchembl_value, usable, unusable_reason, assay_chembl_id, target_chembl_id, target_name,
+         document_chembl_id, document_year) VALUES (1, 1, ${'?, '.repeat(14)}?)`,
+    )
+    for (const row of written) insert.run(row)
+    raw.close()
+
+    const db = openDatabase(dir.path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+    const read = db
+      .prepare(
+        `SELECT line_number, standard_type, relation, standard_value, standard_units, value_nm, p_activity, pchembl_value,
+           usable, unusable_reason, assay_chembl_id, target_chembl_id, target_name, document_chembl_id, document_year
+         FROM activities ORDER BY line_number`,
+      )
+      .raw()
+      .all()
+    expect(read).toEqual(written)
+    expect(db.prepare('SELECT count(*) AS n FROM activity_contexts').get()).toEqual({ n: 3 })
+    expect(db.pragma('foreign_key_check')).toEqual([])
     db.close()
   })
 
@@ -196,10 +290,26 @@ describe('migrations', () => {
         "INSERT INTO compounds (molecule_key, chembl_id, created_at, updated_at) VALUES ('CHEMBL25', 'CHEMBL25', ?, ?)",
       )
       .run(now, now)
+    const { lastInsertRowid: contextId } = db
+      .prepare(
+        "INSERT INTO activity_contexts (standard_type, target_chembl_id) VALUES ('IC50', 'CHEMBL1978')",
+      )
+      .run()
     const insertActivity = db.prepare(
-      'INSERT INTO activities (import_id, compound_id, line_number, relation, value_nm, usable) VALUES (?, ?, 2, ?, ?, 1)',
+      `INSERT INTO activity_records (import_id, compound_id, context_id, line_number, relation, value_nm, usable)
+       VALUES (?, ?, ${contextId}, 2, ?, ?, 1)`,
     )
     insertActivity.run(importId, compoundId, '=', 12.5)
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO activity_records (import_id, compound_id, context_id, line_number, usable) VALUES (?, ?, 999, 2, 1)',
+        )
+        .run(importId, compoundId),
+    ).toThrow(/FOREIGN KEY/)
+    expect(
+      db.prepare('SELECT standard_type, target_chembl_id, value_nm FROM activities').get(),
+    ).toEqual({ standard_type: 'IC50', target_chembl_id: 'CHEMBL1978', value_nm: 12.5 })
     expect(() => insertActivity.run(999, compoundId, '=', 12.5)).toThrow(/FOREIGN KEY/)
     expect(() => insertActivity.run(importId, compoundId, "'='", 12.5)).toThrow(/CHECK/)
     expect(() => insertActivity.run(importId, compoundId, '=', -1)).toThrow(/CHECK/)

@@ -1,5 +1,6 @@
 import type { ActivityRow, CompoundRow, Facets, Histogram } from '../../contract'
 import type { EngineContext, HandlerGroup } from '../context'
+import { CONTEXT_COUNTS } from '../db/context-counts'
 
 interface Filter {
   search?: string | undefined
@@ -119,7 +120,7 @@ export const dataHandlers: HandlerGroup<
     const rows = ctx.db
       .prepare(
         `SELECT c.id, c.chembl_id, c.name, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd, c.feature_sources_json, c.rdkit_version,
-           (SELECT count(*) FROM activities a WHERE a.compound_id = c.id) AS activities
+           (SELECT count(*) FROM activity_records a WHERE a.compound_id = c.id) AS activities
          FROM compounds c ${where} ORDER BY c.id LIMIT ? OFFSET ?`,
       )
       .all(...params, input.limit, input.offset) as (Omit<
@@ -174,20 +175,22 @@ function facets(ctx: EngineContext): Facets {
   const count = (sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n
   return {
     compounds: count('SELECT count(*) AS n FROM compounds'),
-    activities: count('SELECT count(*) AS n FROM activities'),
+    activities: count('SELECT count(*) AS n FROM activity_records'),
     targets: ctx.db
       .prepare(
-        'SELECT target_chembl_id AS id, max(target_name) AS name, count(*) AS count FROM activities WHERE target_chembl_id IS NOT NULL GROUP BY target_chembl_id ORDER BY count DESC LIMIT 200',
+        `SELECT x.target_chembl_id AS id, max(x.target_name) AS name, sum(r.n) AS count FROM ${CONTEXT_COUNTS}
+          WHERE x.target_chembl_id IS NOT NULL GROUP BY x.target_chembl_id ORDER BY count DESC, id LIMIT 200`,
       )
       .all() as Facets['targets'],
     standardTypes: ctx.db
       .prepare(
-        'SELECT standard_type AS type, count(*) AS count FROM activities WHERE standard_type IS NOT NULL GROUP BY standard_type ORDER BY count DESC LIMIT 200',
+        `SELECT x.standard_type AS type, sum(r.n) AS count FROM ${CONTEXT_COUNTS}
+          WHERE x.standard_type IS NOT NULL GROUP BY x.standard_type ORDER BY count DESC, type LIMIT 200`,
       )
       .all() as Facets['standardTypes'],
     relations: ctx.db
       .prepare(
-        'SELECT relation, count(*) AS count FROM activities WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
+        'SELECT relation, count(*) AS count FROM activity_records WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
       )
       .all() as Facets['relations'],
   }

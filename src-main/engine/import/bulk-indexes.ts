@@ -19,11 +19,11 @@ export function estimateRows(head: TableHead & { sample?: string }): number {
  */
 export function suspendIndexes(db: Database.Database, estimatedRows: number): () => void {
   if (estimatedRows < BULK_ROWS) return () => undefined
-  const existing = (db.prepare('SELECT count(*) AS n FROM activities').get() as { n: number }).n
+  const existing = db.prepare('SELECT count(*) FROM activity_records').pluck().get() as number
   if (estimatedRows < existing) return () => undefined
   const indexes = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' AND sql IS NOT NULL",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_records' AND sql IS NOT NULL",
     )
     .all() as { name: string; sql: string }[]
   for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`)

@@ -14,9 +14,10 @@ import { type TableHead, readRecords } from './read-table'
 
 /*
  * An import runs on two threads: this side reads, parses and normalises the file and sends
- * compact batches; the writer (write-import.ts) puts them into SQLite. Text that repeats from row
- * to row (types, units, targets, assays, documents) crosses as indexes into a string table that
- * grows as new values appear, so a batch is mostly typed arrays: cheap to send between threads.
+ * compact batches; the writer (write-import.ts) puts them into SQLite. What repeats from row to
+ * row (the standard type, units, assay, target and document: an activity's context) crosses as
+ * the number of a context sent once, the first time it appears, so a batch is mostly typed
+ * arrays: cheap to send between threads.
  */
 
 export const UNUSABLE_CODES: UnusableReason[] = [
@@ -25,6 +26,17 @@ export const UNUSABLE_CODES: UnusableReason[] = [
   'no-relation',
   'implausible-value',
 ]
+
+/** An activity's context the first time the file mentions it (activity_contexts). */
+export interface ContextRecord {
+  standardType: string | null
+  standardUnits: string | null
+  assayChemblId: string | null
+  targetChemblId: string | null
+  targetName: string | null
+  documentChemblId: string | null
+  documentYear: number | null
+}
 
 /** A molecule the first time the file mentions it. */
 export interface CompoundRecord {
@@ -39,8 +51,8 @@ export interface CompoundRecord {
 export interface RowBatch {
   type: 'batch'
   bytes: number
-  /** new entries of the string table, in order */
-  strings: string[]
+  /** contexts first seen in this batch; their order numbers continue from the last batch */
+  contexts: ContextRecord[]
   /** molecules first seen in this batch; their order numbers continue from the last batch */
   compounds: CompoundRecord[]
   rejections: { line: number; reason: string; detail: string; raw: string }[]
@@ -51,13 +63,7 @@ export interface RowBatch {
   n: number
   line: Int32Array
   compound: Int32Array
-  /** string-table indexes, -1 for none */
-  standardType: Int32Array
-  units: Int32Array
-  assay: Int32Array
-  target: Int32Array
-  targetName: Int32Array
-  document: Int32Array
+  context: Int32Array
   /** index in RELATIONS, -1 for none */
   relation: Int8Array
   /** index in UNUSABLE_CODES, -1 when usable */
@@ -67,7 +73,6 @@ export interface RowBatch {
   valueNm: Float64Array
   pActivity: Float64Array
   pchembl: Float64Array
-  year: Float64Array
 }
 
 export interface BatchesEnd {
@@ -105,34 +110,7 @@ export const BATCHES_IN_FLIGHT = 4
 export async function parseImport(input: ParseImportInput, port: MessagePort): Promise<void> {
   const { head, mapping, molecules } = input
   const withActivities = hasActivityColumns(mapping)
-  const stringIndex = new Map<string, number>()
-  let newStrings: string[] = []
-  /** An interner for one column: neighbouring rows mostly repeat its value, so the last one is checked before hashing. */
-  const interner = () => {
-    let lastString: string | null = null
-    let lastIndex = -1
-    return (s: string | null): number => {
-      if (s === null) return -1
-      if (s === lastString) return lastIndex
-      let i = stringIndex.get(s)
-      if (i === undefined) {
-        i = stringIndex.size
-        stringIndex.set(s, i)
-        newStrings.push(s)
-      }
-      lastString = s
-      lastIndex = i
-      return i
-    }
-  }
-  const intern = {
-    standardType: interner(),
-    units: interner(),
-    assay: interner(),
-    target: interner(),
-    targetName: interner(),
-    document: interner(),
-  }
+  const contextOf = contextNumbering()
   const compoundSeq = new Map<string, number>()
   const disagreements: BatchesEnd['disagreements'] = { compared: 0, mw: 0, alogp: 0, examples: [] }
 
@@ -148,19 +126,13 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
     const transfer = [
       batch.line,
       batch.compound,
-      batch.standardType,
-      batch.units,
-      batch.assay,
-      batch.target,
-      batch.targetName,
-      batch.document,
+      batch.context,
       batch.relation,
       batch.unusable,
       batch.value,
       batch.valueNm,
       batch.pActivity,
       batch.pchembl,
-      batch.year,
     ].map((a) => a.buffer as ArrayBuffer)
     while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((r) => (wake = r))
     inFlight++
@@ -182,7 +154,7 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
     const b: RowBatch = {
       type: 'batch',
       bytes: 0,
-      strings: [],
+      contexts: [],
       compounds: [],
       rejections: [],
       accepted: 0,
@@ -190,19 +162,13 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       n: 0,
       line: new Int32Array(cap),
       compound: new Int32Array(cap),
-      standardType: new Int32Array(cap),
-      units: new Int32Array(cap),
-      assay: new Int32Array(cap),
-      target: new Int32Array(cap),
-      targetName: new Int32Array(cap),
-      document: new Int32Array(cap),
+      context: new Int32Array(cap),
       relation: new Int8Array(cap),
       unusable: new Int8Array(cap),
       value: new Float64Array(cap),
       valueNm: new Float64Array(cap),
       pActivity: new Float64Array(cap),
       pchembl: new Float64Array(cap),
-      year: new Float64Array(cap),
     }
     const reject = (record: CsvRecord, r: Rejection, raw = record.raw) =>
       b.rejections.push({ line: record.line, reason: r.reason, detail: r.detail, raw })
@@ -257,24 +223,16 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       const i = b.n++
       b.line[i] = record.line
       b.compound[i] = seq
-      b.standardType[i] = intern.standardType(a.standardType)
-      b.units[i] = intern.units(a.standardUnits)
-      b.assay[i] = intern.assay(a.assayChemblId)
-      b.target[i] = intern.target(a.targetChemblId)
-      b.targetName[i] = intern.targetName(a.targetName)
-      b.document[i] = intern.document(a.documentChemblId)
+      b.context[i] = contextOf(a, b.contexts)
       b.relation[i] = a.relation === null ? -1 : RELATIONS.indexOf(a.relation)
       b.unusable[i] = a.unusableReason === null ? -1 : UNUSABLE_CODES.indexOf(a.unusableReason)
       b.value[i] = a.standardValue ?? Number.NaN
       b.valueNm[i] = a.valueNm ?? Number.NaN
       b.pActivity[i] = a.pActivity ?? Number.NaN
       b.pchembl[i] = a.pchembl ?? Number.NaN
-      b.year[i] = a.documentYear ?? Number.NaN
     }
     b.bytes = bytes
     b.rowsTotal = rowsTotal
-    b.strings = newStrings
-    newStrings = []
     await send(b)
 
     function compoundFor(row: NormalisedRow, features: MoleculeFeatures | null): number {
@@ -323,4 +281,55 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
   port.postMessage(end)
   while (inFlight > 0) await new Promise<void>((r) => (wake = r))
   port.close()
+}
+
+/**
+ * Numbers the distinct contexts in the order they first appear; a new one is added to the batch
+ * being built. Rows of one assay usually follow each other, so the previous row's context is tried
+ * before the map.
+ */
+function contextNumbering(): (a: ContextRecord, fresh: ContextRecord[]) => number {
+  const seen = new Map<string, number>()
+  let last: ContextRecord | null = null
+  let lastNumber = -1
+  return (a, fresh) => {
+    if (
+      last !== null &&
+      a.assayChemblId === last.assayChemblId &&
+      a.standardType === last.standardType &&
+      a.standardUnits === last.standardUnits &&
+      a.targetChemblId === last.targetChemblId &&
+      a.documentChemblId === last.documentChemblId &&
+      a.targetName === last.targetName &&
+      a.documentYear === last.documentYear
+    )
+      return lastNumber
+    // JSON keeps null apart from the text "null" and cannot confuse where one value ends
+    const key = JSON.stringify([
+      a.standardType,
+      a.standardUnits,
+      a.assayChemblId,
+      a.targetChemblId,
+      a.targetName,
+      a.documentChemblId,
+      a.documentYear,
+    ])
+    let n = seen.get(key)
+    if (n === undefined) {
+      n = seen.size
+      seen.set(key, n)
+      fresh.push({
+        standardType: a.standardType,
+        standardUnits: a.standardUnits,
+        assayChemblId: a.assayChemblId,
+        targetChemblId: a.targetChemblId,
+        targetName: a.targetName,
+        documentChemblId: a.documentChemblId,
+        documentYear: a.documentYear,
+      })
+    }
+    last = a
+    lastNumber = n
+    return n
+  }
 }

@@ -10,6 +10,7 @@ import type { TableHead } from './read-table'
 import { type BatchesEnd, type ParseMessage, type RowBatch, UNUSABLE_CODES } from './row-batches'
 import { estimateRows, suspendIndexes } from './bulk-indexes'
 import { compoundStore } from './compound-store'
+import { contextStore } from './context-store'
 import { STORED_FILES_DIR } from './stored-file'
 
 export interface WriteImportInput {
@@ -34,7 +35,7 @@ export interface WriteProgress {
   rows: number
 }
 
-const ACTIVITY_COLUMNS = 17
+const ACTIVITY_COLUMNS = 11
 const ROWS_PER_INSERT = 10
 
 /** The parser's messages as an async sequence; each one is acknowledged once it is written. */
@@ -98,17 +99,17 @@ export async function writeImport(
   )
   // Ten rows per INSERT: a third less time per row than one statement each.
   const activitySql = (rows: number) =>
-    `INSERT INTO activities (import_id, compound_id, line_number, standard_type, relation, standard_value, standard_units,
-       value_nm, p_activity, pchembl_value, usable, unusable_reason, assay_chembl_id, target_chembl_id, target_name,
-       document_chembl_id, document_year)
+    `INSERT INTO activity_records (import_id, compound_id, context_id, line_number, relation, standard_value,
+       value_nm, p_activity, pchembl_value, usable, unusable_reason)
      VALUES ${Array.from({ length: rows }, () => `(${new Array(ACTIVITY_COLUMNS).fill('?').join(', ')})`).join(', ')}`
   const insertActivities = db.prepare(activitySql(ROWS_PER_INSERT))
   const insertActivity = db.prepare(activitySql(1))
 
   const compounds = compoundStore(db, input.rdkitVersion, now)
+  const contexts = contextStore(db)
   const rejectionsByReason: Record<string, number> = {}
   const unusableByReason: Record<string, number> = {}
-  const strings: string[] = []
+  const contextIds: number[] = []
   const compoundIds: number[] = []
   let rowsTotal = 0
   let rowsAccepted = 0
@@ -116,13 +117,12 @@ export async function writeImport(
   let importId = 0
 
   const writeBatch = (b: RowBatch) => {
-    strings.push(...b.strings)
+    for (const c of b.contexts) contextIds.push(contexts.id(c))
     for (const c of b.compounds) compoundIds.push(compounds.store(c, importId))
     for (const r of b.rejections) {
       rejectionsByReason[r.reason] = (rejectionsByReason[r.reason] ?? 0) + 1
       insertRejection.run(importId, r.line, r.reason, r.detail, r.raw)
     }
-    const s = (i: number) => (i < 0 ? null : (strings[i] as string))
     const params: unknown[] = []
     for (let i = 0; i < b.n; i++) {
       const unusable = b.unusable[i] as number
@@ -132,21 +132,15 @@ export async function writeImport(
       params.push(
         importId,
         compoundIds[b.compound[i] as number],
+        contextIds[b.context[i] as number],
         b.line[i],
-        s(b.standardType[i] as number),
         relation < 0 ? null : RELATIONS[relation],
         num(b.value[i] as number),
-        s(b.units[i] as number),
         num(b.valueNm[i] as number),
         num(b.pActivity[i] as number),
         num(b.pchembl[i] as number),
         reason === null && !Number.isNaN(b.pActivity[i] as number) ? 1 : 0,
         reason,
-        s(b.assay[i] as number),
-        s(b.target[i] as number),
-        s(b.targetName[i] as number),
-        s(b.document[i] as number),
-        num(b.year[i] as number),
       )
       if (params.length === ROWS_PER_INSERT * ACTIVITY_COLUMNS) {
         insertActivities.run(params)

@@ -9,6 +9,7 @@ import { featureNames, writeFeatures } from '../../chem/feature-sets'
 import type { Dataset } from '../../ml/dataset'
 import { median } from '../../ml/metrics'
 import type { Db } from '../db/connection'
+import { CONTEXT_COUNTS } from '../db/context-counts'
 
 export const DEFAULT_TYPES = ['IC50']
 
@@ -48,10 +49,10 @@ interface ActivityJoin {
 export function listTargets(db: Db): TargetSummary[] {
   const rows = db
     .prepare(
-      `SELECT target_chembl_id AS target, max(target_name) AS name, standard_type AS type,
-              count(*) AS activities, sum(usable) AS usable
-         FROM activities WHERE target_chembl_id IS NOT NULL
-        GROUP BY target_chembl_id, standard_type`,
+      `SELECT x.target_chembl_id AS target, max(x.target_name) AS name, x.standard_type AS type,
+              sum(r.n) AS activities, sum(r.usable) AS usable
+         FROM ${CONTEXT_COUNTS} WHERE x.target_chembl_id IS NOT NULL
+        GROUP BY x.target_chembl_id, x.standard_type`,
     )
     .all() as {
     target: string
@@ -79,10 +80,10 @@ export function listTargets(db: Db): TargetSummary[] {
 export function defaultTarget(db: Db, types: string[]): string {
   const row = db
     .prepare(
-      `SELECT target_chembl_id AS target FROM activities
-        WHERE usable = 1 AND target_chembl_id IS NOT NULL
-          AND standard_type IN (SELECT value FROM json_each(?))
-        GROUP BY target_chembl_id ORDER BY count(*) DESC, target_chembl_id LIMIT 1`,
+      `SELECT x.target_chembl_id AS target FROM ${CONTEXT_COUNTS}
+        WHERE x.target_chembl_id IS NOT NULL AND x.standard_type IN (SELECT value FROM json_each(?))
+        GROUP BY x.target_chembl_id HAVING sum(r.usable) > 0
+        ORDER BY sum(r.usable) DESC, x.target_chembl_id LIMIT 1`,
     )
     .get(JSON.stringify(types)) as { target: string } | undefined
   if (!row)

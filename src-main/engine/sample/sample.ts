@@ -89,12 +89,15 @@ export function removeSample(ctx: EngineContext): { imports: number; models: num
       audit(ctx.db, 'delete', m.version, 'sample removed', {})
     }
     for (const i of imports) {
-      ctx.db.prepare('DELETE FROM activities WHERE import_id = ?').run(i.id)
+      ctx.db.prepare('DELETE FROM activity_records WHERE import_id = ?').run(i.id)
       ctx.db.prepare('DELETE FROM imports WHERE id = ?').run(i.id)
     }
-    // compounds that only the sample brought in
+    // compounds and activity contexts that only the sample brought in
     ctx.db.exec(
-      'DELETE FROM compounds WHERE id NOT IN (SELECT DISTINCT compound_id FROM activities)',
+      'DELETE FROM compounds WHERE id NOT IN (SELECT DISTINCT compound_id FROM activity_records)',
+    )
+    ctx.db.exec(
+      'DELETE FROM activity_contexts WHERE id NOT IN (SELECT DISTINCT context_id FROM activity_records)',
     )
     audit(ctx.db, 'remove-sample', 'sample', 'removed by the user', {
       models: models.map((m) => m.version),
@@ -114,7 +117,7 @@ export function sampleStatus(ctx: EngineContext): SampleStatus {
   ).map((m) => m.version)
   const { n } = ctx.db
     .prepare(
-      'SELECT count(*) AS n FROM activities WHERE import_id IN (SELECT id FROM imports WHERE is_synthetic = 1)',
+      'SELECT count(*) AS n FROM activity_records WHERE import_id IN (SELECT id FROM imports WHERE is_synthetic = 1)',
     )
     .get() as { n: number }
   return { present: models.length > 0 || n > 0, models, activities: n }
