@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { type CsvRecord, CsvParser, sniffDelimiter } from '../../src-main/chem/csv-parser'
+import { READ_CHUNK_BYTES, readHead, readRecords } from '../../src-main/engine/import/read-table'
+import { tempDir } from '../helpers'
 
 function parseAll(
   text: string,
@@ -133,5 +137,38 @@ describe('CSV parser', () => {
     expect(sniffDelimiter('id\tsmiles\tpIC50')).toBe('\t')
     expect(sniffDelimiter('"a,b";c;d')).toBe(';')
     expect(sniffDelimiter('single')).toBe(',')
+  })
+})
+
+describe('reading a file block by block', () => {
+  it('gives every field as written when records, characters and quoted newlines straddle blocks', async () => {
+    const dir = tempDir()
+    try {
+      // ~3 MB: rows of different lengths put every kind of field on a 1 MB block boundary somewhere
+      const rows: string[][] = []
+      for (let i = 0; rows.length < 36_000; i++) {
+        rows.push([
+          `CHEMBL${i}`,
+          i % 3 === 0 ? `line one\nline ${i} "two"` : `µM Å ${'x'.repeat(i % 97)}`,
+          i % 5 === 0 ? '1;2' : String(i * 0.5),
+          '日本'.repeat(i % 7),
+        ])
+      }
+      const quote = (f: string) => `"${f.replaceAll('"', '""')}"`
+      const text = `"id";"text";"value";"name"\n${rows.map((r) => r.map(quote).join(';')).join('\r\n')}\n`
+      const path = join(dir.path, 'straddle.csv')
+      writeFileSync(path, text)
+      expect(statSync(path).size).toBeGreaterThan(3 * READ_CHUNK_BYTES)
+      const head = await readHead(path)
+      const read: string[][] = []
+      const records = readRecords(path, head)
+      let next = await records.next()
+      for (; !next.done; next = await records.next())
+        for (const r of next.value) read.push(r.fields)
+      expect(read.length).toBe(rows.length)
+      for (let i = 0; i < rows.length; i++) expect(read[i], `row ${i + 1}`).toEqual(rows[i])
+    } finally {
+      dir.remove()
+    }
   })
 })

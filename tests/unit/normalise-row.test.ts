@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { applyOverrides, detectFormat, detectMapping } from '../../src-main/chem/columns'
 import { normaliseRow } from '../../src-main/chem/normalise-row'
 import { detectEncoding } from '../../src-main/chem/text-encoding'
-import { textDecoder } from '../../src-main/engine/import/read-table'
+import { lineAligned, textDecoder } from '../../src-main/engine/import/read-table'
 
 const HEADER = [
   'Molecule ChEMBL ID',
@@ -254,6 +254,24 @@ describe('block decoding', () => {
           d.write(bytes.subarray(b)) +
           d.end()
         expect(text, `cut at ${a} and ${b}`).toBe(whole)
+      }
+    }
+  })
+
+  it('gives the same text when blocks are first cut after their last line feed', () => {
+    for (let a = 0; a <= bytes.length; a++) {
+      for (let b = a; b <= bytes.length; b += 3) {
+        const lines = lineAligned()
+        const d = textDecoder('utf-8')
+        const blocks = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].map((x) =>
+          lines.cut(x),
+        )
+        blocks.push(lines.rest())
+        const text = blocks.map((x) => d.write(x)).join('') + d.end()
+        expect(text, `cut at ${a} and ${b}`).toBe(whole)
+        // what is passed on ends at a line feed, unless a block has none
+        for (const x of blocks.slice(0, -1))
+          if (x.includes(10)) expect(x.at(-1), `cut at ${a} and ${b}`).toBe(10)
       }
     }
   })

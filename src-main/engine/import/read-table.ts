@@ -148,6 +148,7 @@ export async function* readRecords(
     }
     return records
   }
+  const lines = head.encoding.encoding === 'utf-8' ? lineAligned() : null
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk)
@@ -155,14 +156,42 @@ export async function* readRecords(
       const body =
         bytes === 0 && head.encoding.bomBytes > 0 ? chunk.subarray(head.encoding.bomBytes) : chunk
       bytes += chunk.length
-      const records = take(parser.push(decoder.write(body)))
+      const records = take(parser.push(decoder.write(lines ? lines.cut(body) : body)))
       options.onProgress?.({ bytes })
       if (records.length > 0) yield records
     }
   } catch (error) {
     throw notReadable(path, error)
   }
+  if (lines) parser.push(decoder.write(lines.rest()))
   const last = take(parser.end(parser.push(decoder.end())))
   if (last.length > 0) yield last
   return { sha256: hash.digest('hex'), bytes }
+}
+
+/**
+ * Cuts UTF-8 blocks after their last line feed and carries the rest to the next block, so the
+ * text the parser gets mostly ends where a record ends. Otherwise every block's unfinished last
+ * record is prepended to the next block's text, and the joined string is copied again when it is
+ * first searched (0.5 s of 2 s parsing a 550 MB file). A line feed byte is never inside a UTF-8
+ * character. A block without one is passed on whole.
+ */
+export function lineAligned(): { cut(block: Buffer): Buffer; rest(): Buffer } {
+  let carry: Buffer | null = null
+  return {
+    cut(block) {
+      const joined = carry ? Buffer.concat([carry, block]) : block
+      carry = null
+      const end = joined.lastIndexOf(10) + 1
+      if (end === 0 || end === joined.length) return joined
+      // a copy: the few bytes of one line, rather than a view keeping the whole block alive
+      carry = Buffer.from(joined.subarray(end))
+      return joined.subarray(0, end)
+    },
+    rest() {
+      const rest = carry ?? Buffer.alloc(0)
+      carry = null
+      return rest
+    },
+  }
 }
