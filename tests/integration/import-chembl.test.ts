@@ -115,6 +115,48 @@ describe('importing the ChEMBL web export (aromatase)', () => {
     )
   })
 
+  it("gives every activity its own line's type, units, assay, target and document, each combination stored once", () => {
+    const db = engine.context.db
+    const stored = db
+      .prepare(
+        `SELECT line_number, standard_type, standard_units, assay_chembl_id, target_chembl_id, target_name,
+           document_chembl_id, document_year FROM activities WHERE import_id = ?`,
+      )
+      .all(summary.importId) as Record<string, string | number | null>[]
+    expect(stored).toHaveLength(accepted.length)
+    const orNull = (s: string | undefined) => (s === undefined || s.trim() === '' ? null : s.trim())
+    const byLine = new Map(accepted.map((r) => [lineOf.get(r), r]))
+    const combinations = new Set<string>()
+    for (const a of stored) {
+      const r = byLine.get(a.line_number as number)!
+      const expected = [
+        orNull(r['Standard Type']),
+        orNull(r['Standard Units']),
+        orNull(r['Assay ChEMBL ID']),
+        orNull(r['Target ChEMBL ID']),
+        orNull(r['Target Name']),
+        orNull(r['Document ChEMBL ID']),
+        isNumber(r['Document Year']!) ? Number(r['Document Year']) : null,
+      ]
+      expect(
+        [
+          a.standard_type,
+          a.standard_units,
+          a.assay_chembl_id,
+          a.target_chembl_id,
+          a.target_name,
+          a.document_chembl_id,
+          a.document_year,
+        ],
+        `line ${a.line_number}`,
+      ).toEqual(expected)
+      combinations.add(JSON.stringify(expected))
+    }
+    expect(db.prepare('SELECT count(*) AS n FROM activity_contexts').get()).toEqual({
+      n: combinations.size,
+    })
+  })
+
   it('matches the README: 3,173 IC50 rows in nM with "=" and a positive value, covering 2,332 molecules', () => {
     const r = engine.context.db
       .prepare(

@@ -285,51 +285,68 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
 
 /**
  * Numbers the distinct contexts in the order they first appear; a new one is added to the batch
- * being built. Rows of one assay usually follow each other, so the previous row's context is tried
- * before the map.
+ * being built. Each text column is first turned into a small number (neighbouring rows mostly
+ * repeat a column's value, so the previous one is checked before the map); a context is then
+ * found among those of its assay, usually one, by comparing numbers.
  */
-function contextNumbering(): (a: ContextRecord, fresh: ContextRecord[]) => number {
-  const seen = new Map<string, number>()
-  let last: ContextRecord | null = null
-  let lastNumber = -1
-  return (a, fresh) => {
-    if (
-      last !== null &&
-      a.assayChemblId === last.assayChemblId &&
-      a.standardType === last.standardType &&
-      a.standardUnits === last.standardUnits &&
-      a.targetChemblId === last.targetChemblId &&
-      a.documentChemblId === last.documentChemblId &&
-      a.targetName === last.targetName &&
-      a.documentYear === last.documentYear
-    )
-      return lastNumber
-    // JSON keeps null apart from the text "null" and cannot confuse where one value ends
-    const key = JSON.stringify([
-      a.standardType,
-      a.standardUnits,
-      a.assayChemblId,
-      a.targetChemblId,
-      a.targetName,
-      a.documentChemblId,
-      a.documentYear,
-    ])
-    let n = seen.get(key)
-    if (n === undefined) {
-      n = seen.size
-      seen.set(key, n)
-      fresh.push({
-        standardType: a.standardType,
-        standardUnits: a.standardUnits,
-        assayChemblId: a.assayChemblId,
-        targetChemblId: a.targetChemblId,
-        targetName: a.targetName,
-        documentChemblId: a.documentChemblId,
-        documentYear: a.documentYear,
-      })
+export function contextNumbering(): (a: ContextRecord, fresh: ContextRecord[]) => number {
+  const interner = () => {
+    const index = new Map<string, number>()
+    let lastString: string | null = null
+    let lastIndex = -1
+    return (s: string | null): number => {
+      if (s === null) return -1
+      if (s === lastString) return lastIndex
+      let i = index.get(s)
+      if (i === undefined) {
+        i = index.size
+        index.set(s, i)
+      }
+      lastString = s
+      lastIndex = i
+      return i
     }
-    last = a
-    lastNumber = n
+  }
+  const type = interner()
+  const units = interner()
+  const assay = interner()
+  const target = interner()
+  const targetName = interner()
+  const document = interner()
+  /** per assay number (+1, so that no assay is 0): [type, units, target, name, document, year, context number] per context */
+  const byAssay: number[][] = []
+  let count = 0
+  return (a, fresh) => {
+    const t = type(a.standardType)
+    const u = units(a.standardUnits)
+    const as = assay(a.assayChemblId) + 1
+    const tg = target(a.targetChemblId)
+    const tn = targetName(a.targetName)
+    const d = document(a.documentChemblId)
+    const y = a.documentYear ?? -1
+    const list = (byAssay[as] ??= [])
+    for (let k = 0; k < list.length; k += 7) {
+      if (
+        list[k] === t &&
+        list[k + 1] === u &&
+        list[k + 2] === tg &&
+        list[k + 3] === tn &&
+        list[k + 4] === d &&
+        list[k + 5] === y
+      )
+        return list[k + 6] as number
+    }
+    const n = count++
+    list.push(t, u, tg, tn, d, y, n)
+    fresh.push({
+      standardType: a.standardType,
+      standardUnits: a.standardUnits,
+      assayChemblId: a.assayChemblId,
+      targetChemblId: a.targetChemblId,
+      targetName: a.targetName,
+      documentChemblId: a.documentChemblId,
+      documentYear: a.documentYear,
+    })
     return n
   }
 }
