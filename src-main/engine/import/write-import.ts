@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises'
+import { constants, copyFile, mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { MessagePort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
@@ -182,9 +182,14 @@ export async function writeImport(
         ).lastInsertRowid,
     )
     // The file itself, byte for byte, beside the database: a kernel copy that runs while rows are
-    // written. The import row points at it only once the transaction commits.
+    // written, and a copy-on-write clone that costs nothing where the file system has them (APFS,
+    // btrfs, XFS). The import row points at it only once the transaction commits.
     await mkdir(join(input.dataDir, STORED_FILES_DIR), { recursive: true })
-    const copied = copyFile(input.filePath, join(input.dataDir, input.storedFile))
+    const copied = copyFile(
+      input.filePath,
+      join(input.dataDir, input.storedFile),
+      constants.COPYFILE_FICLONE,
+    )
 
     for await (const message of messages(port)) {
       if (message.type === 'end') end = message
