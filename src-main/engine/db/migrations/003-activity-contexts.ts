@@ -57,10 +57,14 @@ DROP TABLE activities;
 CREATE INDEX activity_records_compound ON activity_records (compound_id);
 CREATE INDEX activity_records_context ON activity_records (context_id, usable);
 
+-- CROSS JOIN keeps the records the outer loop: a filter on a context column then reads them in
+-- their own order and looks each context up by its key, instead of gathering a popular target's
+-- rows context by context from all over the table (a page of one target's IC50s among a million
+-- activities: 0.04 s instead of 1.3 s; a whole-table scan for a rare type costs 0.1-0.2 s).
 CREATE VIEW activities AS
   SELECT r.id, r.import_id, r.compound_id, r.line_number, x.standard_type, r.relation, r.standard_value,
          x.standard_units, r.value_nm, r.p_activity, r.pchembl_value, r.usable, r.unusable_reason,
          x.assay_chembl_id, x.target_chembl_id, x.target_name, x.document_chembl_id, x.document_year,
          r.context_id
-    FROM activity_records r JOIN activity_contexts x ON x.id = r.context_id;
+    FROM activity_records r CROSS JOIN activity_contexts x ON x.id = r.context_id;
 `
