@@ -29,13 +29,16 @@ export interface TrainingSet {
   featureNames: string[]
 }
 
-interface ActivityJoin {
+interface ActivityDb {
   compound_id: number
   usable: number
   unusable_reason: string | null
   p_activity: number | null
   document_year: number | null
   target_name: string | null
+}
+
+interface CompoundDb {
   mw_freebase: number | null
   alogp: number | null
   hba: number | null
@@ -104,14 +107,21 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const target = def.target ?? defaultTarget(db, types)
   const rows = db
     .prepare(
-      `SELECT a.compound_id, a.usable, a.unusable_reason, a.p_activity, a.document_year, a.target_name,
-              c.mw_freebase, c.alogp, c.hba, c.hbd, c.feature_sources_json, c.rdkit_version,
-              c.descriptors_json, c.morgan_fp
-         FROM activities a JOIN compounds c ON c.id = a.compound_id
+      `SELECT a.compound_id, a.usable, a.unusable_reason, a.p_activity, a.document_year, a.target_name
+         FROM activities a
         WHERE a.target_chembl_id = ? AND a.standard_type IN (SELECT value FROM json_each(?))
         ORDER BY a.compound_id, a.id`,
     )
-    .all(target, JSON.stringify(types)) as ActivityJoin[]
+    .all(target, JSON.stringify(types)) as ActivityDb[]
+  // Each compound read once, not once per measurement: its descriptors are kilobytes of JSON.
+  const readCompound = db.prepare(
+    `SELECT mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp
+       FROM compounds WHERE id = ?`,
+  )
+  const compounds = new Map<number, CompoundDb>()
+  for (const r of rows)
+    if (!compounds.has(r.compound_id))
+      compounds.set(r.compound_id, readCompound.get(r.compound_id) as CompoundDb)
   if (rows.length === 0)
     throw new WorkbenchError(
       'not-enough-data',
@@ -119,7 +129,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
       { target, types },
     )
 
-  const descriptorNames = descriptorNamesOf(rows)
+  const descriptorNames = descriptorNamesOf([...compounds.values()])
   const names = featureNames(def.featureSet, descriptorNames)
   const f = names.length
   const excluded: Record<string, number> = {}
@@ -127,7 +137,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     excluded[reason] = (excluded[reason] ?? 0) + 1
   }
   // group usable activities by compound (rows are ordered by compound)
-  const groups: { rows: ActivityJoin[]; labels: number[] }[] = []
+  const groups: { rows: ActivityDb[]; labels: number[] }[] = []
   const scratch = new Float32Array(f)
   let activitiesUsed = 0
   let lastCompound = -1
@@ -142,7 +152,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
       const missing = writeFeatures(
         def.featureSet,
         descriptorNames,
-        compoundFeatures(r),
+        compoundFeatures(compounds.get(r.compound_id) as CompoundDb),
         scratch,
         0,
       )
@@ -153,7 +163,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
       exclude('missing-features')
       continue
     }
-    const g = groups[groups.length - 1] as { rows: ActivityJoin[]; labels: number[] }
+    const g = groups[groups.length - 1] as { rows: ActivityDb[]; labels: number[] }
     g.rows.push(r)
     g.labels.push(r.p_activity)
     activitiesUsed++
@@ -176,17 +186,18 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const hash = createHash('sha256')
   hash.update(JSON.stringify({ target, types, featureSet: def.featureSet, names, relation: '=' }))
   groups.forEach((g, i) => {
-    const first = g.rows[0] as ActivityJoin
-    writeFeatures(def.featureSet, descriptorNames, compoundFeatures(first), x, i * f)
+    const first = g.rows[0] as ActivityDb
+    const compound = compounds.get(first.compound_id) as CompoundDb
+    writeFeatures(def.featureSet, descriptorNames, compoundFeatures(compound), x, i * f)
     y[i] = median(g.labels)
     compoundIds[i] = first.compound_id
     const ys = g.rows.map((r) => r.document_year).filter((v): v is number => v !== null && v > 0)
     years[i] = ys.length ? Math.min(...ys) : NaN
     if (Math.max(...g.labels) - Math.min(...g.labels) > 1) spreadOver1++
-    const fileSources = JSON.parse(first.feature_sources_json) as Record<string, string>
+    const fileSources = JSON.parse(compound.feature_sources_json) as Record<string, string>
     const usesRdkit =
       def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
-    if (usesRdkit && first.rdkit_version) rdkitVersions.add(first.rdkit_version)
+    if (usesRdkit && compound.rdkit_version) rdkitVersions.add(compound.rdkit_version)
     if (def.featureSet === 'core4')
       for (const [feature, source] of Object.entries(fileSources))
         sources.set(feature, (sources.get(feature) ?? new Set()).add(source))
@@ -213,7 +224,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   return { summary, data: { n, f, x, y }, compoundIds, years, featureNames: names }
 }
 
-function compoundFeatures(r: ActivityJoin) {
+function compoundFeatures(r: CompoundDb) {
   return {
     mw_freebase: r.mw_freebase,
     alogp: r.alogp,
@@ -227,7 +238,7 @@ function compoundFeatures(r: ActivityJoin) {
 }
 
 /** Descriptor names in the order of the first compound that has them (RDKit's own order). */
-function descriptorNamesOf(rows: ActivityJoin[]): string[] {
+function descriptorNamesOf(rows: CompoundDb[]): string[] {
   const first = rows.find((r) => r.descriptors_json)
   return first ? Object.keys(JSON.parse(first.descriptors_json as string) as object) : []
 }
