@@ -71,7 +71,7 @@ export const dataHandlers: HandlerGroup<
     const where = activityWhere(input)
     const from = 'FROM activities a JOIN compounds c ON c.id = a.compound_id'
     // Every activity has its compound (a foreign key), so the total needs the compounds only to
-    // search them; without them it is counted from two indexes (a million rows: 0.05 s, not 1.5 s).
+    // search them; without them it reads only records and contexts (a million rows: 0.06 s, not 1.5 s).
     const countFrom = likePattern(input.search) ? from : 'FROM activities a'
     const total = input.withTotal
       ? (
