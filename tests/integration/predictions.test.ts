@@ -208,10 +208,11 @@ describe('predictions with the bundled baseline model', () => {
     expect(await ok(engine.invoke('models.list', {}))).toEqual([])
     const counts = engine.context.db
       .prepare(
-        'SELECT (SELECT count(*) FROM compounds) AS c, (SELECT count(*) FROM predictions) AS p, (SELECT count(*) FROM activities) AS a',
+        `SELECT (SELECT count(*) FROM compounds) AS c, (SELECT count(*) FROM predictions) AS p, (SELECT count(*) FROM activities) AS a,
+           (SELECT count(*) FROM activity_contexts) AS x`,
       )
-      .get() as { c: number; p: number; a: number }
-    expect(counts).toEqual({ c: 0, p: 0, a: 0 })
+      .get() as { c: number; p: number; a: number; x: number }
+    expect(counts).toEqual({ c: 0, p: 0, a: 0, x: 0 })
     const r = await engine.invoke('predictions.single', { smiles: 'CCO' })
     expect(!r.ok && r.error.code).toBe('no-production-model')
     // and it does not come back at the next start
