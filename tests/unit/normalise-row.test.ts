@@ -263,8 +263,8 @@ describe('block decoding', () => {
       for (let b = a; b <= bytes.length; b += 3) {
         const lines = lineAligned()
         const d = textDecoder('utf-8')
-        const blocks = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].map((x) =>
-          lines.cut(x),
+        const blocks = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].flatMap(
+          (x) => lines.cut(x),
         )
         blocks.push(lines.rest())
         const text = blocks.map((x) => d.write(x)).join('') + d.end()
