@@ -285,60 +285,31 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
 
 /**
  * Numbers the distinct contexts in the order they first appear; a new one is added to the batch
- * being built. Each text column is first turned into a small number (neighbouring rows mostly
- * repeat a column's value, so the previous one is checked before the map); a context is then
- * found among those of its assay, usually one, by comparing numbers.
+ * being built. A context is looked up by its assay, which in ChEMBL fixes the target and document
+ * and usually the type and units, and then compared column by column with that assay's contexts,
+ * usually one: a single map lookup per row rather than one per column.
  */
 export function contextNumbering(): (a: ContextRecord, fresh: ContextRecord[]) => number {
-  const interner = () => {
-    const index = new Map<string, number>()
-    let lastString: string | null = null
-    let lastIndex = -1
-    return (s: string | null): number => {
-      if (s === null) return -1
-      if (s === lastString) return lastIndex
-      let i = index.get(s)
-      if (i === undefined) {
-        i = index.size
-        index.set(s, i)
-      }
-      lastString = s
-      lastIndex = i
-      return i
-    }
-  }
-  const type = interner()
-  const units = interner()
-  const assay = interner()
-  const target = interner()
-  const targetName = interner()
-  const document = interner()
-  /** per assay number (+1, so that no assay is 0): [type, units, target, name, document, year, context number] per context */
-  const byAssay: number[][] = []
+  const byAssay = new Map<string | null, { context: ContextRecord; n: number }[]>()
   let count = 0
   return (a, fresh) => {
-    const t = type(a.standardType)
-    const u = units(a.standardUnits)
-    const as = assay(a.assayChemblId) + 1
-    const tg = target(a.targetChemblId)
-    const tn = targetName(a.targetName)
-    const d = document(a.documentChemblId)
-    const y = a.documentYear ?? -1
-    const list = (byAssay[as] ??= [])
-    for (let k = 0; k < list.length; k += 7) {
-      if (
-        list[k] === t &&
-        list[k + 1] === u &&
-        list[k + 2] === tg &&
-        list[k + 3] === tn &&
-        list[k + 4] === d &&
-        list[k + 5] === y
-      )
-        return list[k + 6] as number
+    let list = byAssay.get(a.assayChemblId)
+    if (list === undefined) {
+      list = []
+      byAssay.set(a.assayChemblId, list)
     }
-    const n = count++
-    list.push(t, u, tg, tn, d, y, n)
-    fresh.push({
+    for (const { context: c, n } of list) {
+      if (
+        c.standardType === a.standardType &&
+        c.standardUnits === a.standardUnits &&
+        c.targetChemblId === a.targetChemblId &&
+        c.documentChemblId === a.documentChemblId &&
+        c.targetName === a.targetName &&
+        c.documentYear === a.documentYear
+      )
+        return n
+    }
+    const context: ContextRecord = {
       standardType: a.standardType,
       standardUnits: a.standardUnits,
       assayChemblId: a.assayChemblId,
@@ -346,7 +317,10 @@ export function contextNumbering(): (a: ContextRecord, fresh: ContextRecord[]) =
       targetName: a.targetName,
       documentChemblId: a.documentChemblId,
       documentYear: a.documentYear,
-    })
+    }
+    const n = count++
+    list.push({ context, n })
+    fresh.push(context)
     return n
   }
 }
