@@ -136,8 +136,15 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const exclude = (reason: string) => {
     excluded[reason] = (excluded[reason] ?? 0) + 1
   }
-  // group usable activities by compound (rows are ordered by compound)
-  const groups: { rows: ActivityDb[]; labels: number[] }[] = []
+  // group usable activities by compound (rows are ordered by compound); each group keeps its
+  // compound's features, parsed once from the stored JSON
+  type Group = {
+    rows: ActivityDb[]
+    labels: number[]
+    compound: CompoundDb
+    features: ReturnType<typeof compoundFeatures>
+  }
+  const groups: Group[] = []
   const scratch = new Float32Array(f)
   let activitiesUsed = 0
   let lastCompound = -1
@@ -149,21 +156,16 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     }
     if (r.compound_id !== lastCompound) {
       lastCompound = r.compound_id
-      const missing = writeFeatures(
-        def.featureSet,
-        descriptorNames,
-        compoundFeatures(compounds.get(r.compound_id) as CompoundDb),
-        scratch,
-        0,
-      )
-      lastOk = missing === null
-      if (lastOk) groups.push({ rows: [], labels: [] })
+      const compound = compounds.get(r.compound_id) as CompoundDb
+      const features = compoundFeatures(compound)
+      lastOk = writeFeatures(def.featureSet, descriptorNames, features, scratch, 0) === null
+      if (lastOk) groups.push({ rows: [], labels: [], compound, features })
     }
     if (!lastOk) {
       exclude('missing-features')
       continue
     }
-    const g = groups[groups.length - 1] as { rows: ActivityDb[]; labels: number[] }
+    const g = groups[groups.length - 1] as Group
     g.rows.push(r)
     g.labels.push(r.p_activity)
     activitiesUsed++
@@ -187,8 +189,8 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   hash.update(JSON.stringify({ target, types, featureSet: def.featureSet, names, relation: '=' }))
   groups.forEach((g, i) => {
     const first = g.rows[0] as ActivityDb
-    const compound = compounds.get(first.compound_id) as CompoundDb
-    writeFeatures(def.featureSet, descriptorNames, compoundFeatures(compound), x, i * f)
+    const compound = g.compound
+    writeFeatures(def.featureSet, descriptorNames, g.features, x, i * f)
     y[i] = median(g.labels)
     compoundIds[i] = first.compound_id
     const ys = g.rows.map((r) => r.document_year).filter((v): v is number => v !== null && v > 0)
