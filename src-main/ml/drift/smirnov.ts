@@ -68,8 +68,9 @@ export function smirnovSf(n: number, x: number): number {
   }
 
   // sf = x * sum_{v=0}^{n1mxfl} C(n, v) (1 - x - v/n)^(n-v) (x + v/n)^(v-1)
-  // scipy uses the upper sum instead only where x <= 0.5/sqrt(n); that is for the cdf's
-  // precision, and the two-sided survival function never asks for such x here.
+  // scipy switches to the upper sum where x <= 0.5/sqrt(n), for the precision of the cdf; the
+  // survival function is what is wanted here, and the lower sum's positive terms keep its digits
+  // there as well (the unit test checks both regions against scipy).
   const nTerms = n1mxfl + 1
   const vmid = Math.floor(n / 2)
   // log C(n, v) as an unevaluated sum hi + lo: adding ~10^5 small logs to a total near n ln 2
