@@ -27,3 +27,13 @@ export interface JobInfo {
 export interface JobStarted {
   jobId: string
 }
+
+/**
+ * What `jobs.cancel` answers. `cancelled: true`: the job stops and everything it did is rolled
+ * back. `cancelled: false` with `reason: 'already finished'`: the job had ended, or had reached
+ * its point of no return (an import committing its rows); it finishes with its result.
+ */
+export interface JobCancelResult {
+  cancelled: boolean
+  reason?: 'already finished'
+}

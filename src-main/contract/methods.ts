@@ -16,7 +16,7 @@ import {
   importsRejectionsInput,
   importsStartInput,
 } from './imports'
-import type { JobInfo, JobStarted } from './jobs'
+import type { JobCancelResult, JobInfo, JobStarted } from './jobs'
 import {
   type ModelBundle,
   type ModelDetail,
@@ -109,11 +109,11 @@ export const methods = {
   'app.selfTest': method<typeof selfTestInput, JobStarted>(selfTestInput, 'Run the self-test job'),
   /** Jobs started since the engine started, newest first. */
   'jobs.list': method<typeof empty, JobInfo[]>(empty, 'List jobs'),
-  /** Asks a running job to stop; its work is rolled back and it finishes as `cancelled`. */
-  'jobs.cancel': method<typeof jobsCancelInput, { cancelled: boolean }>(
-    jobsCancelInput,
-    'Cancel a job',
-  ),
+  /**
+   * Asks a running job to stop; its work is rolled back and it finishes as `cancelled`. Too late
+   * (the job has finished or is committing its result) answers `cancelled: false` with a reason.
+   */
+  'jobs.cancel': method<typeof jobsCancelInput, JobCancelResult>(jobsCancelInput, 'Cancel a job'),
   /** Every setting, defaults filled in. */
   'settings.get': method<typeof empty, Settings>(empty, 'Read settings'),
   /** Stores one setting after checking its value against that setting's schema. */

@@ -4,7 +4,8 @@ import { WorkbenchError } from '../contract'
 
 export const LOCK_FILE = 'engine.lock'
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this id runs on this machine (whoever it belongs to). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -153,7 +153,7 @@ describe('engine', () => {
     expect(finished.error?.code).toBe('cancelled')
     expect(await engine.invoke('jobs.cancel', { jobId })).toEqual({
       ok: true,
-      value: { cancelled: false },
+      value: { cancelled: false, reason: 'already finished' },
     })
     expect(await engine.invoke('jobs.cancel', { jobId: 'no-such-job' })).toMatchObject({
       ok: false,

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src-main/engine/db/connection'
@@ -7,6 +16,46 @@ import { writeRepeatedExport } from '../bench/big-export'
 import { removeOrphanedFiles } from '../../src-main/engine/import/stored-file'
 import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { AROMATASE } from '../reference-csv'
+
+/** Files in a folder of a data folder, sorted ([] when it does not exist). */
+function filesIn(dataDir: string, folder: string): string[] {
+  const path = join(dataDir, folder)
+  return existsSync(path) ? readdirSync(path).sort() : []
+}
+
+/**
+ * Runs an import in a child process (tests/fixtures/kill-during-import.ts); `output` waits for its
+ * standard output to match, `kill` ends it.
+ */
+function startImportProcess(dataDir: string, file: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/kill-during-import.ts'), dataDir, file],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  const waiters: (() => void)[] = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return {
+    async output(pattern: RegExp): Promise<string> {
+      for (;;) {
+        const match = pattern.exec(out)
+        if (match) return match[0]
+        if (child.exitCode !== null || child.signalCode !== null) return out
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited])
+      }
+    },
+    printed: () => out,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
 
 function activityIndexes(db: Db): string[] {
   return db
@@ -128,25 +177,11 @@ describe('an import is all or nothing', () => {
     }
   }, 120_000)
 
-  it('leaves no trace when the process is killed mid-import', async () => {
+  it('leaves no trace when the process is killed mid-import, and its files go at the next start', async () => {
     const dataDir = join(dir.path, 'killed')
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/kill-during-import.ts'), dataDir, big],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    const seen = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        if (/writing \d+/.test(out) || out.includes('finished')) resolve(out)
-      })
-      child.on('exit', () => resolve(out))
-      child.on('error', reject)
-    })
-    expect(seen).toMatch(/writing \d+/)
-    child.kill('SIGKILL')
-    await new Promise((r) => child.once('exit', r))
+    const child = startImportProcess(dataDir, big)
+    expect(await child.output(/writing \d+|finished/)).toMatch(/writing \d+/)
+    await child.kill()
 
     const db = openDatabase(dataDir)
     try {
@@ -154,6 +189,51 @@ describe('an import is all or nothing', () => {
       for (const table of ['imports', 'activities', 'compounds', 'import_rejections']) {
         expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
       }
+    } finally {
+      db.close()
+    }
+    // the killed import's copy of the file, staging database and lease are still there ...
+    expect(filesIn(dataDir, 'imports')).toHaveLength(1)
+    expect(
+      filesIn(dataDir, 'staging')
+        .map((f) => f.replace(/^[^.]*/, ''))
+        .sort(),
+    ).toEqual(['.lease', '.sqlite'])
+    // ... until the next start, which removes them at once
+    const engine = startTestEngine(dataDir)
+    try {
+      expect(filesIn(dataDir, 'imports')).toEqual([])
+      expect(filesIn(dataDir, 'staging')).toEqual([])
+    } finally {
+      await engine.close()
+    }
+  }, 120_000)
+
+  it('keeps the files of an import running in another process when an engine starts', async () => {
+    const dataDir = join(dir.path, 'running')
+    const child = startImportProcess(dataDir, big)
+    try {
+      expect(await child.output(/writing \d+|finished/)).toMatch(/writing \d+/)
+      const before = filesIn(dataDir, 'imports')
+      expect(before).toHaveLength(1)
+      // another engine starts on the same data folder while the import is writing rows
+      const engine = startTestEngine(dataDir)
+      await engine.close()
+      // (it was: the import had not finished)
+      expect(child.printed()).not.toMatch(/finished/)
+      expect(filesIn(dataDir, 'imports')).toEqual(before)
+      const finished = await child.output(/finished .*/)
+      expect(JSON.parse(/finished (.*)/.exec(finished)?.[1] ?? 'null')).toMatchObject({
+        state: 'succeeded',
+      })
+    } finally {
+      await child.kill()
+    }
+    const db = openDatabase(dataDir)
+    try {
+      const stored = db.prepare('SELECT stored_file FROM imports').pluck().all() as string[]
+      expect(stored).toHaveLength(1)
+      expect(statSync(join(dataDir, stored[0] as string)).size).toBe(statSync(big).size)
     } finally {
       db.close()
     }
@@ -190,19 +270,61 @@ describe('leftover files', () => {
   const dir = tempDir()
   afterAll(() => dir.remove())
 
-  it('are removed when a day old and not part of an import', () => {
+  /** The id of a process that has ended. */
+  async function deadPid(): Promise<number> {
+    const child = spawn(process.execPath, ['-e', ''])
+    await new Promise((resolve) => child.once('exit', resolve))
+    return child.pid as number
+  }
+
+  it('are removed at once unless an import owns them; uploads when a day old', async () => {
     const db = openDatabase(dir.path)
+    // another process, alive while the cleaner runs
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
     try {
-      mkdirSync(join(dir.path, 'imports'))
-      mkdirSync(join(dir.path, 'uploads'))
+      for (const folder of ['imports', 'uploads', 'staging']) mkdirSync(join(dir.path, folder))
+      const files = {
+        committed: 'imports/committed.csv',
+        orphan: 'imports/orphan.csv',
+        running: 'imports/running.csv',
+        runningStaging: 'staging/running.sqlite',
+        killed: 'imports/killed.csv',
+        killedStaging: 'staging/killed.sqlite',
+        oldUpload: 'uploads/done.csv',
+        newUpload: 'uploads/new.csv',
+      }
+      for (const name of Object.values(files)) writeFileSync(join(dir.path, name), 'x')
       const old = Date.now() / 1000 - 2 * 24 * 3600
-      for (const name of ['imports/orphan.csv', 'uploads/done.csv', 'imports/fresh.csv'])
-        writeFileSync(join(dir.path, name), 'x')
-      utimesSync(join(dir.path, 'imports/orphan.csv'), old, old)
-      utimesSync(join(dir.path, 'uploads/done.csv'), old, old)
-      expect(removeOrphanedFiles(db, dir.path)).toBe(2)
-      expect(readdirSync(join(dir.path, 'imports'))).toEqual(['fresh.csv'])
+      utimesSync(join(dir.path, files.oldUpload), old, old)
+      writeFileSync(
+        join(dir.path, 'staging/running.lease'),
+        JSON.stringify({
+          pid: alive.pid,
+          stagingFile: files.runningStaging,
+          storedFile: files.running,
+        }),
+      )
+      writeFileSync(
+        join(dir.path, 'staging/killed.lease'),
+        JSON.stringify({
+          pid: await deadPid(),
+          stagingFile: files.killedStaging,
+          storedFile: files.killed,
+        }),
+      )
+      db.prepare(
+        `INSERT INTO imports (file_name, file_size, file_sha256, format, delimiter, header_json, stored_file,
+           mapping_json, rows_total, rows_accepted, rows_rejected, started_at, finished_at)
+         VALUES ('committed.csv', 1, ?, 'csv', ',', '[]', ?, '{}', 0, 0, 0, '', '')`,
+      ).run('0'.repeat(64), files.committed)
+
+      // orphan, the killed import's copy, staging file and lease, and the old upload
+      expect(removeOrphanedFiles(db, dir.path)).toBe(5)
+      expect(filesIn(dir.path, 'imports')).toEqual(['committed.csv', 'running.csv'])
+      expect(filesIn(dir.path, 'staging')).toEqual(['running.lease', 'running.sqlite'])
+      expect(filesIn(dir.path, 'uploads')).toEqual(['new.csv'])
     } finally {
+      alive.kill()
       db.close()
     }
   })

@@ -40,16 +40,29 @@ export function migrate(db: Db, available: readonly string[] = migrations): numb
   return schemaVersion(db)
 }
 
-/** Opens (creating if needed) the data folder's database: WAL, foreign keys on, migrated. */
+/**
+ * How long a statement on the engine's connection may wait for another writer inside SQLite.
+ * better-sqlite3 waits by sleeping the calling thread, and the engine's thread answers every call:
+ * with the 5 s it had, one import committing froze app.status, and a prediction or setting failed
+ * with "database is locked". Writes go through writeTransaction, which waits on timers instead.
+ */
+export const ENGINE_BUSY_TIMEOUT_MS = 2
+
+/**
+ * Opens (creating if needed) the data folder's database: WAL, foreign keys on, migrated. The
+ * migrations may wait for another process's writer (they run before the engine answers
+ * anything); afterwards the connection hardly waits at all (ENGINE_BUSY_TIMEOUT_MS).
+ */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true })
   const db = new Database(databasePath(dataDir))
   try {
+    db.pragma('busy_timeout = 5000')
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('synchronous = NORMAL')
-    db.pragma('busy_timeout = 5000')
     migrate(db)
+    db.pragma(`busy_timeout = ${ENGINE_BUSY_TIMEOUT_MS}`)
   } catch (error) {
     db.close()
     throw error

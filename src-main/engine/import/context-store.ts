@@ -1,36 +1,42 @@
 import type Database from 'better-sqlite3'
-import type { ContextRecord } from './row-batches'
+import { WorkbenchError } from '../../contract'
+import { columnsOf, quoted } from './merge-sql'
 
 /**
- * activity_contexts as an import writes them: a context already in the database (from this file
- * or an earlier one) is reused, so each distinct combination is stored once.
+ * Moves the staged activity contexts (schema `staged`) into the main database, inside the import's
+ * final transaction: a combination already stored (from an earlier import) is reused, so each is
+ * stored once; the new ones are added in the order the file first mentions them. Every column
+ * takes part in the comparison, NULL equal only to NULL. Leaves the main id of every staged context
+ * in temp.context_ids.
  */
-export function contextStore(db: Database.Database): { id(c: ContextRecord): number } {
-  const find = db
+export function mergeContexts(db: Database.Database): number {
+  const columns = columnsOf(db, 'activity_contexts')
+    .filter((c) => c !== 'id')
+    .map(quoted)
+  // IS compares NULLs as equal and still uses activity_contexts_target, which covers every column
+  const same = columns.map((q) => `x.${q} IS s.${q}`).join(' AND ')
+  const added = db
     .prepare(
-      `SELECT id FROM activity_contexts
-      WHERE target_chembl_id IS ? AND standard_type IS ? AND standard_units IS ? AND assay_chembl_id IS ?
-        AND document_chembl_id IS ? AND target_name IS ? AND document_year IS ?
-      LIMIT 1`,
+      `INSERT INTO main.activity_contexts (${columns.join(', ')})
+       SELECT ${columns.map((q) => `s.${q}`).join(', ')} FROM staged.activity_contexts AS s
+        WHERE NOT EXISTS (SELECT 1 FROM main.activity_contexts AS x WHERE ${same})
+        ORDER BY s.id`,
     )
-    .pluck()
-  const insert = db.prepare(
-    `INSERT INTO activity_contexts (target_chembl_id, standard_type, standard_units, assay_chembl_id,
-       document_chembl_id, target_name, document_year) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    .run().changes
+  db.exec('CREATE TEMP TABLE context_ids (staged INTEGER PRIMARY KEY, id INTEGER)')
+  db.exec(
+    `INSERT INTO temp.context_ids (staged, id)
+     SELECT s.id, (SELECT x.id FROM main.activity_contexts AS x WHERE ${same} LIMIT 1)
+       FROM staged.activity_contexts AS s`,
   )
-  return {
-    id(c) {
-      const values = [
-        c.targetChemblId,
-        c.standardType,
-        c.standardUnits,
-        c.assayChemblId,
-        c.documentChemblId,
-        c.targetName,
-        c.documentYear,
-      ]
-      const found = find.get(values) as number | undefined
-      return found ?? Number(insert.run(values).lastInsertRowid)
-    },
-  }
+  const unmatched = db
+    .prepare('SELECT count(*) FROM temp.context_ids WHERE id IS NULL')
+    .pluck()
+    .get() as number
+  if (unmatched > 0)
+    throw new WorkbenchError(
+      'internal',
+      `${unmatched} of the file's activity contexts could not be stored; nothing was imported.`,
+    )
+  return added
 }

@@ -1,6 +1,3 @@
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
-import { MessageChannel } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import {
   type ImportRecord,
@@ -14,7 +11,7 @@ import type { EngineContext, HandlerGroup } from '../context'
 import { readSettings } from '../db/settings-queries'
 import { mappingProblems } from './preview'
 import { readHead } from './read-table'
-import { storedFileName } from './stored-file'
+import { writeAndCommit } from './import-rows'
 import { splitEvenly } from '../workers/split-evenly'
 
 /** Share of the progress bar each phase fills when descriptors are computed. */
@@ -102,93 +99,26 @@ export const importHandlers: HandlerGroup<
         rdkitVersion = results[0]?.rdkitVersion ?? null
       }
 
-      // One import writes at a time. SQLite has a single writer: a second import's writer would
-      // wait on the first one's lock and give up after the busy timeout on a big file. It also
-      // keeps each import's reader and writer on worker threads together, whatever the pool size.
+      // One import writes at a time. It keeps each import's reader and writer on worker threads
+      // together, whatever the pool size (a reader whose writer waits for a thread would wait
+      // for it forever), and their final steps one after the other.
       job.progress({ phase: 'waiting for another import to finish', fraction: writeFrom })
       const release = await acquireWriteTurn(ctx, job.signal)
-      job.throwIfCancelled()
-      const writeStarted = performance.now()
-      const storedFile = storedFileName(input.file.name)
-      // Two threads: one reads and normalises the file, the other writes; they talk over their own
-      // channel. If either fails or the job is cancelled, both stop and the transaction is dropped.
-      const { port1, port2 } = new MessageChannel()
-      const stop = new AbortController()
-      const onCancel = () => stop.abort()
-      job.signal.addEventListener('abort', onCancel, { once: true })
-      const stopOnFailure = (error: unknown) => {
-        stop.abort()
-        throw error
-      }
-      const reading = ctx.pool
-        .run(
-          'import.parse',
-          { filePath: input.file.path, head, mapping, molecules, port: port1 },
-          { signal: stop.signal, transfer: [port1] },
-        )
-        .catch(stopOnFailure)
-      const writing = ctx.pool
-        .run(
-          'import.write',
-          {
-            dataDir: ctx.options.dataDir,
-            storedFile,
-            filePath: input.file.path,
-            fileName: input.file.name,
-            head,
-            format,
-            mapping,
-            duplicate: input.duplicate ?? 'skip',
-            rdkitVersion,
-            port: port2,
-          },
-          {
-            signal: stop.signal,
-            transfer: [port2],
-            onProgress: (p) => {
-              const seconds = (performance.now() - writeStarted) / 1000
-              const share = p.bytes / Math.max(1, head.size)
-              const rate = seconds > 0 ? p.rows / seconds : 0
-              const left = share > 0.02 ? (seconds * (1 - share)) / share : null
-              job.progress({
-                phase: 'importing rows',
-                fraction: Math.min(1, writeFrom + (1 - writeFrom) * share),
-                rows: p.rows,
-                bytes: p.bytes,
-                message: `${p.rows.toLocaleString('en')} rows · ${Math.round(rate).toLocaleString('en')} rows/s${left === null ? '' : ` · ${Math.ceil(left)} s left`}`,
-              })
-            },
-          },
-        )
-        .catch(stopOnFailure)
-      let summary: ImportSummary
       try {
-        // When one side fails, the other is stopped and fails as 'cancelled' (or, for the writer,
-        // with a closed channel): report the error that came first in substance, not the echo.
-        const [, written] = await Promise.allSettled([reading, writing]).then(([r, w]) => {
-          const failures = [r, w]
-            .filter((x): x is PromiseRejectedResult => x.status === 'rejected')
-            .map((x) => x.reason as unknown)
-          const echo = (e: unknown) =>
-            e instanceof WorkbenchError &&
-            (e.code === 'cancelled' || e.message.startsWith('The file reader stopped'))
-          if (failures.length > 0) throw failures.find((e) => !echo(e)) ?? failures[0]
-          return [
-            r.status === 'fulfilled' ? r.value : null,
-            (w as PromiseFulfilledResult<ImportSummary>).value,
-          ] as const
+        job.throwIfCancelled()
+        return await writeAndCommit(ctx, job, input.file, {
+          head,
+          format,
+          mapping,
+          duplicate: input.duplicate ?? 'skip',
+          molecules,
+          rdkitVersion,
+          writeFrom,
+          started,
         })
-        summary = written
-      } catch (error) {
-        // A cancelled writer's thread was terminated before it could tidy up: its copy goes here.
-        await rm(join(ctx.options.dataDir, storedFile), { force: true })
-        throw error
       } finally {
-        job.signal.removeEventListener('abort', onCancel)
         release()
       }
-      const seconds = (performance.now() - started) / 1000
-      return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
     })
   },
 

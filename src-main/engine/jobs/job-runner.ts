@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   type Events,
+  type JobCancelResult,
   type JobInfo,
   type JobProgress,
   WorkbenchError,
@@ -17,6 +18,14 @@ export interface JobContext {
   progress(progress: JobProgress): void
   /** Throws a `cancelled` error if the job was cancelled; call it between units of work. */
   throwIfCancelled(): void
+  /**
+   * Marks the point of no return, just before the job commits its result (an import's final
+   * transaction, a model's registration): throws `cancelled` if the job was cancelled before it;
+   * from then on a cancel is refused ("already finished") and the job ends with its result. A
+   * cancel that aborted a commit already under way would report "cancelled" for work that was
+   * kept, or cut the commit in two.
+   */
+  pointOfNoReturn(): void
 }
 
 export type JobBody<T> = (ctx: JobContext) => Promise<T>
@@ -27,6 +36,8 @@ interface JobRecord {
   info: JobInfo
   controller: AbortController
   done: Promise<void>
+  /** past the point of no return: cancels are refused */
+  committing: boolean
   result?: unknown
 }
 
@@ -70,6 +81,10 @@ export class JobRunner {
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw cancelledError()
       },
+      pointOfNoReturn: () => {
+        if (controller.signal.aborted) throw cancelledError()
+        record.committing = true
+      },
     }
 
     const finish = (
@@ -100,7 +115,7 @@ export class JobRunner {
         (error: unknown) =>
           controller.signal.aborted ? finish('cancelled') : finish('failed', undefined, error),
       )
-    const record: JobRecord = { info, controller, done }
+    const record: JobRecord = { info, controller, done, committing: false }
     this.jobs.set(jobId, record)
     return { jobId }
   }
@@ -109,13 +124,17 @@ export class JobRunner {
     return [...this.jobs.values()].map((j) => structuredClone(j.info)).reverse()
   }
 
-  /** True when the job was running and has been asked to stop. */
-  cancel(jobId: string): boolean {
+  /**
+   * Asks a running job to stop. Refused once the job has finished or passed its point of no
+   * return: the caller is told so, and the job ends with its result.
+   */
+  cancel(jobId: string): JobCancelResult {
     const job = this.jobs.get(jobId)
     if (!job) throw new WorkbenchError('job-not-found', `There is no job with id ${jobId}.`)
-    if (job.info.state !== 'running') return false
+    if (job.info.state !== 'running' || job.committing)
+      return { cancelled: false, reason: 'already finished' }
     job.controller.abort()
-    return true
+    return { cancelled: true }
   }
 
   /** Waits until a job has finished (used by the CLI and tests); `result` is set when it succeeded. */
@@ -126,9 +145,12 @@ export class JobRunner {
     return { info: structuredClone(job.info), result: job.result }
   }
 
-  /** Cancels everything still running and waits for it to stop (engine shutdown). */
+  /**
+   * Cancels everything still running and waits for it to stop (engine shutdown); a job that is
+   * committing is let finish.
+   */
   async shutdown(): Promise<void> {
-    for (const job of this.jobs.values()) job.controller.abort()
+    for (const job of this.jobs.values()) if (!job.committing) job.controller.abort()
     await Promise.all([...this.jobs.values()].map((j) => j.done))
   }
 }

@@ -18,6 +18,7 @@ import { ONNX_OUTPUT, readOnnxMetadata } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
 import { appVersion } from '../app/versions'
 import type { Db } from '../db/connection'
+import { writeTransaction } from '../db/write-transaction'
 import {
   type StoredEvaluation,
   audit,
@@ -197,7 +198,7 @@ export async function importBundle(
   if (metadata.feature_names && metadata.feature_names !== JSON.stringify(card.featureNames))
     throw new WorkbenchError('invalid-input', 'The ONNX file and its card list different features.')
 
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const version = nextVersion(db)
     const evaluation: StoredEvaluation = {
       cv: card.cv,
@@ -236,5 +237,5 @@ export async function importBundle(
     })
     audit(db, 'import', version, reason, { importedFrom: card.version, onnxSha256: sha })
     return summarize(db, modelRow(db, version))
-  })()
+  })
 }

@@ -18,6 +18,7 @@ import { scoreOnce } from '../../ml/runtime'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
+import { writeTransaction } from '../db/write-transaction'
 import type { JobContext } from '../jobs/job-runner'
 import { ALWAYS_RUN, type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { referenceDistributions } from './reference'
@@ -134,10 +135,12 @@ export async function trainModel(
       'internal',
       `The exported ONNX model disagrees with the trained model by ${onnxMaxDifference} on its own training data; it was not registered.`,
     )
-  job.throwIfCancelled()
+  // Registering may wait for another writer: a cancel meanwhile would say "cancelled" about a
+  // model that is kept.
+  job.pointOfNoReturn()
 
   const cv = best.metrics
-  const { version, promoted } = ctx.db.transaction(() => {
+  const { version, promoted } = await writeTransaction(ctx.db, () => {
     const version = nextVersion(ctx.db)
     const onnx = exportOnnx(model, metadata(version))
     const parent = ctx.db
@@ -183,7 +186,7 @@ export async function trainModel(
     })
     if (input.promote) promote(ctx.db, version, input.reason ?? 'promoted when trained')
     return { version, promoted: input.promote }
-  })()
+  })
 
   return {
     modelVersion: version,
@@ -247,23 +250,25 @@ async function crossValidate(
   )
   const metrics = regressionMetrics(set.data.y, oof)
   const seconds = (performance.now() - started) / 1000
-  const run = ctx.db
-    .prepare(
-      `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
+  const run = await writeTransaction(ctx.db, () =>
+    ctx.db
+      .prepare(
+        `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
          training_set_hash, metrics_json, seconds, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      job.jobId,
-      set.summary.target,
-      candidate.learner,
-      JSON.stringify(params),
-      set.summary.featureSet,
-      set.summary.hash,
-      JSON.stringify(metrics),
-      seconds,
-      Number(params.seed ?? 0),
-      new Date().toISOString(),
-    )
+      )
+      .run(
+        job.jobId,
+        set.summary.target,
+        candidate.learner,
+        JSON.stringify(params),
+        set.summary.featureSet,
+        set.summary.hash,
+        JSON.stringify(metrics),
+        seconds,
+        Number(params.seed ?? 0),
+        new Date().toISOString(),
+      ),
+  )
   return { candidate, params, oof, metrics, seconds, runId: Number(run.lastInsertRowid) }
 }
 

@@ -85,7 +85,7 @@ export const predictHandlers: HandlerGroup<
     const scored = await scoreMatrix(ctx, model, { n: 1, f, x: rows.x }, true)
     const p = scored.p[0] as number
     const q = model.calibration.q
-    const summary = storeBatch(
+    const summary = await storeBatch(
       ctx.db,
       model,
       'single',
@@ -133,7 +133,8 @@ export const predictHandlers: HandlerGroup<
       const result = await scoreCandidates(ctx, model, candidates, job.signal, (phase, fraction) =>
         job.progress({ phase, fraction, rows: candidates.length }),
       )
-      job.throwIfCancelled()
+      // Saving may wait for another writer; a cancel meanwhile would report a batch that is kept.
+      job.pointOfNoReturn()
       job.progress({ phase: 'saving', fraction: 0.85, rows: candidates.length })
       return storeBatch(
         ctx.db,

@@ -10,6 +10,7 @@ import { toCsv } from '../../contract/csv'
 import { nmFromPActivity } from '../../chem/units'
 import type { z } from 'zod'
 import type { Db } from '../db/connection'
+import { writeTransaction } from '../db/write-transaction'
 import type { Candidate } from './inputs'
 import type { LoadedModel } from './loaded-model'
 
@@ -22,7 +23,10 @@ export interface BatchResult {
 
 const ROWS_PER_INSERT = 50
 
-/** Writes a batch and every row of it in one transaction; returns its summary. */
+/**
+ * Writes a batch and every row of it in one transaction; returns its summary. Waits on timers,
+ * not on the engine's thread, while another writer (an import committing) holds the database.
+ */
 export function storeBatch(
   db: Db,
   model: LoadedModel,
@@ -30,7 +34,7 @@ export function storeBatch(
   inputName: string | null,
   result: BatchResult,
   seconds: number,
-): BatchSummary {
+): Promise<BatchSummary> {
   const now = new Date().toISOString()
   const q = model.calibration.q
   const failures: Record<string, number> = {}
@@ -48,7 +52,7 @@ export function storeBatch(
     }
   }
   const rmse = observedRows > 0 ? Math.sqrt(se / observedRows) : null
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const batch = db
       .prepare(
         `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
@@ -106,7 +110,7 @@ export function storeBatch(
     })
     flush(true)
     return batchSummary(db, batchId)
-  })()
+  })
 }
 
 interface BatchRow {

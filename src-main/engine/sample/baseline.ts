@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TrainResult } from '../../contract'
 import { createEngine } from '../engine'
+import { writeTransaction } from '../db/write-transaction'
 import { exportBundle } from '../models/bundle'
 import { BASELINE_CARD, BASELINE_ONNX, importSample } from './sample'
 
@@ -31,9 +32,11 @@ export async function trainBaseline(appRoot: string, workerPath: string, outDir:
     const { info, result } = await engine.context.jobs.wait(started.value.jobId)
     if (info.state !== 'succeeded') throw new Error(info.error?.message)
     const { modelVersion } = result as TrainResult
-    engine.context.db
-      .prepare('UPDATE model_versions SET is_synthetic = 1 WHERE version = ?')
-      .run(modelVersion)
+    await writeTransaction(engine.context.db, () =>
+      engine.context.db
+        .prepare('UPDATE model_versions SET is_synthetic = 1 WHERE version = ?')
+        .run(modelVersion),
+    )
     const bundle = exportBundle(engine.context.db, modelVersion)
     const onnx = join(outDir, BASELINE_ONNX.split('/').at(-1) as string)
     const card = join(outDir, BASELINE_CARD.split('/').at(-1) as string)

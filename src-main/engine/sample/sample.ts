@@ -6,6 +6,7 @@ import { importHandlers } from '../import/handlers'
 import type { EngineContext } from '../context'
 import { importBundle } from '../models/bundle'
 import { audit, promote } from '../models/registry'
+import { writeTransaction } from '../db/write-transaction'
 
 export const SAMPLE_FILE = 'resources/sample/chembl-synthetic-sample.csv'
 export const BASELINE_ONNX = 'models/baseline-core4-gbdt.onnx'
@@ -26,7 +27,9 @@ export async function importSample(ctx: EngineContext, appRoot: string): Promise
     throw new WorkbenchError('internal', `The sample could not be imported: ${info.error?.message}`)
   const { importId } = result as ImportSummary
   if (importId === null) throw new WorkbenchError('internal', 'The sample import was skipped.')
-  ctx.db.prepare('UPDATE imports SET is_synthetic = 1 WHERE id = ?').run(importId)
+  await writeTransaction(ctx.db, () =>
+    ctx.db.prepare('UPDATE imports SET is_synthetic = 1 WHERE id = ?').run(importId),
+  )
   return importId
 }
 
@@ -59,19 +62,19 @@ export async function seedSampleIfEmpty(ctx: EngineContext, appRoot: string): Pr
     join(appRoot, BASELINE_CARD),
     'bundled baseline model',
   )
-  ctx.db.transaction(() => {
+  await writeTransaction(ctx.db, () => {
     ctx.db
       .prepare('UPDATE model_versions SET is_synthetic = 1 WHERE version = ?')
       .run(model.version)
     promote(ctx.db, model.version, 'bundled baseline, trained on the synthetic sample')
     audit(ctx.db, 'seed-sample', model.version, 'first launch', { importId })
-  })()
+  })
   return true
 }
 
 /** Removes the synthetic sample, the models trained on it, and their predictions. */
-export function removeSample(ctx: EngineContext): { imports: number; models: number } {
-  return ctx.db.transaction(() => {
+export function removeSample(ctx: EngineContext): Promise<{ imports: number; models: number }> {
+  return writeTransaction(ctx.db, () => {
     const models = ctx.db
       .prepare('SELECT id, version FROM model_versions WHERE is_synthetic = 1')
       .all() as { id: number; version: string }[]
@@ -104,7 +107,7 @@ export function removeSample(ctx: EngineContext): { imports: number; models: num
       imports: imports.map((i) => i.id),
     })
     return { imports: imports.length, models: models.length }
-  })()
+  })
 }
 
 export function sampleStatus(ctx: EngineContext): SampleStatus {

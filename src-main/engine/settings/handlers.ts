@@ -1,10 +1,11 @@
 import type { HandlerGroup } from '../context'
 import { readSettings, writeSetting } from '../db/settings-queries'
+import { writeTransaction } from '../db/write-transaction'
 
 export const settingsHandlers: HandlerGroup<'settings.get' | 'settings.set'> = {
   'settings.get': (_input, ctx) => readSettings(ctx.db),
-  'settings.set': (input, ctx) => {
-    writeSetting(ctx.db, input.key, input.value)
+  'settings.set': async (input, ctx) => {
+    await writeTransaction(ctx.db, () => writeSetting(ctx.db, input.key, input.value))
     return readSettings(ctx.db)
   },
 }

@@ -149,8 +149,12 @@ export class WorkerPool {
     this.running.delete(pending.message.taskId)
     const slot = pending.slot
     this.slots.splice(this.slots.indexOf(slot), 1)
-    void slot.worker.terminate()
-    pending.reject(cancelled())
+    // The task fails once its thread has stopped: whoever cleans up after it (an import removing
+    // its staging database and its copy of the file) must not race the thread still writing them.
+    void slot.worker.terminate().then(
+      () => pending.reject(cancelled()),
+      () => pending.reject(cancelled()),
+    )
     this.dispatch()
   }
 }

@@ -7,7 +7,8 @@ import {
 import { previewFile } from '../import/preview'
 import { readRecords } from '../import/read-table'
 import { parseImport } from '../import/row-batches'
-import { writeImport } from '../import/write-import'
+import { stageImport } from '../import/stage-import'
+import { commitImport } from '../import/commit-import'
 import type { TaskName, WorkerTasks } from './tasks'
 import { takeDataset, takeRows } from '../../ml/dataset'
 import { fitLearner } from '../../ml/fit'
@@ -81,7 +82,9 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return null
   },
 
-  'import.write': ({ port, ...input }, progress) => writeImport(input, port, progress),
+  'import.stage': ({ port, ...input }, progress) => stageImport(input, port, progress),
+
+  'import.commit': async (input) => commitImport(input),
 
   'ml.fit': async (input, progress) => {
     const started = performance.now()

@@ -2,7 +2,8 @@ import type { ImportPreview, ImportSummary, SelfTestMolecule } from '../../contr
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import type { MessagePort } from 'node:worker_threads'
 import type { ParseImportInput } from '../import/row-batches'
-import type { WriteImportInput, WriteProgress } from '../import/write-import'
+import type { StageImportInput, StagedImport, WriteProgress } from '../import/stage-import'
+import type { CommitImportInput } from '../import/commit-import'
 import type { TableHead } from '../import/read-table'
 import type { Mapping } from '../../chem/columns'
 import type { LearnerName, LearnerParams } from '../../ml/fit'
@@ -39,7 +40,7 @@ export interface WorkerTasks {
     output: { smiles: string[] }
     progress: { bytes: number; rows: number }
   }
-  /** Reads, parses and normalises a file, sending row batches through `port` to 'import.write'. */
+  /** Reads, parses and normalises a file, sending row batches through `port` to 'import.stage'. */
   'import.parse': {
     input: ParseImportInput & { port: MessagePort }
     output: null
@@ -71,11 +72,17 @@ export interface WorkerTasks {
     }
     progress: { trees: number; of: number }
   }
-  /** Writes the batches arriving on `port` in one transaction. */
-  'import.write': {
-    input: WriteImportInput & { port: MessagePort }
-    output: ImportSummary
+  /** Writes the batches arriving on `port` into the import's staging database. */
+  'import.stage': {
+    input: StageImportInput & { port: MessagePort }
+    output: StagedImport
     progress: WriteProgress
+  }
+  /** Moves a staging database into the main database in one transaction: an import's last step. */
+  'import.commit': {
+    input: CommitImportInput
+    output: ImportSummary
+    progress: never
   }
 }
 
