@@ -1,4 +1,5 @@
 import type { HandlerGroup } from '../context'
+import { writeTransaction } from '../db/write-transaction'
 import { exportBundle, importBundle } from './bundle'
 import {
   archive,
@@ -36,10 +37,17 @@ export const modelHandlers: HandlerGroup<
   'models.list': (_input, ctx) => listModels(ctx.db),
   'models.get': (input, ctx) => modelDetail(ctx.db, input.version),
   'models.runs': (input, ctx) => listRuns(ctx.db, input.target),
-  'models.promote': (input, ctx) => promote(ctx.db, input.version, input.reason),
-  'models.rollback': (input, ctx) => rollback(ctx.db, input.target, input.reason),
-  'models.archive': (input, ctx) => archive(ctx.db, input.version, input.reason),
-  'models.delete': (input, ctx) => deleteModel(ctx.db, input.version, input.reason),
+  // Stage changes read, then write: in a deferred transaction another process's commit in between
+  // failed them with "database is locked" (SQLITE_BUSY_SNAPSHOT). They take the write lock first,
+  // waiting for it on timers.
+  'models.promote': (input, ctx) =>
+    writeTransaction(ctx.db, () => promote(ctx.db, input.version, input.reason)),
+  'models.rollback': (input, ctx) =>
+    writeTransaction(ctx.db, () => rollback(ctx.db, input.target, input.reason)),
+  'models.archive': (input, ctx) =>
+    writeTransaction(ctx.db, () => archive(ctx.db, input.version, input.reason)),
+  'models.delete': (input, ctx) =>
+    writeTransaction(ctx.db, () => deleteModel(ctx.db, input.version, input.reason)),
   'models.export': (input, ctx) => exportBundle(ctx.db, input.version),
   'models.import': (input, ctx) =>
     importBundle(ctx.db, input.onnx.path, input.card.path, input.reason),
