@@ -4,6 +4,7 @@ import {
   loadRdkit,
   seedFromDescriptors,
 } from '../../chem/rdkit'
+import { quickCheck } from '../db/quick-check'
 import { previewFile } from '../import/preview'
 import { readRecords } from '../import/read-table'
 import { parseImport } from '../import/row-batches'
@@ -82,6 +83,8 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   },
 
   'import.write': ({ port, ...input }, progress) => writeImport(input, port, progress),
+
+  'db.quickCheck': ({ path }) => Promise.resolve(quickCheck(path)),
 
   'ml.fit': async (input, progress) => {
     const started = performance.now()
