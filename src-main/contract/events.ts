@@ -1,4 +1,5 @@
 import type { WorkbenchErrorData } from './errors'
+import type { DatabaseCheck } from './database'
 import type { JobProgress, JobState } from './jobs'
 import type { FileRef } from './workbench-api'
 
@@ -15,12 +16,19 @@ export interface Events {
     error?: WorkbenchErrorData
     seconds: number
   }
+  /** A check of the database finished (in the background after start, or asked for). */
+  'database.checked': DatabaseCheck
   /** The desktop shell's File > Import dialog picked these files (the web host never sends it). */
   'files.chosen': { files: FileRef[] }
 }
 
 export type EventName = keyof Events
-export const eventNames: EventName[] = ['job.progress', 'job.finished', 'files.chosen']
+export const eventNames: EventName[] = [
+  'job.progress',
+  'job.finished',
+  'database.checked',
+  'files.chosen',
+]
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as string[]).includes(name)

@@ -1,4 +1,5 @@
 export * from './data'
+export * from './database'
 export * from './errors'
 export * from './imports'
 export * from './events'

@@ -34,6 +34,13 @@ import {
 } from './models'
 import { type Settings, settingsSetInput } from './settings'
 import {
+  type BackupInfo,
+  type DatabaseCheck,
+  type DatabaseStatus,
+  type RestoreResult,
+  backupsRestoreInput,
+} from './database'
+import {
   type BatchSummary,
   type PredictionRow,
   type PredictionsCsv,
@@ -220,6 +227,25 @@ export const methods = {
   'predictions.csv': method<typeof predictionsBatchIdInput, PredictionsCsv>(
     predictionsBatchIdInput,
     'A batch as CSV',
+  ),
+  /** The last database check and the backups kept in the data folder. */
+  'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),
+  /**
+   * Runs SQLite's quick_check on the database in a worker thread (its own read connection) and
+   * says what to do if it finds damage.
+   */
+  'database.check': method<typeof empty, DatabaseCheck>(empty, 'Check the database'),
+  /** The daily snapshots in the data folder, newest first. */
+  'backups.list': method<typeof empty, BackupInfo[]>(empty, 'Backups'),
+  /** Takes today's snapshot now (SQLite's online backup; the database stays usable meanwhile). */
+  'backups.create': method<typeof empty, BackupInfo>(empty, 'Back up the database'),
+  /**
+   * Replaces the database with a backup after checking it is one of ours and undamaged; the
+   * database in use is kept beside it. Refused while a job runs. The page should reload after.
+   */
+  'backups.restore': method<typeof backupsRestoreInput, RestoreResult>(
+    backupsRestoreInput,
+    'Restore a backup',
   ),
   /** Whether the bundled synthetic sample (data and baseline model) is present. */
   'sample.status': method<typeof empty, SampleStatus>(empty, 'Sample data'),

@@ -1,4 +1,5 @@
 import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
+import type { DatabaseMaintenance } from './backup/maintenance'
 import type { Db } from './db/connection'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
@@ -14,16 +15,21 @@ export interface EngineOptions {
   workerThreads?: number
   /** Long-running hosts (desktop app, web host) claim the data folder so a second one is refused. */
   exclusive?: boolean
+  /** Long-running hosts check the database in the background after start and back it up daily. */
+  maintenance?: boolean
 }
 
 /** What every handler gets: the engine's resources, never a host's. */
 export interface EngineContext {
   readonly options: EngineOptions
+  /** The data folder's database; a different connection after a backup is restored. */
   readonly db: Db
   readonly jobs: JobRunner
   readonly pool: WorkerPool
   /** ONNX Runtime sessions, one per model version, reused across calls */
   readonly onnx: OnnxSessions
+  /** quick_check, daily backups and restore */
+  readonly maintenance: DatabaseMaintenance
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

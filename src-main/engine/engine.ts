@@ -12,7 +12,8 @@ import {
 } from '../contract'
 import type { EngineContext, EngineOptions, Handler } from './context'
 import { mkdirSync } from 'node:fs'
-import { type Db, openDatabase } from './db/connection'
+import { DatabaseMaintenance } from './backup/maintenance'
+import { type Db, openDatabase, schemaVersion } from './db/connection'
 import { removeOrphanedFiles } from './import/stored-file'
 import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
@@ -49,15 +50,35 @@ export function createEngine(options: EngineOptions): Engine {
     throw error
   }
   removeOrphanedFiles(db, options.dataDir)
+  const jobs = new JobRunner(emit)
+  const pool = new WorkerPool(options.workerPath, options.workerThreads)
+  const maintenance = new DatabaseMaintenance({
+    dataDir: options.dataDir,
+    db: () => db,
+    pool,
+    jobs,
+    emit,
+    // A restore closes the connection, swaps the files and opens the folder again; handlers
+    // read `context.db` on every call, so they use the new connection from then on.
+    close: () => db.close(),
+    open: () => {
+      db = openDatabase(options.dataDir)
+      return schemaVersion(db)
+    },
+  })
   const context: EngineContext = {
     options,
-    db,
-    jobs: new JobRunner(emit),
-    pool: new WorkerPool(options.workerPath, options.workerThreads),
+    get db() {
+      return db
+    },
+    jobs,
+    pool,
     onnx: new OnnxSessions(),
+    maintenance,
     startedAt: new Date(),
     emit,
   }
+  if (options.maintenance) maintenance.startBackground()
 
   const call = async (method: string, input: unknown): Promise<CallResult<unknown>> => {
     if (!isMethodName(method)) {
@@ -97,8 +118,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     context,
     async close() {
+      // Timers stop at once; a check in progress ends with the pool, a backup is let finish.
+      const maintenanceStopped = maintenance.stop()
       await context.jobs.shutdown()
       await context.pool.close()
+      await maintenanceStopped
       await context.onnx.close()
       db.close()
       releaseLock()

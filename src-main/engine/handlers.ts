@@ -1,5 +1,6 @@
 import type { MethodName } from '../contract'
 import { appHandlers } from './app/handlers'
+import { backupHandlers } from './backup/handlers'
 import type { Handler } from './context'
 import { dataHandlers } from './data/handlers'
 import { importHandlers } from './import/handlers'
@@ -22,4 +23,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...modelHandlers,
   ...predictHandlers,
   ...sampleHandlers,
+  ...backupHandlers,
 }

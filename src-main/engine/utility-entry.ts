@@ -30,6 +30,7 @@ try {
     dataDir,
     host: 'electron',
     exclusive: true,
+    maintenance: true,
     workerPath: fileURLToPath(new URL('./worker.js', import.meta.url)),
   })
   engine.subscribe((event, payload) =>

@@ -6,11 +6,13 @@ import { createEngine } from '../engine/engine'
 import {
   type CliIo,
   type Command,
+  type StandaloneCommand,
   UsageError,
   type Values,
   expectOk,
   waitForJob,
 } from './cli-common'
+import { DATABASE_COMMANDS, DATABASE_HELP, STANDALONE_COMMANDS } from './cli-database'
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
@@ -29,7 +31,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DATABASE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -152,6 +154,7 @@ const COMMANDS: Record<string, Command> = {
   },
   ...MODEL_COMMANDS,
   ...PREDICT_COMMANDS,
+  ...DATABASE_COMMANDS,
 }
 
 /** Runs one CLI command and returns its exit code. Failures print one line on stderr. */
@@ -162,9 +165,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? 0 : 2
   }
   try {
-    const command = COMMANDS[name]
-    if (!command || !Object.hasOwn(COMMANDS, name))
-      throw new UsageError(`unknown command "${name}" (see assay --help)`)
+    const command: Command | StandaloneCommand | undefined = Object.hasOwn(COMMANDS, name)
+      ? COMMANDS[name]
+      : Object.hasOwn(STANDALONE_COMMANDS, name)
+        ? STANDALONE_COMMANDS[name]
+        : undefined
+    if (!command) throw new UsageError(`unknown command "${name}" (see assay --help)`)
     let parsed: { values: Values; positionals: string[] }
     try {
       parsed = parseArgs({
@@ -180,11 +186,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error))
     }
+    const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir()
+    if ('standalone' in command)
+      return await command.run(dataDir, parsed.values, parsed.positionals, io)
     const engine = createEngine({
-      dataDir: (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir(),
+      dataDir,
       host: command.exclusive ? 'web' : 'cli',
       workerPath: io.workerPath,
       exclusive: command.exclusive ?? false,
+      // the web host runs for hours: it checks the database after start and backs it up daily
+      maintenance: command.exclusive ?? false,
     })
     try {
       return await command.run(engine, parsed.values, parsed.positionals, io)

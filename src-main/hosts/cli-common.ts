@@ -26,6 +26,14 @@ export interface Command {
   run(engine: Engine, values: Values, positionals: string[], io: CliIo): Promise<number>
 }
 
+/** A command that must not open the database through an engine (restore replaces it). */
+export interface StandaloneCommand {
+  options: OptionSpec
+  positionals?: boolean
+  standalone: true
+  run(dataDir: string, values: Values, positionals: string[], io: CliIo): Promise<number>
+}
+
 export async function expectOk<T>(result: Promise<CallResult<T>>): Promise<T> {
   const r = await result
   if (!r.ok) throw new Error(r.error.message)

@@ -14,6 +14,8 @@ export function StatusBar() {
   const status = useApp((s) => s.status)
   const statusError = useApp((s) => s.statusError)
   const job = useApp(selectRunningJob)
+  const databaseDamaged = useApp((s) => s.databaseDamaged)
+  const go = useApp((s) => s.go)
   const models = useModels((s) => s.models)
   const refreshModels = useModels((s) => s.refresh)
   const production = models.filter((m) => m.stage === 'production')
@@ -42,6 +44,16 @@ export function StatusBar() {
           production.map((m) => `${m.version} (${m.target}, ${m.learner})`).join(', ')
         )}
       </span>
+      {databaseDamaged && (
+        <button
+          type="button"
+          className="status-item link-button error"
+          data-testid="database-damaged"
+          onClick={() => go('settings')}
+        >
+          The database is damaged: see Settings to restore a backup
+        </button>
+      )}
       <span className="status-spacer" />
       {job && (
         <span className="status-item status-job" data-testid="running-job">

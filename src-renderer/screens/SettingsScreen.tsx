@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { SelfTestResult, Settings } from '../../src-main/contract'
 import { call } from '../api/client'
 import { ScreenHeader } from '../components/ScreenHeader'
+import { DatabaseCard } from '../components/settings/DatabaseCard'
 import { useApp } from '../store/app-store'
 
 const THEMES: { value: Settings['theme']; label: string }[] = [
@@ -42,7 +43,8 @@ export function SettingsScreen() {
   return (
     <>
       <ScreenHeader title="Settings">
-        Appearance, the data folder, and a check that the engine works.
+        Appearance, the data folder, the database's health and backups, and a check that the engine
+        works.
       </ScreenHeader>
       <div className="cards">
         <section className="card" aria-labelledby="appearance">
@@ -90,6 +92,8 @@ export function SettingsScreen() {
             <p className="muted">Waiting for the engine…</p>
           )}
         </section>
+
+        <DatabaseCard />
 
         <section className="card wide" aria-labelledby="selftest">
           <h2 id="selftest">Self-test</h2>

@@ -28,6 +28,8 @@ interface AppState {
   statusError: string | null
   settings: Settings | null
   jobs: Record<string, JobView>
+  /** the last database check found damage (the status bar points to Settings) */
+  databaseDamaged: boolean
   go(screen: Screen): void
   refreshStatus(): Promise<void>
   loadSettings(): Promise<void>
@@ -41,6 +43,7 @@ export const useApp = create<AppState>((set) => ({
   statusError: null,
   settings: null,
   jobs: {},
+  databaseDamaged: false,
   go: (screen) => set({ screen }),
   async refreshStatus() {
     try {
@@ -100,7 +103,11 @@ function onFinished(f: Events['job.finished']): void {
 
 /** Connects the store to the engine's events; returns the disconnect function. */
 export function connectEvents(): () => void {
-  const offs = [on('job.progress', onProgress), on('job.finished', onFinished)]
+  const offs = [
+    on('job.progress', onProgress),
+    on('job.finished', onFinished),
+    on('database.checked', (check) => useApp.setState({ databaseDamaged: !check.ok })),
+  ]
   return () => offs.forEach((off) => off())
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -346,4 +346,68 @@ describe('assay CLI', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1)
     expect(bad.stderr).toMatch(/MW must be a positive number below 5000/)
   }, 60_000)
+
+  it('checks, backs up and restores the database, and refuses to restore under a running app', async () => {
+    const engine = startTestEngine(dir.path)
+    await seedSampleIfEmpty(engine.context, REPO_ROOT)
+    await engine.close()
+    const compounds = async () =>
+      JSON.parse((await assay('compounds', '--json', '--data-dir', dir.path)).stdout)
+        .total as number
+    const seeded = await compounds()
+    expect(seeded).toBeGreaterThan(100)
+
+    const check = await assay('check', '--data-dir', dir.path)
+    expect(check.code).toBe(0)
+    expect(check.stdout).toMatch(/The database is sound/)
+    const backup = await assay('backup', '--json', '--data-dir', dir.path)
+    expect(backup.stderr).toBe('')
+    const made = JSON.parse(backup.stdout)
+    expect(made.path).toBe(
+      join(dir.path, 'backups', `workbench-${new Date().toLocaleDateString('sv-SE')}.sqlite`),
+    )
+
+    // the work changes after the backup
+    const later = startTestEngine(dir.path)
+    expect((await later.invoke('sample.remove', {})).ok).toBe(true)
+    await later.close()
+    expect(await compounds()).toBe(0)
+
+    // refused while the desktop app (or a web host) holds the folder: this process is alive
+    const database = databasePath(dir.path)
+    const sha = () => createHash('sha256').update(readFileSync(database)).digest('hex')
+    const before = sha()
+    writeFileSync(join(dir.path, 'engine.lock'), String(process.pid))
+    const locked = await assay('restore', made.path, '--data-dir', dir.path)
+    expect(locked.code).toBe(1)
+    expect(locked.stderr).toMatch(
+      new RegExp(
+        `running with this data folder \\(process ${process.pid}\\)\\. Close it before restoring`,
+      ),
+    )
+    rmSync(join(dir.path, 'engine.lock'))
+    // refused: another program's SQLite file
+    const foreign = join(dir.path, 'plates.sqlite')
+    const raw = new Database(foreign)
+    raw.exec('CREATE TABLE plates (barcode TEXT)')
+    raw.close()
+    const notOurs = await assay('restore', foreign, '--data-dir', dir.path)
+    expect(notOurs.code).toBe(1)
+    expect(notOurs.stderr).toMatch(/plates\.sqlite is not an Assay Workbench backup/)
+    expect(sha()).toBe(before)
+    expect(await compounds()).toBe(0)
+
+    // a bare backup name is found in the folder's backups/
+    const restored = await assay('restore', made.name, '--data-dir', dir.path)
+    expect(restored.stderr).toBe('')
+    expect(restored.code).toBe(0)
+    expect(restored.stdout).toMatch(
+      /^Restored the database from .*backups\/workbench-.*\.sqlite\.\n/,
+    )
+    expect(restored.stdout).toMatch(/kept as .*workbench\.sqlite\.before-restore-/)
+    expect(await compounds()).toBe(seeded)
+    expect(existsSync(join(dir.path, 'engine.lock'))).toBe(false)
+    const usage = await assay('restore', '--data-dir', dir.path)
+    expect(usage.code).toBe(2)
+  }, 120_000)
 })

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WorkbenchError } from '../../src-main/contract'
@@ -27,6 +30,22 @@ const EXPECTED_TABLES = [
 ]
 
 const now = '2026-01-01T00:00:00.000Z'
+
+/** "AsWb" read as a big-endian 32-bit integer, worked out by hand: 0x41 0x73 0x57 0x62. */
+const AS_WB = 0x41735762
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+/** Opening must fail; returns the error. */
+function openingFails(dataDir: string): WorkbenchError {
+  try {
+    openDatabase(dataDir).close()
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkbenchError)
+    return error as WorkbenchError
+  }
+  throw new Error('the database opened')
+}
 
 describe('migrations', () => {
   let dir: ReturnType<typeof tempDir>
@@ -222,6 +241,8 @@ describe('migrations', () => {
 
   it('refuse a database written by a newer app', () => {
     const raw = new Database(databasePath(dir.path))
+    // a newer app's database carries the application id like ours
+    raw.pragma(`application_id = ${AS_WB}`)
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`)
     raw.close()
     let error: unknown
@@ -315,6 +336,107 @@ describe('migrations', () => {
     expect(() => insertActivity.run(importId, compoundId, '=', -1)).toThrow(/CHECK/)
     db.prepare('DELETE FROM imports WHERE id = ?').run(importId)
     expect(db.prepare('SELECT count(*) AS n FROM activities').get()).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it('stamp a new database with the application id "AsWb"', () => {
+    openDatabase(dir.path).close()
+    // byte 68 of the file header, read without SQLite
+    expect(readFileSync(databasePath(dir.path)).readUInt32BE(68)).toBe(AS_WB)
+  })
+
+  it('leave another program’s SQLite file byte for byte as it was, and refuse it', () => {
+    const path = databasePath(dir.path)
+    const cases: [string, string[]][] = [
+      // an ordinary SQLite database of someone else's (rollback journal, no application id)
+      [
+        'plain',
+        [
+          'CREATE TABLE samples (id INTEGER PRIMARY KEY, well TEXT)',
+          "INSERT INTO samples VALUES (1, 'A1')",
+        ],
+      ],
+      // one in WAL mode, as many apps keep theirs
+      [
+        'wal',
+        [
+          'PRAGMA journal_mode = WAL',
+          'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)',
+          "INSERT INTO notes VALUES (1, 'x')",
+        ],
+      ],
+      // one that names its program, even with a table called like ours
+      [
+        'other id',
+        [
+          'PRAGMA application_id = 1196444487',
+          'CREATE TABLE settings (key TEXT)',
+          "INSERT INTO settings VALUES ('x')",
+        ],
+      ],
+    ]
+    for (const [label, statements] of cases) {
+      const raw = new Database(path)
+      for (const sql of statements) raw.exec(sql)
+      raw.close()
+      const before = sha256(path)
+      const files = readdirSync(dir.path).sort()
+      const error = openingFails(dir.path)
+      expect(error.code, label).toBe('not-our-database')
+      expect(error.message, label).toMatch(/is not an Assay Workbench database/)
+      expect(error.message, label).toMatch(/left untouched/)
+      expect(sha256(path), label).toBe(before)
+      // no -wal, -shm or journal left beside it either
+      expect(readdirSync(dir.path).sort(), label).toEqual(files)
+      for (const f of files) rmSync(join(dir.path, f))
+    }
+    // not SQLite at all
+    writeFileSync(path, 'molecule_chembl_id;pchembl_value\nCHEMBL25;7.1\n'.repeat(20))
+    const before = sha256(path)
+    expect(openingFails(dir.path).message).toMatch(/not an SQLite database at all/)
+    expect(sha256(path)).toBe(before)
+  })
+
+  it('refuse a negative schema version with a message that says so', () => {
+    const raw = new Database(databasePath(dir.path))
+    for (const sql of migrations) raw.exec(sql)
+    raw.pragma('user_version = -5')
+    raw.close()
+    const error = openingFails(dir.path)
+    expect(error.code).toBe('not-our-database')
+    expect(error.message).toMatch(/schema version is -5/)
+    expect(error.message).toMatch(/another program/)
+  })
+
+  it('adopt a database of ours made before the application id, keeping its data', () => {
+    // made as the app did before the stamp: the migrations and user_version, application id 0
+    const raw = new Database(databasePath(dir.path))
+    raw.pragma('journal_mode = WAL')
+    migrations.forEach((sql, i) => {
+      raw.exec(sql)
+      raw.pragma(`user_version = ${i + 1}`)
+    })
+    raw
+      .prepare("INSERT INTO settings (key, value_json, updated_at) VALUES ('theme', '\"dark\"', ?)")
+      .run(now)
+    expect(raw.pragma('application_id', { simple: true })).toBe(0)
+    raw.close()
+    const db = openDatabase(dir.path)
+    try {
+      expect(db.pragma('application_id', { simple: true })).toBe(AS_WB)
+      expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+      expect(db.prepare('SELECT key, value_json FROM settings').all()).toEqual([
+        { key: 'theme', value_json: '"dark"' },
+      ])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('open a 0-byte file as a new database', () => {
+    writeFileSync(databasePath(dir.path), '')
+    const db = openDatabase(dir.path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     db.close()
   })
 })

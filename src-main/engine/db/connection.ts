@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { WorkbenchError } from '../../contract'
+import { APPLICATION_ID, damaged, inspectDatabaseFile, isDamage } from './database-file'
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
 
 export type Db = Database.Database
@@ -17,12 +18,48 @@ export function schemaVersion(db: Db): number {
 }
 
 /**
- * Brings the database up to the latest schema, one migration per transaction, so a failure leaves
- * it at the last complete version. Refuses a database written by a newer app: its data would be
- * misread by this one.
+ * Brings the database up to the latest schema, one migration per `BEGIN IMMEDIATE` transaction,
+ * so a failure leaves it at the last complete version. The version is read again once the write
+ * lock is held: two processes opening a new folder at once both saw version 0 before, and the
+ * second failed with "table settings already exists" re-running migration 001. The same
+ * transaction stamps our application_id, which adopts a database made before the stamp existed.
+ * Refuses a database written by a newer app: its data would be misread by this one.
  */
 export function migrate(db: Db, available: readonly string[] = migrations): number {
+  // Nothing to do is the usual case: decided from a plain read, so opening an up-to-date folder
+  // never waits for another process's write lock.
+  if (isCurrent(db, available)) return schemaVersion(db)
+  const step = db.transaction((): boolean => {
+    const current = schemaVersion(db)
+    refuseUnknownVersion(current, available)
+    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID)
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+    if (current === available.length) return false
+    db.exec(available[current] as string)
+    db.pragma(`user_version = ${current + 1}`)
+    return true
+  })
+  while (step.immediate()) {
+    // one migration per transaction
+  }
+  return schemaVersion(db)
+}
+
+function isCurrent(db: Db, available: readonly string[]): boolean {
   const current = schemaVersion(db)
+  refuseUnknownVersion(current, available)
+  return (
+    current === available.length && db.pragma('application_id', { simple: true }) === APPLICATION_ID
+  )
+}
+
+function refuseUnknownVersion(current: number, available: readonly string[]): void {
+  if (current < 0)
+    throw new WorkbenchError(
+      'not-our-database',
+      `The database in this data folder has schema version ${current}; Assay Workbench only ever writes 0 or more, so another program made or changed it. Move it out of the folder (or choose another data folder) and start again.`,
+      { schemaVersion: current },
+    )
   if (current > available.length) {
     throw new WorkbenchError(
       'database-too-new',
@@ -30,15 +67,10 @@ export function migrate(db: Db, available: readonly string[] = migrations): numb
       { schemaVersion: current, supported: available.length },
     )
   }
-  for (let version = current + 1; version <= available.length; version++) {
-    const sql = available[version - 1] as string
-    db.transaction(() => {
-      db.exec(sql)
-      db.pragma(`user_version = ${version}`)
-    })()
-  }
-  return schemaVersion(db)
 }
+
+/** How long opening waits for another process's migration or write; the engine then uses less. */
+const OPEN_BUSY_TIMEOUT_MS = 30_000
 
 /**
  * How long a statement on the engine's connection may wait for another writer inside SQLite.
@@ -49,15 +81,20 @@ export function migrate(db: Db, available: readonly string[] = migrations): numb
 export const ENGINE_BUSY_TIMEOUT_MS = 2
 
 /**
- * Opens (creating if needed) the data folder's database: WAL, foreign keys on, migrated. The
- * migrations may wait for another process's writer (they run before the engine answers
- * anything); afterwards the connection hardly waits at all (ENGINE_BUSY_TIMEOUT_MS).
+ * Opens (creating if needed) the data folder's database: WAL, foreign keys on, migrated. The file
+ * is inspected read-only first, so another program's database is refused before anything is
+ * written to it. The migrations may wait for another process's writer (they run before the engine
+ * answers anything); afterwards the connection hardly waits at all (ENGINE_BUSY_TIMEOUT_MS).
  */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true })
-  const db = new Database(databasePath(dataDir))
+  const path = databasePath(dataDir)
+  inspectDatabaseFile(path)
+  const db = new Database(path)
   try {
-    db.pragma('busy_timeout = 5000')
+    // Set before the WAL switch and the migrations, which wait here for a second process that
+    // opens the same new folder at the same moment instead of failing with "database is locked".
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`)
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('synchronous = NORMAL')
@@ -65,9 +102,9 @@ export function openDatabase(dataDir: string): Db {
     db.pragma(`busy_timeout = ${ENGINE_BUSY_TIMEOUT_MS}`)
   } catch (error) {
     db.close()
-    throw error
+    throw isDamage(error) ? damaged((error as Error).message) : error
   }
   return db
 }
 
-export { LATEST_SCHEMA_VERSION }
+export { APPLICATION_ID, LATEST_SCHEMA_VERSION }

@@ -37,7 +37,9 @@ export const modelHandlers: HandlerGroup<
   'models.list': (_input, ctx) => listModels(ctx.db),
   'models.get': (input, ctx) => modelDetail(ctx.db, input.version),
   'models.runs': (input, ctx) => listRuns(ctx.db, input.target),
-  // Stage changes wait on timers while another writer holds the database (see writeTransaction).
+  // Stage changes read, then write: in a deferred transaction another process's commit in between
+  // failed them with "database is locked" (SQLITE_BUSY_SNAPSHOT). They take the write lock first,
+  // waiting for it on timers.
   'models.promote': (input, ctx) =>
     writeTransaction(ctx.db, () => promote(ctx.db, input.version, input.reason)),
   'models.rollback': (input, ctx) =>

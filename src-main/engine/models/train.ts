@@ -18,10 +18,10 @@ import { scoreOnce } from '../../ml/runtime'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
-import { writeTransaction } from '../db/write-transaction'
 import type { JobContext } from '../jobs/job-runner'
 import { ALWAYS_RUN, type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { referenceDistributions } from './reference'
+import { writeTransaction } from '../db/write-transaction'
 import { audit, insertModel, nextVersion, promote } from './registry'
 import type { TrainingSet } from './training-set'
 
@@ -36,7 +36,8 @@ interface Evaluated {
   oof: Float64Array
   metrics: Metrics
   seconds: number
-  runId: number
+  /** when its cross-validation finished: the run's time in the runs table */
+  finishedAt: string
 }
 
 /**
@@ -126,7 +127,14 @@ export async function trainModel(
     training_set_hash: set.summary.hash,
     app_version: appVersion(),
   })
-  const theirs = await scoreOnce(exportOnnx(model, metadata('pending')), data)
+  // The version name is part of the ONNX metadata, so the file is written for the name the model
+  // will most likely get, before the write lock is taken: exporting a large forest takes seconds,
+  // which another process's registration then spent waiting (and failed with "database is locked"
+  // after the busy timeout). The metadata does not change what the model computes, so a file
+  // written again under another name needs no second check.
+  let version = nextVersion(ctx.db)
+  let onnx = exportOnnx(model, metadata(version))
+  const theirs = await scoreOnce(onnx, data)
   let onnxMaxDifference = 0
   for (let i = 0; i < data.n; i++)
     onnxMaxDifference = Math.max(onnxMaxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
@@ -140,9 +148,10 @@ export async function trainModel(
   job.pointOfNoReturn()
 
   const cv = best.metrics
-  const { version, promoted } = await writeTransaction(ctx.db, () => {
-    const version = nextVersion(ctx.db)
-    const onnx = exportOnnx(model, metadata(version))
+  const register = () => {
+    const next = nextVersion(ctx.db)
+    // Another training (in this app or another process) took the name meanwhile.
+    if (next !== version) return { taken: next }
     const parent = ctx.db
       .prepare("SELECT id FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'")
       .get(set.summary.target) as { id: number } | undefined
@@ -173,9 +182,7 @@ export async function trainModel(
       parentVersionId: parent?.id ?? null,
       isSynthetic: false,
     })
-    ctx.db
-      .prepare('UPDATE training_runs SET chosen = 1, model_version_id = ? WHERE id = ?')
-      .run(id, best.runId)
+    for (const run of evaluated) insertRun(ctx, job, set, run, run === best ? id : null)
     audit(ctx.db, 'train', version, input.reason, {
       jobId: job.jobId,
       learner: best.candidate.learner,
@@ -185,8 +192,19 @@ export async function trainModel(
       candidates: evaluated.length,
     })
     if (input.promote) promote(ctx.db, version, input.reason ?? 'promoted when trained')
-    return { version, promoted: input.promote }
-  })
+    return { registered: version }
+  }
+  // The model, its runs and the audit entry are written together or not at all: the runs used to
+  // be written as each candidate finished, and a registration that failed left them behind
+  // without their model. Waiting for another writer happens on timers (writeTransaction), so the
+  // engine keeps answering meanwhile.
+  for (;;) {
+    const outcome = await writeTransaction(ctx.db, register)
+    if ('registered' in outcome) break
+    version = outcome.taken
+    onnx = exportOnnx(model, metadata(version))
+  }
+  const promoted = input.promote
 
   return {
     modelVersion: version,
@@ -205,7 +223,7 @@ function matrixOf(set: TrainingSet) {
   return { x: set.data.x, y: set.data.y, n: set.data.n, f: set.data.f }
 }
 
-/** k-fold CV of one candidate, folds in parallel on the pool; the run is recorded at once. */
+/** k-fold CV of one candidate, folds in parallel on the pool; recorded with the model it led to. */
 async function crossValidate(
   ctx: EngineContext,
   job: JobContext,
@@ -250,26 +268,37 @@ async function crossValidate(
   )
   const metrics = regressionMetrics(set.data.y, oof)
   const seconds = (performance.now() - started) / 1000
-  const run = await writeTransaction(ctx.db, () =>
-    ctx.db
-      .prepare(
-        `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
-         training_set_hash, metrics_json, seconds, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        job.jobId,
-        set.summary.target,
-        candidate.learner,
-        JSON.stringify(params),
-        set.summary.featureSet,
-        set.summary.hash,
-        JSON.stringify(metrics),
-        seconds,
-        Number(params.seed ?? 0),
-        new Date().toISOString(),
-      ),
-  )
-  return { candidate, params, oof, metrics, seconds, runId: Number(run.lastInsertRowid) }
+  return { candidate, params, oof, metrics, seconds, finishedAt: new Date().toISOString() }
+}
+
+/** One candidate's cross-validation, as a row of the runs table; `modelId` for the one kept. */
+function insertRun(
+  ctx: EngineContext,
+  job: JobContext,
+  set: TrainingSet,
+  run: Evaluated,
+  modelId: number | null,
+): void {
+  ctx.db
+    .prepare(
+      `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
+         training_set_hash, metrics_json, seconds, seed, chosen, model_version_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      job.jobId,
+      set.summary.target,
+      run.candidate.learner,
+      JSON.stringify(run.params),
+      set.summary.featureSet,
+      set.summary.hash,
+      JSON.stringify(run.metrics),
+      run.seconds,
+      Number(run.params.seed ?? 0),
+      modelId === null ? 0 : 1,
+      modelId,
+      run.finishedAt,
+    )
 }
 
 /** Train on older compounds, test on the newest ~20% by first document year. */

@@ -4,6 +4,7 @@ import {
   loadRdkit,
   seedFromDescriptors,
 } from '../../chem/rdkit'
+import { quickCheck } from '../db/quick-check'
 import { previewFile } from '../import/preview'
 import { readRecords } from '../import/read-table'
 import { parseImport } from '../import/row-batches'
@@ -85,6 +86,8 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   'import.stage': ({ port, ...input }, progress) => stageImport(input, port, progress),
 
   'import.commit': async (input) => commitImport(input),
+
+  'db.quickCheck': ({ path }) => Promise.resolve(quickCheck(path)),
 
   'ml.fit': async (input, progress) => {
     const started = performance.now()

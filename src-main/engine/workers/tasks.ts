@@ -8,6 +8,7 @@ import type { TableHead } from '../import/read-table'
 import type { Mapping } from '../../chem/columns'
 import type { LearnerName, LearnerParams } from '../../ml/fit'
 import type { Model } from '../../ml/model'
+import type { QuickCheckResult } from '../db/quick-check'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
@@ -71,6 +72,12 @@ export interface WorkerTasks {
       seconds: number
     }
     progress: { trees: number; of: number }
+  }
+  /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
+  'db.quickCheck': {
+    input: { path: string }
+    output: QuickCheckResult
+    progress: never
   }
   /** Writes the batches arriving on `port` into the import's staging database. */
   'import.stage': {
