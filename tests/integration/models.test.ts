@@ -23,7 +23,7 @@ import {
   tempDir,
   waitForFinished,
 } from '../helpers'
-import { AROMATASE, readTable } from '../reference-csv'
+import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
 
 // Facts from shared/data/README.md and the file itself: 3,173 rows are IC50, nM, '=', value > 0,
 // covering 2,332 molecules (one training row per compound). Seven of them report more than
@@ -38,6 +38,9 @@ const ic50Rows = file.rows.filter(
 )
 const ic50Molecules = new Set(ic50Rows.map((r) => r['Molecule ChEMBL ID']))
 const plausible = ic50Rows.filter((r) => Number(r['Standard Value']) <= 1e10)
+// By default a model leaves out the values ChEMBL's curators doubt (data validity comments,
+// potential duplicates): 2,688 activities of 2,285 molecules in this file.
+const ic50 = aromataseIc50(file.rows)
 
 async function train(engine: Engine, input: Record<string, unknown>): Promise<TrainResult> {
   const started = await engine.invoke('models.train', input)
@@ -65,9 +68,10 @@ describe('training on the aromatase export', () => {
     const set = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
     expect(set.target).toBe('CHEMBL1978')
     expect(ic50Molecules.size).toBe(2332)
-    expect(set.compounds).toBe(ic50Molecules.size)
     expect(ic50Rows).toHaveLength(3173)
-    expect(set.activitiesUsed).toBe(plausible.length)
+    expect(ic50.undoubtedMolecules).toBe(2285)
+    expect(set.compounds).toBe(ic50.undoubtedMolecules)
+    expect(set.activitiesUsed).toBe(ic50.undoubted.length)
     expect(set.excluded['implausible-value']).toBe(ic50Rows.length - plausible.length)
     const excluded = Object.values(set.excluded).reduce((a, b) => a + b, 0)
     expect(set.activitiesUsed + excluded).toBe(set.activitiesConsidered)
@@ -78,6 +82,51 @@ describe('training on the aromatase export', () => {
     expect(again.hash).toBe(set.hash)
     const other = await ok(engine.invoke('models.trainingSet', { featureSet: 'physchem' }))
     expect(other.hash).not.toBe(set.hash)
+  })
+
+  it('leaves out inactive rows and values ChEMBL doubts, counted by reason, unless asked to include the doubted ones', async () => {
+    const set = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
+    const rows = file.rows.filter((r) => r['Standard Type'] === 'IC50')
+    const count = (keep: (r: Record<string, string>) => boolean) =>
+      ic50.plausible.filter(keep).length
+    // from the file's own columns: IC50 rows without a value whose comment says Not Active
+    const inactive = rows.filter(
+      (r) => r['Standard Value'] === '' && r.Comment === 'Not Active',
+    ).length
+    expect(inactive).toBeGreaterThan(0)
+    expect(set.excluded.inactive).toBe(inactive)
+    expect(set.excluded['outside-typical-range']).toBe(
+      count((r) => r['Data Validity Comment'] === 'Outside typical range'),
+    )
+    expect(set.excluded['potential-transcription-error']).toBe(
+      count((r) => r['Data Validity Comment'] === 'Potential transcription error'),
+    )
+    expect(set.excluded['potential-duplicate']).toBe(
+      count((r) => r['Data Validity Comment'] === '' && r['Potential Duplicate'] === '1'),
+    )
+    expect(set.includeFlagged).toBeUndefined()
+
+    const all = await ok(
+      engine.invoke('models.trainingSet', { featureSet: 'core4', includeFlagged: true }),
+    )
+    expect(all.includeFlagged).toBe(true)
+    expect(all.activitiesUsed).toBe(plausible.length)
+    expect(all.compounds).toBe(ic50Molecules.size)
+    expect(all.excluded['outside-typical-range']).toBeUndefined()
+    expect(all.excluded.inactive).toBe(inactive)
+    expect(all.hash).not.toBe(set.hash)
+  })
+
+  it('offers potencies and kinetic constants for training, not % inhibition or ratios', async () => {
+    const targets = await ok(engine.invoke('models.targets', {}))
+    const aromatase = targets.find((t) => t.targetChemblId === 'CHEMBL1978')!
+    const kinds = Object.fromEntries(aromatase.types.map((t) => [t.type, t.kind]))
+    expect(kinds).toMatchObject({ IC50: 'potency', Ki: 'potency', Km: 'kinetic' })
+    // 'Inhibition' and 'INH' have a few rows in nM, so they convert, but they are not potencies
+    for (const type of ['Inhibition', 'INH', 'Activity', 'Ratio IC50', 'Vmax'])
+      expect(kinds[type], type).toBeUndefined()
+    // Log IC50 in nM converts (9 - value) and is offered as its own type, never mixed in silently
+    expect(kinds['Log IC50']).toBe('potency')
   })
 
   it('refuses a target with no data with a clear message', async () => {
@@ -94,13 +143,13 @@ describe('training on the aromatase export', () => {
   it('trains, cross-validates and registers a candidate with its runs', async () => {
     first = await train(engine, { featureSet: 'core4', learner: 'gbdt', seed: 3 })
     expect(first.modelVersion).toBe('v1')
-    expect(first.rows).toBe(2332)
+    expect(first.rows).toBe(ic50.undoubtedMolecules)
     // the reference XGBoost run on core4 reaches R² 0.26; anything learning must beat the mean
     expect(first.cv.r2).toBeGreaterThan(0.15)
     expect(first.intervalCoverage).toBeGreaterThanOrEqual(0.9)
     const detail = await ok(engine.invoke('models.get', { version: 'v1' }))
     expect(detail.stage).toBe('candidate')
-    expect(detail.oof.observed).toHaveLength(2332)
+    expect(detail.oof.observed).toHaveLength(ic50.undoubtedMolecules)
     expect(detail.onnxMaxDifference).toBeLessThanOrEqual(1e-5)
     expect(detail.importance.map((i) => i.feature)).toEqual(
       expect.arrayContaining(['mw_freebase', 'alogp']),
