@@ -144,7 +144,28 @@ export interface ModelDetail extends ModelSummary {
   onnxBytes: number
   /** largest |TypeScript - ONNX Runtime| over the training rows, checked before registering */
   onnxMaxDifference: number
+  /** Auto's search when it trained this version; null for a single learner or an imported model */
+  search: AutoSearch | null
   history: { at: string; action: string; reason: string | null }[]
+}
+
+/** One of Auto's candidates: a learner and its settings. */
+export interface SearchCandidate {
+  learner: Learner
+  params: Record<string, number | boolean>
+  /** cross-validated RMSE of a candidate that finished */
+  rmse?: number
+  /** folds finished when the budget ran out, for a candidate stopped part way */
+  foldsDone?: number
+}
+
+/** What Auto did within its time budget. */
+export interface AutoSearch {
+  budgetSeconds: number
+  /** candidates cross-validated on every fold, in the order they ran */
+  tried: SearchCandidate[]
+  /** candidates not run, or stopped part way and not compared, because the budget ran out */
+  skipped: SearchCandidate[]
 }
 
 export interface TrainResult {
@@ -156,6 +177,8 @@ export interface TrainResult {
   intervalCoverage: number
   seconds: number
   candidates: number
+  /** Auto's search: what it tried and what it skipped for time; null for a single learner */
+  search: AutoSearch | null
   promoted: boolean
 }
 

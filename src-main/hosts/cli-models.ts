@@ -116,7 +116,10 @@ export const MODEL_COMMANDS: Record<string, Command> = {
           ? `${JSON.stringify(j)}\n`
           : `${j.modelVersion}: ${j.learner} on ${j.featureSet}, ${j.rows} compounds, ${j.candidates} candidate(s) in ${j.seconds} s\n` +
               `  cross-validated RMSE ${j.cv.rmse}, MAE ${j.cv.mae}, R² ${j.cv.r2}, Spearman ${j.cv.spearman}\n` +
-              `  90% interval coverage (out-of-fold) ${(j.intervalCoverage * 100).toFixed(1)}%${j.promoted ? '\n  promoted to production' : ''}\n`,
+              `  90% interval coverage (out-of-fold) ${(j.intervalCoverage * 100).toFixed(1)}%${j.promoted ? '\n  promoted to production' : ''}\n` +
+              (r.search && r.search.skipped.length > 0
+                ? `  Auto's ${r.search.budgetSeconds} s budget ran out: ${r.search.skipped.length} candidate(s) skipped (${r.search.skipped.map((c) => c.learner).join(', ')})\n`
+                : ''),
       )
       return 0
     },

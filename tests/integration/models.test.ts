@@ -4,8 +4,14 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import onnxProto from 'onnx-proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelBundle, ModelSummary, TrainResult } from '../../src-main/contract'
-import type { Engine } from '../../src-main/engine/engine'
+import {
+  type ModelBundle,
+  type ModelSummary,
+  type TrainResult,
+  modelsTrainInput,
+} from '../../src-main/contract'
+import { type Engine, createEngine } from '../../src-main/engine/engine'
+import { trainModel } from '../../src-main/engine/models/train'
 import { buildTrainingSet } from '../../src-main/engine/models/training-set'
 import { calibrate } from '../../src-main/ml/conformal'
 import { foldRows, kFolds } from '../../src-main/ml/cv'
@@ -17,6 +23,7 @@ import { scoreOnce } from '../../src-main/ml/runtime'
 import { createRng } from '../../src-main/ml/rng'
 import {
   REPO_ROOT,
+  WORKER_SOURCE,
   fileRef,
   importOnce,
   startTestEngine,
@@ -60,8 +67,10 @@ async function ok<T>(
 
 describe('training on the aromatase export', () => {
   let engine: Engine
-  importOnce(AROMATASE, {}, (e) => {
+  let dataDir: string
+  importOnce(AROMATASE, {}, (e, _s, d) => {
     engine = e
+    dataDir = d
   })
 
   it('builds one row per compound from the IC50 / nM / = activities and says what it left out', async () => {
@@ -257,6 +266,98 @@ describe('training on the aromatase export', () => {
     const status = await engine.invoke('app.status', {})
     expect(status.ok).toBe(true)
   }, 60_000)
+
+  describe("Auto's time budget", () => {
+    // Its own engine on the same data folder with two worker threads, so that "the folds running
+    // when the budget ran out" is the same number on every machine.
+    let two: Engine
+    beforeAll(() => {
+      two = createEngine({ dataDir, host: 'test', workerPath: WORKER_SOURCE, workerThreads: 2 })
+    })
+    afterAll(async () => {
+      await two.close()
+    })
+
+    /** Runs Auto with a clock the test controls; `onProgress` may move it. */
+    async function auto(clock: () => number, onProgress: (phase: string) => void = () => {}) {
+      const ctx = two.context
+      const input = modelsTrainInput.parse({
+        featureSet: 'core4',
+        learner: 'auto',
+        budgetSeconds: 30,
+        folds: 5,
+      })
+      const set = buildTrainingSet(ctx.db, input)
+      const { jobId } = ctx.jobs.start('models.train', (job) =>
+        trainModel(
+          ctx,
+          input,
+          set,
+          {
+            ...job,
+            progress: (p) => {
+              onProgress(p.phase)
+              job.progress(p)
+            },
+          },
+          { clock },
+        ),
+      )
+      const finished = await ctx.jobs.wait(jobId)
+      if (finished.info.state !== 'succeeded') throw new Error(finished.info.error?.message)
+      const runs = ctx.db
+        .prepare('SELECT learner FROM training_runs WHERE job_id = ? ORDER BY id')
+        .pluck()
+        .all(jobId) as string[]
+      return { result: finished.result as TrainResult, runs }
+    }
+    // Auto's list of candidates, in the order it tries them
+    const ORDER = ['ridge', 'gbdt', 'rf', 'gbdt', 'gbdt', 'ridge', 'ridge', 'rf']
+
+    it('stops after the first candidate when the budget is spent at once, and lists the rest as skipped', async () => {
+      // 0 ms when the job starts, an hour on every later look
+      let looks = 0
+      const { result, runs } = await auto(() => (looks++ === 0 ? 0 : 3_600_000))
+      expect(result.candidates).toBe(1)
+      expect(result.learner).toBe('ridge')
+      expect(runs).toEqual(['ridge'])
+      expect(result.search?.budgetSeconds).toBe(30)
+      expect(result.search?.tried.map((c) => c.learner)).toEqual(['ridge'])
+      expect(result.search?.tried[0]?.rmse).toBeGreaterThan(0)
+      expect(result.search?.skipped.map((c) => c.learner)).toEqual(ORDER.slice(1))
+      expect(result.search?.skipped.every((c) => c.foldsDone === undefined)).toBe(true)
+      // the skipped forest's settings in full, as the Models screen shows them
+      expect(result.search?.skipped[1]?.params).toMatchObject({ trees: 200 })
+      const detail = await ok(two.invoke('models.get', { version: result.modelVersion }))
+      expect(detail.search).toEqual(result.search)
+    }, 120_000)
+
+    it('finishes the folds running when the budget runs out, skips the rest, and does not compare a part-run candidate', async () => {
+      let now = 0
+      const { result, runs } = await auto(
+        () => now,
+        (phase) => {
+          // the budget runs out as soon as the second candidate reports progress
+          if (phase.startsWith('candidate 2 of')) now = 3_600_000
+        },
+      )
+      expect(runs).toEqual(['ridge'])
+      expect(result.search?.tried.map((c) => c.learner)).toEqual(['ridge'])
+      const [partial, ...rest] = result.search?.skipped ?? []
+      // both workers had a fold of it running: those two finish, the other three never start
+      expect(partial).toMatchObject({ learner: 'gbdt', foldsDone: 2 })
+      expect(rest.map((c) => c.learner)).toEqual(ORDER.slice(2))
+      expect(rest.every((c) => c.foldsDone === undefined)).toBe(true)
+    }, 120_000)
+
+    it('says nothing about a search when one learner was asked for', async () => {
+      const started = await ok(
+        two.invoke('models.train', { featureSet: 'core4', learner: 'ridge' }),
+      )
+      const { result } = await two.context.jobs.wait(started.jobId)
+      expect((result as TrainResult).search).toBeNull()
+    }, 120_000)
+  })
 
   describe('on the real features', () => {
     let set: ReturnType<typeof buildTrainingSet>

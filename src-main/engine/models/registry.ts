@@ -1,4 +1,5 @@
 import {
+  type AutoSearch,
   type Learner,
   type Metrics,
   type ModelDetail,
@@ -47,6 +48,8 @@ export interface StoredEvaluation {
   timeSplit: ModelDetail['timeSplit']
   intervalCoverage: number
   onnxMaxDifference: number
+  /** absent for single learners, and for models trained before the search was recorded */
+  search?: AutoSearch
 }
 
 const COLUMNS = `id, version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
@@ -159,6 +162,7 @@ export function modelDetail(db: Db, version: string): ModelDetail {
     intervalCoverage: evaluation.intervalCoverage,
     onnxBytes: size.n,
     onnxMaxDifference: evaluation.onnxMaxDifference,
+    search: evaluation.search ?? null,
     history,
   }
 }
