@@ -1,4 +1,5 @@
 import type { ActivityRow, CompoundRow, Facets, Histogram } from '../../contract'
+import { rdkitVersionString } from '../../chem/rdkit-version'
 import type { EngineContext, HandlerGroup } from '../context'
 import { CONTEXT_COUNTS } from '../db/context-counts'
 
@@ -142,7 +143,7 @@ export const dataHandlers: HandlerGroup<
         ...r,
         chemblId: chembl_id,
         featureSources: JSON.parse(feature_sources_json) as Record<string, string>,
-        rdkitVersion: rdkit_version,
+        rdkitVersion: rdkitVersionString(rdkit_version),
       })),
     }
   },

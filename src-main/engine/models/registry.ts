@@ -10,6 +10,7 @@ import {
   type TrainingSetSummary,
   WorkbenchError,
 } from '../../contract'
+import { rdkitVersionList } from '../../chem/rdkit-version'
 import type { ConformalCalibration } from '../../ml/conformal'
 import type { Db } from '../db/connection'
 
@@ -149,7 +150,7 @@ export function modelDetail(db: Db, version: string): ModelDetail {
     params: JSON.parse(row.params_json) as Record<string, number | boolean>,
     featureNames: names,
     trainingSet: JSON.parse(row.training_set_json) as TrainingSetSummary,
-    rdkitVersion: row.rdkit_version,
+    rdkitVersion: rdkitVersionList(row.rdkit_version),
     seed: row.seed,
     folds: evaluation.folds,
     oof: evaluation.oof,

@@ -7,6 +7,7 @@ import {
 } from '../../contract'
 import { FLAG_REASONS } from '../../chem/activity-comments'
 import { featureNames, writeFeatures } from '../../chem/feature-sets'
+import { rdkitVersionString } from '../../chem/rdkit-version'
 import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
 import { median } from '../../ml/metrics'
@@ -224,7 +225,8 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     const fileSources = JSON.parse(compound.feature_sources_json) as Record<string, string>
     const usesRdkit =
       def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
-    if (usesRdkit && compound.rdkit_version) rdkitVersions.add(compound.rdkit_version)
+    if (usesRdkit && compound.rdkit_version)
+      rdkitVersions.add(rdkitVersionString(compound.rdkit_version))
     if (def.featureSet === 'core4')
       for (const [feature, source] of Object.entries(fileSources))
         sources.set(feature, (sources.get(feature) ?? new Set()).add(source))

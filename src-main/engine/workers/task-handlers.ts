@@ -2,6 +2,7 @@ import {
   computeDescriptors,
   computeMolecule,
   loadRdkit,
+  rdkitVersion,
   seedFromDescriptors,
 } from '../../chem/rdkit'
 import { previewFile } from '../import/preview'
@@ -38,7 +39,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
       )
       progress(i + 1)
     }
-    return { rdkitVersion: rdkit.version(), molecules }
+    return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
   'chem.molecules': async ({ smiles }, progress) => {
@@ -48,7 +49,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
       return computeMolecule(rdkit, s)
     })
     progress(smiles.length)
-    return { rdkitVersion: rdkit.version(), molecules }
+    return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
   'import.preview': ({ path, name, delimiter }) => previewFile(path, name, delimiter),
