@@ -103,7 +103,7 @@ describe('qualitative results, log-scale types and ChEMBL doubts in the web expo
   }))
   const expected = expectedCounts(rows)
 
-  it('keeps inactive and inconclusive rows as activities without a value, counted by kind', () => {
+  it('keeps inactive and inconclusive rows as activities without a value, counted by kind', async () => {
     // the file's facts: 111 Not Active and 16 "Inactivation not observed", 78 Not Determined
     expect(expected.kept.inactive).toBe(127)
     expect(expected.kept.inconclusive).toBe(78)
@@ -120,6 +120,29 @@ describe('qualitative results, log-scale types and ChEMBL doubts in the web expo
       .map((r) => r.line)
     expect(stored.map((s) => s.line)).toEqual(inactiveLines)
     expect(stored.every((s) => s.v === null && s.p === null && s.usable === 0)).toBe(true)
+
+    // the Data screen's filter and overview find them
+    const page = await engine.invoke('data.activities', {
+      reason: 'inactive',
+      offset: 0,
+      limit: 1000,
+      withTotal: true,
+    })
+    if (!page.ok) throw new Error(page.error.message)
+    expect(page.value.total).toBe(inactiveLines.length)
+    expect(page.value.rows.every((r) => r.unusableReason === 'inactive' && !r.usable)).toBe(true)
+    const facets = await engine.invoke('data.facets', {})
+    if (!facets.ok) throw new Error(facets.error.message)
+    const training = Object.fromEntries(facets.value.training.map((t) => [t.reason, t.count]))
+    expect(training.inactive).toBe(inactiveLines.length)
+    expect(training.usable).toBe(expected.kept.usable)
+    const usable = await engine.invoke('data.activities', {
+      reason: 'usable',
+      offset: 0,
+      limit: 1,
+      withTotal: true,
+    })
+    expect(usable.ok && usable.value.total).toBe(expected.kept.usable)
   })
 
   it('converts Log IC50 (nM) as 9 - value and leaves pIC50 "in uM" without a pActivity', () => {

@@ -8,6 +8,7 @@ interface Filter {
   target?: string | undefined
   standardType?: string | undefined
   relation?: string | undefined
+  reason?: string | undefined
 }
 
 /** LIKE pattern for a substring search, with the user's % and _ taken literally. */
@@ -31,6 +32,13 @@ function activityWhere(f: Filter): { sql: string; params: (string | null)[] } {
   if (f.relation) {
     clauses.push('a.relation = ?')
     params.push(f.relation)
+  }
+  if (f.reason === 'usable') clauses.push('a.usable = 1')
+  else if (f.reason === 'excluded') clauses.push('a.usable = 0')
+  else if (f.reason === 'no-value') clauses.push('a.usable = 0 AND a.unusable_reason IS NULL')
+  else if (f.reason) {
+    clauses.push('a.usable = 0 AND a.unusable_reason = ?')
+    params.push(f.reason)
   }
   const like = likePattern(f.search)
   if (like) {
@@ -199,6 +207,13 @@ function facets(ctx: EngineContext): Facets {
         'SELECT relation, count(*) AS count FROM activity_records WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
       )
       .all() as Facets['relations'],
+    // a row without a reason that is not usable has no pActivity (none given, none derivable)
+    training: ctx.db
+      .prepare(
+        `SELECT CASE WHEN usable = 1 THEN 'usable' ELSE coalesce(unusable_reason, 'no-value') END AS reason,
+                count(*) AS count FROM activity_records GROUP BY 1 ORDER BY count DESC, reason`,
+      )
+      .all() as Facets['training'],
   }
 }
 
