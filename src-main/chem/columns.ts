@@ -21,6 +21,9 @@ export const FIELDS = [
   'target_name',
   'document_chembl_id',
   'document_year',
+  'activity_comment',
+  'data_validity_comment',
+  'potential_duplicate',
 ] as const
 
 export type Field = (typeof FIELDS)[number]
@@ -50,6 +53,10 @@ export const SYNONYMS: Record<Field, string[]> = {
   target_name: ['targetname', 'targetprefname'],
   document_chembl_id: ['documentchemblid'],
   document_year: ['documentyear', 'year'],
+  // the web export calls ChEMBL's activity_comment just "Comment"
+  activity_comment: ['activitycomment', 'comment'],
+  data_validity_comment: ['datavaliditycomment', 'validitycomment'],
+  potential_duplicate: ['potentialduplicate'],
 }
 
 /** Fields that give a molecule its identity; a file needs at least one of them. */

@@ -1,4 +1,13 @@
+import {
+  type QualitativeResult,
+  VALIDITY_REASONS,
+  type ValidityReason,
+  isPotentialDuplicate,
+  qualitativeResult,
+  validityReason,
+} from './activity-comments'
 import type { Mapping } from './columns'
+import { pActivityFromLogType } from './standard-types'
 import {
   type Relation,
   nanomolarFactor,
@@ -21,9 +30,27 @@ export const REJECTION_REASONS = [
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
 
-/** Why an accepted measurement cannot train a model (it is kept all the same). */
-export type UnusableReason =
-  'censored' | 'unit-not-convertible' | 'no-relation' | 'implausible-value'
+/**
+ * Why an accepted measurement cannot train a model (it is kept all the same). Stored with the
+ * activity and shown to users, so codes are stable; the writer sends them by index in this list.
+ */
+export const UNUSABLE_REASONS = [
+  'censored',
+  'unit-not-convertible',
+  'no-relation',
+  'implausible-value',
+  // a row with no value whose comment gives the result in words
+  'inactive',
+  'inconclusive',
+  'qualitative-only',
+  // a log-scale type (pIC50, Log IC50, logP) without a pActivity
+  'log-scale-ambiguous',
+  'log-scale-not-potency',
+  // values ChEMBL's curators doubt: excluded from training unless the user includes them
+  ...VALIDITY_REASONS,
+  'potential-duplicate',
+] as const
+export type UnusableReason = (typeof UNUSABLE_REASONS)[number]
 
 export interface Rejection {
   reason: RejectionReason
@@ -65,6 +92,8 @@ export const LIMITS = {
   counts: { min: 0, max: 200 },
   // above 10^10 nM (10 M) a concentration cannot be real: kept, but never used for training
   plausibleNm: 1e10,
+  // nor can a pActivity above 20 (10^-20 M): a log-scale type read on the wrong scale, say
+  plausiblePActivity: 20,
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
@@ -195,13 +224,23 @@ export function normaliseRow(
   if (pchembl !== null && (pchembl < 0 || pchembl > 20)) {
     return { rejection: outOfRange('pChEMBL value', pchembl, 0, 20) }
   }
+  // ChEMBL's doubts about the value, applied last: a row they mark is otherwise usable
+  const doubt: UnusableReason | null =
+    validityReason(text(fields, mapping.data_validity_comment)) ??
+    (isPotentialDuplicate(text(fields, mapping.potential_duplicate)) ? 'potential-duplicate' : null)
+  // Without a number, the comment may still give the result ("Not Active"): kept, never trained on.
+  let noValue: QualitativeResult | ValidityReason | null = null
   if (standardValue === null && pchembl === null) {
-    return {
-      rejection: {
-        reason: 'missing-value',
-        detail: 'The row has no standard value and no pChEMBL value',
-      },
-    }
+    noValue =
+      qualitativeResult(text(fields, mapping.activity_comment)) ??
+      (doubt === 'potential-duplicate' ? null : doubt)
+    if (noValue === null)
+      return {
+        rejection: {
+          reason: 'missing-value',
+          detail: 'The row has no standard value, no pChEMBL value and no activity comment',
+        },
+      }
   }
 
   const relationText = text(fields, mapping.standard_relation)
@@ -214,42 +253,63 @@ export function normaliseRow(
       },
     }
   }
+  const standardType = text(fields, mapping.standard_type)
   const units = text(fields, mapping.standard_units)
-  const factor = nanomolarFactor(units)
 
   let valueNm: number | null = null
   let pActivity: number | null = null
-  let implausible = false
-  if (standardValue !== null && factor !== null) {
-    valueNm = standardValue * factor
-    if (!(valueNm > 0)) {
-      return {
-        rejection: {
-          reason: 'out-of-range',
-          detail: `Concentration ${standardValue} ${units} is not positive`,
-        },
+  let logProblem: UnusableReason | null = null
+  const logType =
+    standardValue === null ? null : pActivityFromLogType(standardType, standardValue, units)
+  if (logType !== null && 'pActivity' in logType) {
+    // pIC50, Log IC50 (nM), -Log Ki (M): a log of the potency, negative values included
+    pActivity = logType.pActivity
+    const nm = nmFromPActivity(pActivity)
+    valueNm = nm > 0 && Number.isFinite(nm) ? nm : null
+  } else if (logType !== null) {
+    logProblem = logType.problem
+  } else if (standardValue !== null) {
+    const factor = nanomolarFactor(units)
+    if (factor !== null) {
+      valueNm = standardValue * factor
+      if (!(valueNm > 0)) {
+        return {
+          rejection: {
+            reason: 'out-of-range',
+            detail: `Concentration ${standardValue} ${units} is not positive`,
+          },
+        }
       }
+      pActivity = pActivityFromNm(valueNm)
     }
-    pActivity = pActivityFromNm(valueNm)
-    implausible = valueNm > LIMITS.plausibleNm
-  } else if (pchembl !== null) {
+  }
+  if (pActivity === null && pchembl !== null) {
     // A p-value without a convertible standard value (pIC50 files, ChEMBL rows in other units): nM follows from it.
     pActivity = pchembl
     valueNm = nmFromPActivity(pchembl)
+    logProblem = null
   }
-  // One reason per measurement, the most fundamental first: a censored value is unusable whatever its unit.
+  const implausible =
+    pActivity !== null &&
+    ((valueNm !== null && valueNm > LIMITS.plausibleNm) ||
+      pActivity > LIMITS.plausiblePActivity ||
+      pActivity < 9 - Math.log10(LIMITS.plausibleNm))
+  // One reason per measurement, the most fundamental first: a censored value is unusable whatever
+  // its unit, and ChEMBL's doubts come last so that a row carrying one is otherwise usable.
   let unusableReason: UnusableReason | null = null
-  if (relation !== null && relation !== '=') unusableReason = 'censored'
-  else if (pActivity === null) unusableReason = 'unit-not-convertible'
+  if (noValue !== null) unusableReason = noValue
+  else if (relation !== null && relation !== '=') unusableReason = 'censored'
+  else if (pActivity === null) unusableReason = logProblem ?? 'unit-not-convertible'
   else if (relation === null && standardValue !== null) unusableReason = 'no-relation'
   else if (implausible) unusableReason = 'implausible-value'
+  else unusableReason = doubt
 
   const year = number(fields, mapping.document_year, 'Document year')
   const documentYear =
     typeof year === 'number' && year >= 1900 && year <= 2100 ? Math.trunc(year) : null
 
   row.activity = {
-    standardType: text(fields, mapping.standard_type),
+    standardType,
     relation,
     standardValue: standardValue,
     standardUnits: units,

@@ -1,4 +1,5 @@
 import initRDKitModule, { type MainModule } from '@rdkit/rdkit'
+import { rdkitVersionString } from './rdkit-version'
 
 export type RDKit = MainModule
 
@@ -8,6 +9,11 @@ let loading: Promise<RDKit> | null = null
 export function loadRdkit(): Promise<RDKit> {
   loading ??= initRDKitModule()
   return loading
+}
+
+/** The loaded build's version, written as everywhere else in the app (see rdkitVersionString). */
+export function rdkitVersion(rdkit: RDKit): string {
+  return rdkitVersionString(rdkit.version())
 }
 
 /** The seed features as DESIGN.md section 5 defines them when they come from RDKit. */

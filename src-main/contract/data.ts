@@ -8,6 +8,11 @@ export const activityFilterSchema = z
     target: text.optional(),
     standardType: text.optional(),
     relation: text.optional(),
+    /**
+     * Whether a model may train on the activity: 'usable', 'excluded' (any reason), or one
+     * reason code ('inactive', 'outside-typical-range', 'censored', ...).
+     */
+    reason: text.optional(),
   })
   .strict()
 
@@ -65,6 +70,8 @@ export interface Facets {
   targets: { id: string; name: string | null; count: number }[]
   standardTypes: { type: string; count: number }[]
   relations: { relation: string; count: number }[]
+  /** activities by whether a model may train on them: 'usable', or the reason it may not */
+  training: { reason: string; count: number }[]
 }
 
 export interface Histogram {

@@ -27,6 +27,11 @@ export const trainingSetInput = z
     /** default: IC50 */
     types: standardTypes.optional(),
     featureSet: z.enum(featureSets).default('core4'),
+    /**
+     * Also train on values ChEMBL's curators doubt (a data validity comment such as "Outside
+     * typical range", or a potential duplicate); they are left out by default.
+     */
+    includeFlagged: z.boolean().optional(),
   })
   .strict()
 
@@ -47,7 +52,12 @@ export interface TargetSummary {
   targetName: string | null
   activities: number
   usable: number
-  types: { type: string; usable: number }[]
+  /**
+   * Standard types a model can learn, most usable first: potencies (IC50, Ki, pIC50, ...) and
+   * kinetic constants (Km), which are concentrations but not potencies. Others (% inhibition,
+   * ratios, rates) are left out.
+   */
+  types: { type: string; usable: number; kind: 'potency' | 'kinetic' }[]
 }
 
 export interface TrainingSetSummary {
@@ -62,8 +72,10 @@ export interface TrainingSetSummary {
   activitiesUsed: number
   /** one row per compound */
   compounds: number
-  /** activities left out, by reason (censored, unit-not-convertible, no-features, ...) */
+  /** activities left out, by reason (censored, inactive, outside-typical-range, missing-features, ...) */
   excluded: Record<string, number>
+  /** present (true) when values ChEMBL's curators doubt were included on request */
+  includeFlagged?: true
   /** compounds whose repeat measurements span more than one log unit */
   compoundsWithSpreadOver1: number
   /** RDKit versions behind computed values in the set; more than one means mixed definitions */
@@ -132,7 +144,28 @@ export interface ModelDetail extends ModelSummary {
   onnxBytes: number
   /** largest |TypeScript - ONNX Runtime| over the training rows, checked before registering */
   onnxMaxDifference: number
+  /** Auto's search when it trained this version; null for a single learner or an imported model */
+  search: AutoSearch | null
   history: { at: string; action: string; reason: string | null }[]
+}
+
+/** One of Auto's candidates: a learner and its settings. */
+export interface SearchCandidate {
+  learner: Learner
+  params: Record<string, number | boolean>
+  /** cross-validated RMSE of a candidate that finished */
+  rmse?: number
+  /** folds finished when the budget ran out, for a candidate stopped part way */
+  foldsDone?: number
+}
+
+/** What Auto did within its time budget. */
+export interface AutoSearch {
+  budgetSeconds: number
+  /** candidates cross-validated on every fold, in the order they ran */
+  tried: SearchCandidate[]
+  /** candidates not run, or stopped part way and not compared, because the budget ran out */
+  skipped: SearchCandidate[]
 }
 
 export interface TrainResult {
@@ -144,6 +177,8 @@ export interface TrainResult {
   intervalCoverage: number
   seconds: number
   candidates: number
+  /** Auto's search: what it tried and what it skipped for time; null for a single learner */
+  search: AutoSearch | null
   promoted: boolean
 }
 

@@ -11,8 +11,9 @@ import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const MODELS_HELP = `  assay train [--target ID] [--types IC50,...] [--features core4|physchem|physchem+morgan]
               [--learner auto|gbdt|rf|ridge] [--folds 5] [--seed N] [--budget SECONDS]
-              [--promote] [--json] [--data-dir D]
-                                             train and register a potency model
+              [--include-flagged] [--promote] [--json] [--data-dir D]
+                                             train and register a potency model (--include-flagged:
+                                             also values ChEMBL's curators doubt)
   assay models [--json] [--data-dir D]       the model registry
   assay promote VERSION [--reason TEXT] [--data-dir D]
                                              make a version its target's production model
@@ -82,6 +83,7 @@ export const MODEL_COMMANDS: Record<string, Command> = {
       folds: { type: 'string' },
       seed: { type: 'string' },
       budget: { type: 'string' },
+      'include-flagged': { type: 'boolean' },
       promote: { type: 'boolean' },
       reason: { type: 'string' },
     },
@@ -98,6 +100,7 @@ export const MODEL_COMMANDS: Record<string, Command> = {
           target: values.target as string | undefined,
           types,
           featureSet: oneOf<FeatureSet>(values.features, 'features', featureSets, 'core4'),
+          includeFlagged: values['include-flagged'] === true ? true : undefined,
           learner: oneOf(values.learner, 'learner', ['auto', ...learners] as const, 'auto'),
           folds: intOption(values.folds, 'folds', 2, 20, 5),
           seed: intOption(values.seed, 'seed', 0, 2_147_483_647, 1),
@@ -113,7 +116,10 @@ export const MODEL_COMMANDS: Record<string, Command> = {
           ? `${JSON.stringify(j)}\n`
           : `${j.modelVersion}: ${j.learner} on ${j.featureSet}, ${j.rows} compounds, ${j.candidates} candidate(s) in ${j.seconds} s\n` +
               `  cross-validated RMSE ${j.cv.rmse}, MAE ${j.cv.mae}, R² ${j.cv.r2}, Spearman ${j.cv.spearman}\n` +
-              `  90% interval coverage (out-of-fold) ${(j.intervalCoverage * 100).toFixed(1)}%${j.promoted ? '\n  promoted to production' : ''}\n`,
+              `  90% interval coverage (out-of-fold) ${(j.intervalCoverage * 100).toFixed(1)}%${j.promoted ? '\n  promoted to production' : ''}\n` +
+              (r.search && r.search.skipped.length > 0
+                ? `  Auto's ${r.search.budgetSeconds} s budget ran out: ${r.search.skipped.length} candidate(s) skipped (${r.search.skipped.map((c) => c.learner).join(', ')})\n`
+                : ''),
       )
       return 0
     },

@@ -72,5 +72,34 @@ export const REASON_LABELS: Record<string, string> = {
   censored: 'censored (>, <)',
   'unit-not-convertible': 'unit not convertible to nM',
   'no-relation': 'no relation given',
-  'implausible-value': 'implausible value (> 10 M)',
+  'implausible-value': 'implausible value (beyond 10 M or 10⁻²⁰ M)',
+  'no-value': 'no value',
+  inactive: 'inactive (no value)',
+  inconclusive: 'inconclusive (no value)',
+  'qualitative-only': 'result in words only (no value)',
+  'log-scale-ambiguous': 'log-scale value, scale unclear',
+  'log-scale-not-potency': 'log of a non-potency (logP, pKa)',
+  'outside-typical-range': 'ChEMBL: outside typical range',
+  'potential-transcription-error': 'ChEMBL: potential transcription error',
+  'potential-author-error': 'ChEMBL: potential author error',
+  'author-confirmed-error': 'ChEMBL: author-confirmed error',
+  'potential-missing-data': 'ChEMBL: potential missing data',
+  'non-standard-unit': 'ChEMBL: non-standard unit for type',
+  'validity-comment': 'ChEMBL: data validity comment',
+  'potential-duplicate': 'ChEMBL: potential duplicate',
 }
+
+/** Rows whose activity comment gives the result in words: kept, but without a value. */
+export const QUALITATIVE_REASONS = ['inactive', 'inconclusive', 'qualitative-only']
+
+/** Values ChEMBL's curators doubt: left out of training unless the user includes them. */
+export const FLAG_REASONS = [
+  'outside-typical-range',
+  'potential-transcription-error',
+  'potential-author-error',
+  'author-confirmed-error',
+  'potential-missing-data',
+  'non-standard-unit',
+  'validity-comment',
+  'potential-duplicate',
+]

@@ -5,7 +5,14 @@ import { HistogramChart } from '../charts/HistogramChart'
 import { EmptyState } from '../components/EmptyState'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { type Column, VirtualTable } from '../components/VirtualTable'
-import { REASON_LABELS, fmtConcentration, fmtInt, fmtNum } from '../components/format'
+import {
+  FLAG_REASONS,
+  QUALITATIVE_REASONS,
+  REASON_LABELS,
+  fmtConcentration,
+  fmtInt,
+  fmtNum,
+} from '../components/format'
 import { useApp } from '../store/app-store'
 
 interface Filters {
@@ -13,9 +20,18 @@ interface Filters {
   target: string
   standardType: string
   relation: string
+  /** 'usable', 'excluded' or one reason code */
+  reason: string
 }
 
-const NO_FILTERS: Filters = { search: '', target: '', standardType: '', relation: '' }
+const NO_FILTERS: Filters = { search: '', target: '', standardType: '', relation: '', reason: '' }
+
+/** Inactive and doubted rows stand out from the other exclusions: they are data, not defects. */
+function reasonClass(reason: string | null): string {
+  if (reason && QUALITATIVE_REASONS.includes(reason)) return 'flag-text'
+  if (reason && FLAG_REASONS.includes(reason)) return 'flag-text'
+  return 'muted'
+}
 
 const ACTIVITY_COLUMNS: Column<ActivityRow>[] = [
   {
@@ -47,12 +63,12 @@ const ACTIVITY_COLUMNS: Column<ActivityRow>[] = [
   {
     key: 'usable',
     label: 'Training',
-    width: 170,
+    width: 230,
     render: (r) =>
       r.usable ? (
         <span className="ok-text">usable</span>
       ) : (
-        <span className="muted">
+        <span className={reasonClass(r.unusableReason)}>
           {REASON_LABELS[r.unusableReason ?? ''] ?? r.unusableReason ?? 'not usable'}
         </span>
       ),
@@ -124,6 +140,7 @@ const clean = (f: Filters) => ({
   target: f.target || undefined,
   standardType: f.standardType || undefined,
   relation: f.relation || undefined,
+  reason: f.reason || undefined,
 })
 
 export function DataScreen() {
@@ -274,6 +291,21 @@ export function DataScreen() {
               {facets?.relations.map((r) => (
                 <option key={r.relation} value={r.relation}>
                   {r.relation} ({fmtInt(r.count)})
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label="Training"
+              value={filters.reason}
+              onChange={(e) => set({ reason: e.target.value })}
+              data-testid="filter-training"
+            >
+              <option value="">Usable or not</option>
+              <option value="excluded">Not usable (any reason)</option>
+              {facets?.training.map((t) => (
+                <option key={t.reason} value={t.reason}>
+                  {t.reason === 'usable' ? 'usable' : (REASON_LABELS[t.reason] ?? t.reason)} (
+                  {fmtInt(t.count)})
                 </option>
               ))}
             </select>

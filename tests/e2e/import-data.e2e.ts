@@ -30,9 +30,14 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
 
   const summary = card.getByTestId('import-summary')
   await expect(summary).toBeVisible({ timeout: 90_000 })
-  // 6,099 rows in the file (shared/data/README.md); 265 have no value at all
+  // 6,099 rows in the file (shared/data/README.md); 265 have no value, and all but 5 of those
+  // say why in their comment: 111 Not Active and 16 "Inactivation not observed", 78 Not Determined
   await expect(summary).toContainText('6,099rows read')
-  await expect(summary).toContainText('265 no value')
+  await expect(summary).toContainText('5 no value')
+  await expect(card.getByTestId('import-qualitative')).toContainText('127 inactive (no value)')
+  await expect(card.getByTestId('import-qualitative')).toContainText('78 inconclusive (no value)')
+  // "Outside typical range" (152 rows in the file) marks the values that are otherwise usable
+  await expect(card.getByTestId('import-flagged')).toContainText('ChEMBL: outside typical range')
   await expect(page.getByTestId('import-history')).toContainText(
     'chembl_aromatase_CHEMBL1978_export.csv',
   )
@@ -52,6 +57,15 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(SHOTS, 'data-filled-dark.png'), fullPage: true })
   await page.emulateMedia({ colorScheme: 'light' })
+
+  // inactive rows are data: the Training filter finds them, and the table says what they are
+  await page.getByLabel('Standard type').selectOption('')
+  await page.getByLabel('Relation').selectOption('')
+  await page.getByTestId('filter-training').selectOption('inactive')
+  await expect(page.getByTestId('row-count')).toHaveText('127 activities')
+  await expect(page.getByRole('table', { name: 'Activities' })).toContainText('inactive (no value)')
+  await page.screenshot({ path: join(SHOTS, 'data-inactive.png'), fullPage: true })
+  await page.getByTestId('filter-training').selectOption('')
 
   // scrolling deep into the table fetches the rows that come into view
   const body = page.locator('.vt-body')

@@ -1,3 +1,4 @@
+import initRDKitModule from '@rdkit/rdkit'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -52,6 +53,23 @@ describe('engine', () => {
       ).version,
     )
     expect(status.engineUptimeSeconds).toBeGreaterThanOrEqual(0)
+  })
+
+  it("writes RDKit's version one way: status, self-test and the RDKit build agree", async () => {
+    // RDKit names its own release (year.two-digit month.patch); npm's copy of the number drops
+    // the month's zero, which the Settings screen used to show beside the other form
+    const build = (await initRDKitModule()).version()
+    expect(build).toMatch(/^\d{4}\.\d{2}\.\d+$/)
+    const npm = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'node_modules/@rdkit/rdkit/package.json'), 'utf8'),
+    ).version as string
+    expect(npm.split('.').map(Number)).toEqual(build.split('.').map(Number))
+    const status = await engine.invoke('app.status', {})
+    expect(status.ok && status.value.versions.rdkit).toBe(build)
+    const started = await engine.invoke('app.selfTest', { smiles: ['CCO'] })
+    if (!started.ok) throw new Error(started.error.message)
+    const finished = await waitForFinished(engine, started.value.jobId)
+    expect((finished.result as SelfTestResult).rdkitVersion).toBe(build)
   })
 
   it('answers an unknown method with unknown-method, not an exception', async () => {

@@ -27,12 +27,22 @@ describe('importing the ChEMBL web export (aromatase)', () => {
   const rows = file.rows
   // data rows start on line 2, after the header
   const lineOf = new Map(rows.map((r, i) => [r, i + 2]))
-  const noValue = rows.filter((r) => r['Standard Value'] === '' && r['pChEMBL Value'] === '')
+  // Rows without a value are kept when a comment gives the result in words (Not Active) or
+  // ChEMBL's curators flag them; the file's record numbers in the comment column say nothing.
+  const noValue = rows.filter(
+    (r) =>
+      r['Standard Value'] === '' &&
+      r['pChEMBL Value'] === '' &&
+      /^\d*$/.test(r.Comment!) &&
+      ['', 'Manually validated'].includes(r['Data Validity Comment']!),
+  )
+  // a pIC50 or Log IC50 below zero is a logarithm, not a concentration below zero
   const notPositive = rows.filter(
     (r) =>
       isNumber(r['Standard Value']!) &&
       Number(r['Standard Value']) <= 0 &&
-      CONCENTRATION.has(r['Standard Units']!),
+      CONCENTRATION.has(r['Standard Units']!) &&
+      !/^(p[A-Z]|-?log)/i.test(r['Standard Type']!),
   )
   const accepted = rows.filter((r) => !noValue.includes(r) && !notPositive.includes(r))
 
@@ -44,7 +54,9 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       'missing-value': noValue.length,
       'out-of-range': notPositive.length,
     })
-    expect(noValue).toHaveLength(265)
+    // 265 rows have no value; all but these carry a comment such as Not Active
+    expect(rows.filter((r) => r['Standard Value'] === '')).toHaveLength(265)
+    expect(noValue).toHaveLength(5)
     expect(summary.rowsAccepted).toBe(accepted.length)
     expect(summary.activities).toBe(accepted.length)
     const db = engine.context.db
@@ -169,6 +181,8 @@ describe('importing the ChEMBL web export (aromatase)', () => {
   it('keeps potency in nM and on the log scale, and the file itself byte for byte', () => {
     const row = accepted.find(
       (r) =>
+        // a concentration (Ks app); a pIC50 "in uM" is a logarithm
+        !r['Standard Type']!.startsWith('p') &&
         r['Standard Units'] === 'uM' &&
         r['Standard Relation'] === "'='" &&
         Number(r['Standard Value']) > 0,
@@ -205,7 +219,7 @@ describe('importing the ChEMBL web export (aromatase)', () => {
         .get(),
     ).toEqual({ n: percent.length })
     expect(summary.unusableByReason['unit-not-convertible']).toBeGreaterThanOrEqual(
-      percent.filter((r) => !censored.includes(r)).length,
+      percent.filter((r) => !censored.includes(r) && r['Standard Value'] !== '').length,
     )
   })
 
@@ -246,11 +260,18 @@ describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => 
     summary = s
   })
 
-  it('accounts for every row and rejects those without a value', () => {
+  it('accounts for every row and keeps those without a value that say why', () => {
     expect(file.rows).toHaveLength(7026)
     const noValue = file.rows.filter((r) => r.standard_value === '' && r.pchembl_value === '')
     expect(summary).toMatchObject({ format: 'chembl-api', rowsTotal: 7026 })
-    expect(summary.rejectionsByReason['missing-value']).toBe(noValue.length)
+    // each of the 1,189 has an activity comment (Not Active, Not Determined, ...) or ChEMBL's
+    // "Potential missing data": none is rejected
+    expect(noValue).toHaveLength(1189)
+    expect(
+      noValue.filter((r) => r.activity_comment === '' && r.data_validity_comment === ''),
+    ).toHaveLength(0)
+    expect(summary.rejectionsByReason['missing-value']).toBeUndefined()
+    expect(summary.activities).toBe(7026)
     expect(summary.rowsAccepted + summary.rowsRejected).toBe(7026)
   })
 

@@ -4,8 +4,14 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import onnxProto from 'onnx-proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelBundle, ModelSummary, TrainResult } from '../../src-main/contract'
-import type { Engine } from '../../src-main/engine/engine'
+import {
+  type ModelBundle,
+  type ModelSummary,
+  type TrainResult,
+  modelsTrainInput,
+} from '../../src-main/contract'
+import { type Engine, createEngine } from '../../src-main/engine/engine'
+import { trainModel } from '../../src-main/engine/models/train'
 import { buildTrainingSet } from '../../src-main/engine/models/training-set'
 import { calibrate } from '../../src-main/ml/conformal'
 import { foldRows, kFolds } from '../../src-main/ml/cv'
@@ -17,13 +23,14 @@ import { scoreOnce } from '../../src-main/ml/runtime'
 import { createRng } from '../../src-main/ml/rng'
 import {
   REPO_ROOT,
+  WORKER_SOURCE,
   fileRef,
   importOnce,
   startTestEngine,
   tempDir,
   waitForFinished,
 } from '../helpers'
-import { AROMATASE, readTable } from '../reference-csv'
+import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
 
 // Facts from shared/data/README.md and the file itself: 3,173 rows are IC50, nM, '=', value > 0,
 // covering 2,332 molecules (one training row per compound). Seven of them report more than
@@ -38,6 +45,9 @@ const ic50Rows = file.rows.filter(
 )
 const ic50Molecules = new Set(ic50Rows.map((r) => r['Molecule ChEMBL ID']))
 const plausible = ic50Rows.filter((r) => Number(r['Standard Value']) <= 1e10)
+// By default a model leaves out the values ChEMBL's curators doubt (data validity comments,
+// potential duplicates): 2,688 activities of 2,285 molecules in this file.
+const ic50 = aromataseIc50(file.rows)
 
 async function train(engine: Engine, input: Record<string, unknown>): Promise<TrainResult> {
   const started = await engine.invoke('models.train', input)
@@ -57,17 +67,20 @@ async function ok<T>(
 
 describe('training on the aromatase export', () => {
   let engine: Engine
-  importOnce(AROMATASE, {}, (e) => {
+  let dataDir: string
+  importOnce(AROMATASE, {}, (e, _s, d) => {
     engine = e
+    dataDir = d
   })
 
   it('builds one row per compound from the IC50 / nM / = activities and says what it left out', async () => {
     const set = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
     expect(set.target).toBe('CHEMBL1978')
     expect(ic50Molecules.size).toBe(2332)
-    expect(set.compounds).toBe(ic50Molecules.size)
     expect(ic50Rows).toHaveLength(3173)
-    expect(set.activitiesUsed).toBe(plausible.length)
+    expect(ic50.undoubtedMolecules).toBe(2285)
+    expect(set.compounds).toBe(ic50.undoubtedMolecules)
+    expect(set.activitiesUsed).toBe(ic50.undoubted.length)
     expect(set.excluded['implausible-value']).toBe(ic50Rows.length - plausible.length)
     const excluded = Object.values(set.excluded).reduce((a, b) => a + b, 0)
     expect(set.activitiesUsed + excluded).toBe(set.activitiesConsidered)
@@ -78,6 +91,51 @@ describe('training on the aromatase export', () => {
     expect(again.hash).toBe(set.hash)
     const other = await ok(engine.invoke('models.trainingSet', { featureSet: 'physchem' }))
     expect(other.hash).not.toBe(set.hash)
+  })
+
+  it('leaves out inactive rows and values ChEMBL doubts, counted by reason, unless asked to include the doubted ones', async () => {
+    const set = await ok(engine.invoke('models.trainingSet', { featureSet: 'core4' }))
+    const rows = file.rows.filter((r) => r['Standard Type'] === 'IC50')
+    const count = (keep: (r: Record<string, string>) => boolean) =>
+      ic50.plausible.filter(keep).length
+    // from the file's own columns: IC50 rows without a value whose comment says Not Active
+    const inactive = rows.filter(
+      (r) => r['Standard Value'] === '' && r.Comment === 'Not Active',
+    ).length
+    expect(inactive).toBeGreaterThan(0)
+    expect(set.excluded.inactive).toBe(inactive)
+    expect(set.excluded['outside-typical-range']).toBe(
+      count((r) => r['Data Validity Comment'] === 'Outside typical range'),
+    )
+    expect(set.excluded['potential-transcription-error']).toBe(
+      count((r) => r['Data Validity Comment'] === 'Potential transcription error'),
+    )
+    expect(set.excluded['potential-duplicate']).toBe(
+      count((r) => r['Data Validity Comment'] === '' && r['Potential Duplicate'] === '1'),
+    )
+    expect(set.includeFlagged).toBeUndefined()
+
+    const all = await ok(
+      engine.invoke('models.trainingSet', { featureSet: 'core4', includeFlagged: true }),
+    )
+    expect(all.includeFlagged).toBe(true)
+    expect(all.activitiesUsed).toBe(plausible.length)
+    expect(all.compounds).toBe(ic50Molecules.size)
+    expect(all.excluded['outside-typical-range']).toBeUndefined()
+    expect(all.excluded.inactive).toBe(inactive)
+    expect(all.hash).not.toBe(set.hash)
+  })
+
+  it('offers potencies and kinetic constants for training, not % inhibition or ratios', async () => {
+    const targets = await ok(engine.invoke('models.targets', {}))
+    const aromatase = targets.find((t) => t.targetChemblId === 'CHEMBL1978')!
+    const kinds = Object.fromEntries(aromatase.types.map((t) => [t.type, t.kind]))
+    expect(kinds).toMatchObject({ IC50: 'potency', Ki: 'potency', Km: 'kinetic' })
+    // 'Inhibition' and 'INH' have a few rows in nM, so they convert, but they are not potencies
+    for (const type of ['Inhibition', 'INH', 'Activity', 'Ratio IC50', 'Vmax'])
+      expect(kinds[type], type).toBeUndefined()
+    // Log IC50 in nM converts (9 - value) and is offered as its own type, never mixed in silently
+    expect(kinds['Log IC50']).toBe('potency')
   })
 
   it('refuses a target with no data with a clear message', async () => {
@@ -94,13 +152,13 @@ describe('training on the aromatase export', () => {
   it('trains, cross-validates and registers a candidate with its runs', async () => {
     first = await train(engine, { featureSet: 'core4', learner: 'gbdt', seed: 3 })
     expect(first.modelVersion).toBe('v1')
-    expect(first.rows).toBe(2332)
+    expect(first.rows).toBe(ic50.undoubtedMolecules)
     // the reference XGBoost run on core4 reaches R² 0.26; anything learning must beat the mean
     expect(first.cv.r2).toBeGreaterThan(0.15)
     expect(first.intervalCoverage).toBeGreaterThanOrEqual(0.9)
     const detail = await ok(engine.invoke('models.get', { version: 'v1' }))
     expect(detail.stage).toBe('candidate')
-    expect(detail.oof.observed).toHaveLength(2332)
+    expect(detail.oof.observed).toHaveLength(ic50.undoubtedMolecules)
     expect(detail.onnxMaxDifference).toBeLessThanOrEqual(1e-5)
     expect(detail.importance.map((i) => i.feature)).toEqual(
       expect.arrayContaining(['mw_freebase', 'alogp']),
@@ -160,7 +218,13 @@ describe('training on the aromatase export', () => {
       const onnxPath = join(dir.path, 'm.onnx')
       const cardPath = join(dir.path, 'm.json')
       writeFileSync(onnxPath, onnx)
-      writeFileSync(cardPath, JSON.stringify(bundle.card))
+      // a card written by another build may spell RDKit's version its own way
+      expect(bundle.card.rdkitVersion).toMatch(/^\d{4}\.\d{2}\.\d+$/)
+      const [year, month, patch] = (bundle.card.rdkitVersion as string).split('.').map(Number)
+      writeFileSync(
+        cardPath,
+        JSON.stringify({ ...bundle.card, rdkitVersion: `${year}.${month}.${patch}-wasm` }),
+      )
       const imported = await ok(
         other.invoke('models.import', { onnx: fileRef(onnxPath), card: fileRef(cardPath) }),
       )
@@ -174,6 +238,7 @@ describe('training on the aromatase export', () => {
       expect(copy.intervalCoverage).toBe(original.intervalCoverage)
       expect(copy.intervalHalfWidth).toBe(original.intervalHalfWidth)
       expect(copy.importance).toEqual(original.importance)
+      expect(copy.rdkitVersion).toBe(original.rdkitVersion)
       onnx[onnx.length - 1]! ^= 0xff
       writeFileSync(onnxPath, onnx)
       const tampered = await other.invoke('models.import', {
@@ -208,6 +273,98 @@ describe('training on the aromatase export', () => {
     const status = await engine.invoke('app.status', {})
     expect(status.ok).toBe(true)
   }, 60_000)
+
+  describe("Auto's time budget", () => {
+    // Its own engine on the same data folder with two worker threads, so that "the folds running
+    // when the budget ran out" is the same number on every machine.
+    let two: Engine
+    beforeAll(() => {
+      two = createEngine({ dataDir, host: 'test', workerPath: WORKER_SOURCE, workerThreads: 2 })
+    })
+    afterAll(async () => {
+      await two.close()
+    })
+
+    /** Runs Auto with a clock the test controls; `onProgress` may move it. */
+    async function auto(clock: () => number, onProgress: (phase: string) => void = () => {}) {
+      const ctx = two.context
+      const input = modelsTrainInput.parse({
+        featureSet: 'core4',
+        learner: 'auto',
+        budgetSeconds: 30,
+        folds: 5,
+      })
+      const set = buildTrainingSet(ctx.db, input)
+      const { jobId } = ctx.jobs.start('models.train', (job) =>
+        trainModel(
+          ctx,
+          input,
+          set,
+          {
+            ...job,
+            progress: (p) => {
+              onProgress(p.phase)
+              job.progress(p)
+            },
+          },
+          { clock },
+        ),
+      )
+      const finished = await ctx.jobs.wait(jobId)
+      if (finished.info.state !== 'succeeded') throw new Error(finished.info.error?.message)
+      const runs = ctx.db
+        .prepare('SELECT learner FROM training_runs WHERE job_id = ? ORDER BY id')
+        .pluck()
+        .all(jobId) as string[]
+      return { result: finished.result as TrainResult, runs }
+    }
+    // Auto's list of candidates, in the order it tries them
+    const ORDER = ['ridge', 'gbdt', 'rf', 'gbdt', 'gbdt', 'ridge', 'ridge', 'rf']
+
+    it('stops after the first candidate when the budget is spent at once, and lists the rest as skipped', async () => {
+      // 0 ms when the job starts, an hour on every later look
+      let looks = 0
+      const { result, runs } = await auto(() => (looks++ === 0 ? 0 : 3_600_000))
+      expect(result.candidates).toBe(1)
+      expect(result.learner).toBe('ridge')
+      expect(runs).toEqual(['ridge'])
+      expect(result.search?.budgetSeconds).toBe(30)
+      expect(result.search?.tried.map((c) => c.learner)).toEqual(['ridge'])
+      expect(result.search?.tried[0]?.rmse).toBeGreaterThan(0)
+      expect(result.search?.skipped.map((c) => c.learner)).toEqual(ORDER.slice(1))
+      expect(result.search?.skipped.every((c) => c.foldsDone === undefined)).toBe(true)
+      // the skipped forest's settings in full, as the Models screen shows them
+      expect(result.search?.skipped[1]?.params).toMatchObject({ trees: 200 })
+      const detail = await ok(two.invoke('models.get', { version: result.modelVersion }))
+      expect(detail.search).toEqual(result.search)
+    }, 120_000)
+
+    it('finishes the folds running when the budget runs out, skips the rest, and does not compare a part-run candidate', async () => {
+      let now = 0
+      const { result, runs } = await auto(
+        () => now,
+        (phase) => {
+          // the budget runs out as soon as the second candidate reports progress
+          if (phase.startsWith('candidate 2 of')) now = 3_600_000
+        },
+      )
+      expect(runs).toEqual(['ridge'])
+      expect(result.search?.tried.map((c) => c.learner)).toEqual(['ridge'])
+      const [partial, ...rest] = result.search?.skipped ?? []
+      // both workers had a fold of it running: those two finish, the other three never start
+      expect(partial).toMatchObject({ learner: 'gbdt', foldsDone: 2 })
+      expect(rest.map((c) => c.learner)).toEqual(ORDER.slice(2))
+      expect(rest.every((c) => c.foldsDone === undefined)).toBe(true)
+    }, 120_000)
+
+    it('says nothing about a search when one learner was asked for', async () => {
+      const started = await ok(
+        two.invoke('models.train', { featureSet: 'core4', learner: 'ridge' }),
+      )
+      const { result } = await two.context.jobs.wait(started.jobId)
+      expect((result as TrainResult).search).toBeNull()
+    }, 120_000)
+  })
 
   describe('on the real features', () => {
     let set: ReturnType<typeof buildTrainingSet>

@@ -4,6 +4,7 @@ import { WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { databasePath, schemaVersion } from '../db/connection'
 import { splitEvenly } from '../workers/split-evenly'
+import { rdkitVersionString } from '../../chem/rdkit-version'
 import { appVersion, packageVersion } from './versions'
 
 /** Molecules with hand-checkable descriptors: small, common, and covering donors and acceptors. */
@@ -25,7 +26,8 @@ export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
       node: process.versions.node,
       electron: process.versions.electron ?? null,
       sqlite: (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
-      rdkit: packageVersion('@rdkit/rdkit'),
+      // npm writes the package's version without the month's leading zero (2026.9.1)
+      rdkit: rdkitVersionString(packageVersion('@rdkit/rdkit')),
       onnxruntime: packageVersion('onnxruntime-node') ?? 'unknown',
     },
     host: ctx.options.host,

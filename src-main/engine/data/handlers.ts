@@ -1,4 +1,5 @@
 import type { ActivityRow, CompoundRow, Facets, Histogram } from '../../contract'
+import { rdkitVersionString } from '../../chem/rdkit-version'
 import type { EngineContext, HandlerGroup } from '../context'
 import { CONTEXT_COUNTS } from '../db/context-counts'
 
@@ -7,6 +8,7 @@ interface Filter {
   target?: string | undefined
   standardType?: string | undefined
   relation?: string | undefined
+  reason?: string | undefined
 }
 
 /** LIKE pattern for a substring search, with the user's % and _ taken literally. */
@@ -30,6 +32,13 @@ function activityWhere(f: Filter): { sql: string; params: (string | null)[] } {
   if (f.relation) {
     clauses.push('a.relation = ?')
     params.push(f.relation)
+  }
+  if (f.reason === 'usable') clauses.push('a.usable = 1')
+  else if (f.reason === 'excluded') clauses.push('a.usable = 0')
+  else if (f.reason === 'no-value') clauses.push('a.usable = 0 AND a.unusable_reason IS NULL')
+  else if (f.reason) {
+    clauses.push('a.usable = 0 AND a.unusable_reason = ?')
+    params.push(f.reason)
   }
   const like = likePattern(f.search)
   if (like) {
@@ -142,7 +151,7 @@ export const dataHandlers: HandlerGroup<
         ...r,
         chemblId: chembl_id,
         featureSources: JSON.parse(feature_sources_json) as Record<string, string>,
-        rdkitVersion: rdkit_version,
+        rdkitVersion: rdkitVersionString(rdkit_version),
       })),
     }
   },
@@ -198,6 +207,13 @@ function facets(ctx: EngineContext): Facets {
         'SELECT relation, count(*) AS count FROM activity_records WHERE relation IS NOT NULL GROUP BY relation ORDER BY count DESC',
       )
       .all() as Facets['relations'],
+    // a row without a reason that is not usable has no pActivity (none given, none derivable)
+    training: ctx.db
+      .prepare(
+        `SELECT CASE WHEN usable = 1 THEN 'usable' ELSE coalesce(unusable_reason, 'no-value') END AS reason,
+                count(*) AS count FROM activity_records GROUP BY 1 ORDER BY count DESC, reason`,
+      )
+      .all() as Facets['training'],
   }
 }
 

@@ -4,6 +4,7 @@ import { type CsvRecord, DEFAULT_MAX_RECORD_CHARS } from '../../chem/csv-parser'
 import {
   type NormalisedRow,
   type Rejection,
+  UNUSABLE_REASONS,
   type UnusableReason,
   hasActivityColumns,
   normaliseRow,
@@ -20,12 +21,8 @@ import { type TableHead, readRecords } from './read-table'
  * arrays: cheap to send between threads.
  */
 
-export const UNUSABLE_CODES: UnusableReason[] = [
-  'censored',
-  'unit-not-convertible',
-  'no-relation',
-  'implausible-value',
-]
+/** Unusable reasons cross to the writer as their index here (an Int8Array column). */
+export const UNUSABLE_CODES: readonly UnusableReason[] = UNUSABLE_REASONS
 
 /** An activity's context the first time the file mentions it (activity_contexts). */
 export interface ContextRecord {

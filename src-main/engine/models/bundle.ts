@@ -13,6 +13,7 @@ import {
   learners,
 } from '../../contract'
 import { featureUnits } from '../../chem/feature-sets'
+import { rdkitVersionList } from '../../chem/rdkit-version'
 import type { ConformalCalibration } from '../../ml/conformal'
 import { ONNX_OUTPUT, readOnnxMetadata } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
@@ -68,7 +69,7 @@ export function modelCard(db: Db, version: string): ModelCard {
       createdAt: row.created_at,
       appVersion: appVersion(),
     },
-    rdkitVersion: row.rdkit_version,
+    rdkitVersion: rdkitVersionList(row.rdkit_version),
     isSynthetic: row.is_synthetic === 1,
     onnxSha256: row.onnx_sha256,
     onnxFile: `${fileBase(row.target_chembl_id, row.version)}.onnx`,
@@ -229,7 +230,7 @@ export async function importBundle(
       importance: card.featureNames.map(
         (name) => card.importance.find((i) => i.feature === name)?.value ?? 0,
       ),
-      rdkitVersion: card.rdkitVersion,
+      rdkitVersion: rdkitVersionList(card.rdkitVersion),
       onnx,
       onnxSha256: sha,
       parentVersionId: null,

@@ -12,8 +12,8 @@ export function singleCandidate(learner: Learner, seed: number): Candidate {
 }
 
 /**
- * Auto's search space, best bets first: a time budget may stop it after any candidate (but never
- * before one of each learner has run). Small on purpose; each candidate costs a full k-fold.
+ * Auto's search space, best bets first: the time budget may stop it after any candidate but the
+ * first (cheap, and a model needs one). Small on purpose; each candidate costs a full k-fold.
  */
 export function autoCandidates(seed: number): Candidate[] {
   return [
@@ -38,6 +38,3 @@ export function autoCandidates(seed: number): Candidate[] {
     { learner: 'rf', params: { seed, trees: 200, minSamplesLeaf: 5 } },
   ]
 }
-
-/** Candidates that always run, whatever the budget: one of each learner. */
-export const ALWAYS_RUN = 3

@@ -1,4 +1,5 @@
 import {
+  type AutoSearch,
   type Learner,
   type Metrics,
   type ModelDetail,
@@ -9,6 +10,7 @@ import {
   type TrainingSetSummary,
   WorkbenchError,
 } from '../../contract'
+import { rdkitVersionList } from '../../chem/rdkit-version'
 import type { ConformalCalibration } from '../../ml/conformal'
 import type { Db } from '../db/connection'
 
@@ -47,6 +49,8 @@ export interface StoredEvaluation {
   timeSplit: ModelDetail['timeSplit']
   intervalCoverage: number
   onnxMaxDifference: number
+  /** absent for single learners, and for models trained before the search was recorded */
+  search?: AutoSearch
 }
 
 const COLUMNS = `id, version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
@@ -146,7 +150,7 @@ export function modelDetail(db: Db, version: string): ModelDetail {
     params: JSON.parse(row.params_json) as Record<string, number | boolean>,
     featureNames: names,
     trainingSet: JSON.parse(row.training_set_json) as TrainingSetSummary,
-    rdkitVersion: row.rdkit_version,
+    rdkitVersion: rdkitVersionList(row.rdkit_version),
     seed: row.seed,
     folds: evaluation.folds,
     oof: evaluation.oof,
@@ -159,6 +163,7 @@ export function modelDetail(db: Db, version: string): ModelDetail {
     intervalCoverage: evaluation.intervalCoverage,
     onnxBytes: size.n,
     onnxMaxDifference: evaluation.onnxMaxDifference,
+    search: evaluation.search ?? null,
     history,
   }
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import {
+  type AutoSearch,
   type Learner,
   type Metrics,
+  type SearchCandidate,
   type TrainResult,
   WorkbenchError,
   type modelsTrainInput,
@@ -13,13 +15,14 @@ import { foldRows, kFolds, timeSplit } from '../../ml/cv'
 import { fitDomain } from '../../ml/domain'
 import { featureImportance, type Model, predict } from '../../ml/model'
 import { regressionMetrics } from '../../ml/metrics'
+import { withDefaults } from '../../ml/fit'
 import { exportOnnx } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
 import type { JobContext } from '../jobs/job-runner'
-import { ALWAYS_RUN, type Candidate, autoCandidates, singleCandidate } from './candidates'
+import { type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { referenceDistributions } from './reference'
 import { writeTransaction } from '../db/write-transaction'
 import { audit, insertModel, nextVersion, promote } from './registry'
@@ -40,6 +43,20 @@ interface Evaluated {
   finishedAt: string
 }
 
+/** A candidate whose folds were not all run: the budget ran out part way. */
+interface Stopped {
+  stopped: true
+  foldsDone: number
+}
+
+export interface TrainOptions {
+  /**
+   * Milliseconds on a monotonic clock, read to decide when Auto's budget has run out. Tests pass
+   * their own so that what Auto skips does not depend on how fast the machine is.
+   */
+  clock?: () => number
+}
+
 /**
  * A training job: build the set, cross-validate each candidate on the worker pool (folds run in
  * parallel), keep the best by CV RMSE, fit it on every row, calibrate its interval on the
@@ -51,7 +68,9 @@ export async function trainModel(
   input: TrainInput,
   set: TrainingSet,
   job: JobContext,
+  options: TrainOptions = {},
 ): Promise<TrainResult> {
+  const clock = options.clock ?? (() => performance.now())
   const started = performance.now()
   const { data } = set
   const k = Math.min(input.folds, data.n)
@@ -60,25 +79,48 @@ export async function trainModel(
   const candidates = auto
     ? autoCandidates(input.seed)
     : [singleCandidate(input.learner as Learner, input.seed)]
-  const deadline = started + input.budgetSeconds * 1000
+  const deadline = clock() + input.budgetSeconds * 1000
   const slots = candidates.length + 2
   const evaluated: Evaluated[] = []
+  const skipped: SearchCandidate[] = []
+  const describe = (c: Candidate): SearchCandidate => ({
+    learner: c.learner,
+    params: withDefaults(c.learner, c.params),
+  })
 
   for (const [ci, candidate] of candidates.entries()) {
-    if (auto && ci >= ALWAYS_RUN && performance.now() > deadline) break
     job.throwIfCancelled()
+    // The first candidate always runs in full, since a model needs one. After it, Auto starts no
+    // fold once the budget is spent: folds already running finish, the rest are skipped, and a
+    // candidate stopped part way is not compared (its out-of-fold predictions are incomplete).
+    const outOfTime = auto && ci > 0 ? () => clock() >= deadline : () => false
+    if (outOfTime()) {
+      skipped.push(describe(candidate))
+      continue
+    }
     const label = `${auto ? `candidate ${ci + 1} of ${candidates.length}: ` : ''}${candidate.learner}`
-    evaluated.push(
-      await crossValidate(ctx, job, set, folds, k, candidate, (done) =>
-        job.progress({
-          phase: `${label}, cross-validation`,
-          fraction: Math.min(0.95, (ci + done) / slots),
-          message: `${Math.round(done * k)} of ${k} folds`,
-        }),
-      ),
+    const result = await crossValidate(ctx, job, set, folds, k, candidate, outOfTime, (done) =>
+      job.progress({
+        phase: `${label}, cross-validation`,
+        fraction: Math.min(0.95, (ci + done) / slots),
+        message: `${Math.round(done * k)} of ${k} folds`,
+      }),
     )
+    if ('stopped' in result) skipped.push({ ...describe(candidate), foldsDone: result.foldsDone })
+    else evaluated.push(result)
   }
   const best = evaluated.reduce((a, b) => (b.metrics.rmse < a.metrics.rmse ? b : a))
+  const search: AutoSearch | null = auto
+    ? {
+        budgetSeconds: input.budgetSeconds,
+        tried: evaluated.map((e) => ({
+          learner: e.candidate.learner,
+          params: e.params,
+          rmse: e.metrics.rmse,
+        })),
+        skipped,
+      }
+    : null
 
   job.progress({
     phase: `fitting ${best.candidate.learner} on all rows, and the time split`,
@@ -171,6 +213,7 @@ export async function trainModel(
         timeSplit: timeEval,
         intervalCoverage,
         onnxMaxDifference,
+        ...(search ? { search } : {}),
       },
       calibration,
       domain,
@@ -190,6 +233,7 @@ export async function trainModel(
       trainingSetHash: set.summary.hash,
       cv,
       candidates: evaluated.length,
+      skippedForTime: skipped.length,
     })
     if (input.promote) promote(ctx.db, version, input.reason ?? 'promoted when trained')
     return { registered: version }
@@ -215,6 +259,7 @@ export async function trainModel(
     intervalCoverage,
     seconds: (performance.now() - started) / 1000,
     candidates: evaluated.length,
+    search,
     promoted,
   }
 }
@@ -223,7 +268,11 @@ function matrixOf(set: TrainingSet) {
   return { x: set.data.x, y: set.data.y, n: set.data.n, f: set.data.f }
 }
 
-/** k-fold CV of one candidate, folds in parallel on the pool; recorded with the model it led to. */
+/**
+ * k-fold CV of one candidate, as many folds at a time as the pool has workers; a complete run is
+ * recorded with the model it led to. A fold is started only while `outOfTime()` is false, so that
+ * a spent budget stops the candidate after the folds already running instead of after all of them.
+ */
 async function crossValidate(
   ctx: EngineContext,
   job: JobContext,
@@ -231,41 +280,56 @@ async function crossValidate(
   folds: Int32Array,
   k: number,
   candidate: Candidate,
+  outOfTime: () => boolean,
   onProgress: (foldsDone: number) => void,
-): Promise<Evaluated> {
+): Promise<Evaluated | Stopped> {
   const started = performance.now()
   const oof = new Float64Array(set.data.n).fill(NaN)
   const done = new Array<number>(k).fill(0)
   let params: Record<string, number | boolean> = {}
-  await Promise.all(
-    Array.from({ length: k }, async (_, fold) => {
-      const testRows = foldRows(folds, fold, true)
-      const r = await ctx.pool.run(
-        'ml.fit',
-        {
-          ...matrixOf(set),
-          trainRows: foldRows(folds, fold, false),
-          testRows,
-          learner: candidate.learner,
-          params: candidate.params,
-          returnModel: false,
+  let next = 0
+  let finished = 0
+  let stopped = false
+  const lane = async () => {
+    for (;;) {
+      if (next >= k) return
+      if (outOfTime()) {
+        stopped = true
+        return
+      }
+      await runFold(next++)
+      finished++
+    }
+  }
+  const runFold = async (fold: number) => {
+    const testRows = foldRows(folds, fold, true)
+    const r = await ctx.pool.run(
+      'ml.fit',
+      {
+        ...matrixOf(set),
+        trainRows: foldRows(folds, fold, false),
+        testRows,
+        learner: candidate.learner,
+        params: candidate.params,
+        returnModel: false,
+      },
+      {
+        signal: job.signal,
+        onProgress: (p) => {
+          done[fold] = p.trees / p.of
+          onProgress(done.reduce((s, v) => s + v, 0) / k)
         },
-        {
-          signal: job.signal,
-          onProgress: (p) => {
-            done[fold] = p.trees / p.of
-            onProgress(done.reduce((s, v) => s + v, 0) / k)
-          },
-        },
-      )
-      testRows.forEach((row, i) => {
-        oof[row] = r.predictions[i] ?? NaN
-      })
-      params = r.params
-      done[fold] = 1
-      onProgress(done.reduce((s, v) => s + v, 0) / k)
-    }),
-  )
+      },
+    )
+    testRows.forEach((row, i) => {
+      oof[row] = r.predictions[i] ?? NaN
+    })
+    params = r.params
+    done[fold] = 1
+    onProgress(done.reduce((s, v) => s + v, 0) / k)
+  }
+  await Promise.all(Array.from({ length: Math.min(k, ctx.pool.size) }, lane))
+  if (stopped && finished < k) return { stopped: true, foldsDone: finished }
   const metrics = regressionMetrics(set.data.y, oof)
   const seconds = (performance.now() - started) / 1000
   return { candidate, params, oof, metrics, seconds, finishedAt: new Date().toISOString() }

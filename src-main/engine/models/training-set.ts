@@ -5,7 +5,10 @@ import {
   type TrainingSetSummary,
   WorkbenchError,
 } from '../../contract'
+import { FLAG_REASONS } from '../../chem/activity-comments'
 import { featureNames, writeFeatures } from '../../chem/feature-sets'
+import { rdkitVersionString } from '../../chem/rdkit-version'
+import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
 import { median } from '../../ml/metrics'
 import type { Db } from '../db/connection'
@@ -17,6 +20,7 @@ export interface TrainingSetDefinition {
   target?: string | undefined
   types?: string[] | undefined
   featureSet: FeatureSet
+  includeFlagged?: boolean | undefined
 }
 
 export interface TrainingSet {
@@ -73,7 +77,11 @@ export function listTargets(db: Db): TargetSummary[] {
     }
     t.activities += r.activities
     t.usable += r.usable
-    if (r.type && r.usable > 0) t.types.push({ type: r.type, usable: r.usable })
+    // % inhibition, ratios and rates can have nM-like units on a few rows; a model of them would
+    // mix them with potencies, so only potencies and kinetic constants are offered
+    const kind = r.type ? standardTypeKind(r.type) : 'other'
+    if (r.type && r.usable > 0 && kind !== 'other')
+      t.types.push({ type: r.type, usable: r.usable, kind })
   }
   for (const t of byTarget.values()) t.types.sort((a, b) => b.usable - a.usable)
   return [...byTarget.values()].sort((a, b) => b.usable - a.usable)
@@ -149,8 +157,16 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   let activitiesUsed = 0
   let lastCompound = -1
   let lastOk = false
+  // Values ChEMBL's curators doubt carry their doubt as the reason only when nothing else rules
+  // them out (see normaliseRow), so including them on request takes no other check.
+  const included = (r: ActivityDb) =>
+    r.p_activity !== null &&
+    (r.usable === 1 ||
+      (def.includeFlagged === true &&
+        r.unusable_reason !== null &&
+        FLAG_REASONS.includes(r.unusable_reason)))
   for (const r of rows) {
-    if (!r.usable || r.p_activity === null) {
+    if (!included(r)) {
       exclude(r.unusable_reason ?? 'no-value')
       continue
     }
@@ -167,7 +183,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     }
     const g = groups[groups.length - 1] as Group
     g.rows.push(r)
-    g.labels.push(r.p_activity)
+    g.labels.push(r.p_activity as number)
     activitiesUsed++
   }
   const n = groups.length
@@ -186,7 +202,17 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const sources = new Map<string, Set<string>>()
   let spreadOver1 = 0
   const hash = createHash('sha256')
-  hash.update(JSON.stringify({ target, types, featureSet: def.featureSet, names, relation: '=' }))
+  const flagged = def.includeFlagged === true
+  hash.update(
+    JSON.stringify({
+      target,
+      types,
+      featureSet: def.featureSet,
+      names,
+      relation: '=',
+      ...(flagged ? { includeFlagged: true } : {}),
+    }),
+  )
   groups.forEach((g, i) => {
     const first = g.rows[0] as ActivityDb
     const compound = g.compound
@@ -199,7 +225,8 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     const fileSources = JSON.parse(compound.feature_sources_json) as Record<string, string>
     const usesRdkit =
       def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
-    if (usesRdkit && compound.rdkit_version) rdkitVersions.add(compound.rdkit_version)
+    if (usesRdkit && compound.rdkit_version)
+      rdkitVersions.add(rdkitVersionString(compound.rdkit_version))
     if (def.featureSet === 'core4')
       for (const [feature, source] of Object.entries(fileSources))
         sources.set(feature, (sources.get(feature) ?? new Set()).add(source))
@@ -217,6 +244,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     activitiesUsed,
     compounds: n,
     excluded,
+    ...(flagged ? { includeFlagged: true as const } : {}),
     compoundsWithSpreadOver1: spreadOver1,
     rdkitVersions: [...rdkitVersions].sort(),
     mixedSources: [...sources.values()].some((s) => s.size > 1),

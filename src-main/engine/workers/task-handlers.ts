@@ -2,6 +2,7 @@ import {
   computeDescriptors,
   computeMolecule,
   loadRdkit,
+  rdkitVersion,
   seedFromDescriptors,
 } from '../../chem/rdkit'
 import { quickCheck } from '../db/quick-check'
@@ -40,7 +41,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
       )
       progress(i + 1)
     }
-    return { rdkitVersion: rdkit.version(), molecules }
+    return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
   'chem.molecules': async ({ smiles }, progress) => {
@@ -50,7 +51,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
       return computeMolecule(rdkit, s)
     })
     progress(smiles.length)
-    return { rdkitVersion: rdkit.version(), molecules }
+    return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
   'import.preview': ({ path, name, delimiter }) => previewFile(path, name, delimiter),

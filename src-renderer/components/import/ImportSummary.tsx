@@ -1,6 +1,6 @@
 import type { ImportSummary as Summary } from '../../../src-main/contract'
 import { useApp } from '../../store/app-store'
-import { REASON_LABELS, fmtInt } from '../format'
+import { FLAG_REASONS, QUALITATIVE_REASONS, REASON_LABELS, fmtInt } from '../format'
 import { downloadRejections } from './rejections'
 
 function Counts({ counts }: { counts: Record<string, number> }) {
@@ -16,6 +16,11 @@ function Counts({ counts }: { counts: Record<string, number> }) {
     </ul>
   )
 }
+
+const grouped = new Set([...QUALITATIVE_REASONS, ...FLAG_REASONS])
+
+const pick = (counts: Record<string, number>, keep: (reason: string) => boolean) =>
+  Object.fromEntries(Object.entries(counts).filter(([r]) => keep(r)))
 
 /** What an import kept and why it rejected the rest. */
 export function ImportSummary({ summary }: { summary: Summary }) {
@@ -58,7 +63,16 @@ export function ImportSummary({ summary }: { summary: Summary }) {
         </div>
         <div>
           <h3>Kept, but not used for training</h3>
-          <Counts counts={summary.unusableByReason} />
+          <Counts counts={pick(summary.unusableByReason, (r) => !grouped.has(r))} />
+        </div>
+        <div data-testid="import-qualitative">
+          <h3>Results in words (no value)</h3>
+          <Counts counts={pick(summary.unusableByReason, (r) => QUALITATIVE_REASONS.includes(r))} />
+        </div>
+        <div data-testid="import-flagged">
+          <h3>Doubted by ChEMBL’s curators</h3>
+          <Counts counts={pick(summary.unusableByReason, (r) => FLAG_REASONS.includes(r))} />
+          <p className="muted small">Left out of training unless you include them.</p>
         </div>
         <div>
           <h3>File values vs RDKit</h3>

@@ -17,6 +17,9 @@ export const FIELD_LABELS: Record<string, string> = {
   target_name: 'Target name',
   document_chembl_id: 'Document ChEMBL ID',
   document_year: 'Document year',
+  activity_comment: 'Activity comment',
+  data_validity_comment: 'Data validity comment',
+  potential_duplicate: 'Potential duplicate',
 }
 
 export const FORMAT_LABELS: Record<string, string> = {

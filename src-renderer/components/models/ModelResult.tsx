@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { ModelDetail, RunRecord } from '../../../src-main/contract'
+import type { AutoSearch, ModelDetail, RunRecord } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
 import { observedVsPredicted } from '../../charts/figures'
@@ -10,6 +10,49 @@ const LEARNER_NAMES: Record<string, string> = {
   gbdt: 'Gradient-boosted trees',
   rf: 'Random forest',
   ridge: 'Ridge regression',
+}
+
+/** What Auto tried within its budget and what it skipped for time. */
+function SearchSummary({ search, folds }: { search: AutoSearch; folds: number }) {
+  const tried = search.tried.length
+  if (search.skipped.length === 0)
+    return (
+      <p className="muted small" data-testid="auto-search">
+        Auto tried all {tried} candidates within its {search.budgetSeconds} s budget.
+      </p>
+    )
+  return (
+    <div data-testid="auto-search">
+      <p className="small">
+        Auto’s {search.budgetSeconds} s budget ran out: it compared {tried} candidate
+        {tried === 1 ? '' : 's'} and skipped {search.skipped.length} for time. A longer budget tries
+        them too.
+      </p>
+      <table className="table">
+        <caption>Skipped for time</caption>
+        <thead>
+          <tr>
+            <th scope="col">Learner</th>
+            <th scope="col">Parameters</th>
+            <th scope="col">Folds run</th>
+          </tr>
+        </thead>
+        <tbody>
+          {search.skipped.map((c, i) => (
+            <tr key={i}>
+              <td>{LEARNER_NAMES[c.learner]}</td>
+              <td className="mono small">{fmtParams(c.params, c.learner)}</td>
+              <td>
+                {c.foldsDone === undefined
+                  ? 'not started'
+                  : `${c.foldsDone} of ${folds}, then stopped`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
 }
 
 /** One version's evaluation: metrics, plots, importance, and the runs of its training job. */
@@ -194,6 +237,7 @@ export function ModelResult({ model }: { model: ModelDetail }) {
           </tbody>
         </table>
       )}
+      {model.search && <SearchSummary search={model.search} folds={model.folds} />}
       <p className="muted small">Trained {fmtDate(model.createdAt)}</p>
     </section>
   )

@@ -4,7 +4,7 @@ import { call } from '../../api/client'
 import { useApp } from '../../store/app-store'
 import { useModels } from '../../store/models-store'
 import { JobProgress } from '../JobProgress'
-import { REASON_LABELS, fmtInt } from '../format'
+import { FLAG_REASONS, REASON_LABELS, fmtInt } from '../format'
 
 const FEATURE_SETS: { value: FeatureSet; label: string; hint: string }[] = [
   { value: 'core4', label: 'Core 4', hint: 'MW, AlogP, HBA, HBD' },
@@ -29,6 +29,7 @@ export function TrainForm() {
   const trackJob = useApp((s) => s.trackJob)
   const [target, setTarget] = useState('')
   const [types, setTypes] = useState<string[]>(['IC50'])
+  const [includeFlagged, setIncludeFlagged] = useState(false)
   const [featureSet, setFeatureSet] = useState<FeatureSet>('core4')
   const [learner, setLearner] = useState<(typeof LEARNERS)[number]['value']>('auto')
   const [folds, setFolds] = useState(5)
@@ -44,13 +45,18 @@ export function TrainForm() {
   useEffect(() => {
     if (!chosen) return
     let stale = false
-    call('models.trainingSet', { target: chosen.targetChemblId, types, featureSet })
+    call('models.trainingSet', {
+      target: chosen.targetChemblId,
+      types,
+      featureSet,
+      includeFlagged: includeFlagged || undefined,
+    })
       .then((p) => !stale && (setPreview(p), setProblem(null)))
       .catch((e: Error) => !stale && (setPreview(null), setProblem(e.message)))
     return () => {
       stale = true
     }
-  }, [chosen, types, featureSet])
+  }, [chosen, types, featureSet, includeFlagged])
 
   useEffect(() => {
     if (job?.state === 'succeeded') {
@@ -60,6 +66,16 @@ export function TrainForm() {
   }, [job?.state, job?.result, refresh, select])
 
   const running = job?.state === 'running'
+  // what ticking the box would add (the preview with it ticked no longer lists them)
+  const [flaggedCount, setFlaggedCount] = useState(0)
+  useEffect(() => {
+    if (preview && !preview.includeFlagged)
+      setFlaggedCount(
+        Object.entries(preview.excluded)
+          .filter(([r]) => FLAG_REASONS.includes(r) && r !== 'potential-missing-data')
+          .reduce((a, [, n]) => a + n, 0),
+      )
+  }, [preview])
   const start = async () => {
     if (!chosen) return
     setProblem(null)
@@ -68,6 +84,7 @@ export function TrainForm() {
         target: chosen.targetChemblId,
         types,
         featureSet,
+        includeFlagged: includeFlagged || undefined,
         learner,
         folds,
         seed,
@@ -91,7 +108,13 @@ export function TrainForm() {
             value={chosen?.targetChemblId ?? ''}
             onChange={(e) => {
               setTarget(e.target.value)
-              setTypes(['IC50'])
+              // one type, never a mix unless the user ticks more: IC50 where the target has it,
+              // else its most measured potency
+              const next = targets.find((t) => t.targetChemblId === e.target.value)
+              const offered = next?.types.filter((t) => t.kind === 'potency') ?? []
+              setTypes([
+                offered.some((t) => t.type === 'IC50') ? 'IC50' : (offered[0]?.type ?? 'IC50'),
+              ])
             }}
             data-testid="train-target"
           >
@@ -118,6 +141,11 @@ export function TrainForm() {
                   }
                 />
                 {t.type} <span className="muted">{fmtInt(t.usable)}</span>
+                {t.kind === 'kinetic' && (
+                  <span className="kind" title="A kinetic constant, not a measure of potency">
+                    kinetic, not potency
+                  </span>
+                )}
               </label>
             ))}
           </div>
@@ -174,6 +202,19 @@ export function TrainForm() {
             disabled={learner !== 'auto'}
             onChange={(e) => setBudget(Math.min(3600, Math.max(1, Number(e.target.value) || 60)))}
           />
+        </label>
+        <label className="field">
+          <span>ChEMBL’s doubted values</span>
+          <span className="chip">
+            <input
+              type="checkbox"
+              checked={includeFlagged}
+              onChange={(e) => setIncludeFlagged(e.target.checked)}
+              data-testid="train-include-flagged"
+            />
+            Include{flaggedCount > 0 ? ` ${fmtInt(flaggedCount)}` : ''} values with a data validity
+            comment or marked as potential duplicates
+          </span>
         </label>
         <label className="field narrow">
           <span>Seed</span>
