@@ -78,6 +78,7 @@ describe('web host', () => {
       rendererDir: renderer,
       uploadDir: uploads(),
       maxUploadBytes: 4096,
+      maxCallBytes: 64 * 1024,
     })
   })
   afterEach(async () => {
@@ -214,6 +215,28 @@ describe('web host', () => {
     expect(ref.size).toBe(content.length)
     expect(ref.path.startsWith(uploads())).toBe(true)
     expect(readdirSync(uploads())).toHaveLength(1)
+  })
+
+  it('answers an oversized call with a 413 it can read, and goes on answering', async () => {
+    const big = callBody('app.status', { padding: 'x'.repeat(1024 * 1024) })
+    const r = await send(host.port, { method: 'POST', path: '/api/call', headers: ok(), body: big })
+    expect(r.status).toBe(413)
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    const next = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody('app.status'),
+    })
+    expect(next.status).toBe(200)
+  })
+
+  it('answers a malformed address with 400, not a server error', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/assets/%zz.js']) {
+      const r = await send(host.port, { path, headers: { host: `127.0.0.1:${host.port}` } })
+      expect(r.status, path).toBe(400)
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    }
   })
 
   it('refuses an oversized upload and keeps no part of it', async () => {
