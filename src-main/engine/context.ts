@@ -1,5 +1,6 @@
 import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
 import type { Db } from './db/connection'
+import type { FileGrants } from './files/file-grants'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
 import type { OnnxSessions } from '../ml/runtime'
@@ -24,6 +25,8 @@ export interface EngineContext {
   readonly pool: WorkerPool
   /** ONNX Runtime sessions, one per model version, reused across calls */
   readonly onnx: OnnxSessions
+  /** files hosts granted; handlers read a file only through `files.resolve(ref)` */
+  readonly files: FileGrants
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

@@ -1,5 +1,5 @@
-import { stat, writeFile } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { BatchSummary } from '../contract'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
@@ -36,13 +36,8 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
         throw new UsageError('predict takes --mw/--alogp/--hba/--hbd, or --smiles, or --input FILE')
       const model = values.model as string | undefined
       if (values.input !== undefined) {
-        const path = resolve(String(values.input))
-        const size = await stat(path)
-          .then((s) => s.size)
-          .catch(() => 0)
-        const { jobId } = await expectOk(
-          engine.invoke('predictions.batch', { model, file: { path, name: basename(path), size } }),
-        )
+        const file = await engine.grantFile(resolve(String(values.input)))
+        const { jobId } = await expectOk(engine.invoke('predictions.batch', { model, file }))
         const s = (await waitForJob(engine, jobId)) as BatchSummary
         if (typeof values.out === 'string') {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))

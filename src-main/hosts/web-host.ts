@@ -183,7 +183,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ? error
         : new HttpError(400, 'file-not-readable', `The upload was interrupted: ${String(error)}`)
     }
-    const ref: FileRef = { path, name, size: received }
+    // The page gets a handle for this upload only: the engine resolves no other path for it.
+    let ref: FileRef
+    try {
+      ref = await options.engine.grantFile(path, { name, upload: true })
+    } catch (error) {
+      await rm(path, { force: true })
+      throw error
+    }
     sendJson(res, 200, { ok: true, value: ref })
   }
 

@@ -24,7 +24,7 @@ export const importHandlers: HandlerGroup<
   'imports.preview' | 'imports.start' | 'imports.list' | 'imports.rejections'
 > = {
   'imports.preview': async (input, ctx) => {
-    const { file } = input
+    const file = await ctx.files.resolve(input.file)
     const preview = await ctx.pool.run('import.preview', {
       path: file.path,
       name: file.name,
@@ -34,8 +34,9 @@ export const importHandlers: HandlerGroup<
   },
 
   'imports.start': async (input, ctx) => {
+    const file = await ctx.files.resolve(input.file)
     // Everything that can be wrong with the file as a whole is said now, before a job starts.
-    const head = await readHead(input.file.path, input.delimiter)
+    const head = await readHead(file.path, input.delimiter)
     const { mapping, problems } = applyOverrides(
       head.header,
       detectMapping(head.header),
@@ -60,7 +61,7 @@ export const importHandlers: HandlerGroup<
         job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
         const { smiles } = await ctx.pool.run(
           'import.scan',
-          { path: input.file.path, head, mapping },
+          { path: file.path, head, mapping },
           {
             signal: job.signal,
             onProgress: (p) =>
@@ -109,7 +110,7 @@ export const importHandlers: HandlerGroup<
       const release = await acquireWriteTurn(ctx, job.signal)
       job.throwIfCancelled()
       const writeStarted = performance.now()
-      const storedFile = storedFileName(input.file.name)
+      const storedFile = storedFileName(file.name)
       // Two threads: one reads and normalises the file, the other writes; they talk over their own
       // channel. If either fails or the job is cancelled, both stop and the transaction is dropped.
       const { port1, port2 } = new MessageChannel()
@@ -123,7 +124,7 @@ export const importHandlers: HandlerGroup<
       const reading = ctx.pool
         .run(
           'import.parse',
-          { filePath: input.file.path, head, mapping, molecules, port: port1 },
+          { filePath: file.path, head, mapping, molecules, port: port1 },
           { signal: stop.signal, transfer: [port1] },
         )
         .catch(stopOnFailure)
@@ -133,8 +134,8 @@ export const importHandlers: HandlerGroup<
           {
             dataDir: ctx.options.dataDir,
             storedFile,
-            filePath: input.file.path,
-            fileName: input.file.name,
+            filePath: file.path,
+            fileName: file.name,
             head,
             format,
             mapping,
