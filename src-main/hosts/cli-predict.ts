@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { BatchSummary } from '../contract'
+import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const PREDICT_HELP = `  assay predict (--mw X --alogp X --hba N --hbd N | --smiles S | --input FILE)
@@ -37,11 +38,14 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
       const model = values.model as string | undefined
       if (values.input !== undefined) {
         const file = await engine.grantFile(resolve(String(values.input)))
+        // Writing over the database (or any file of the data folder) is refused before scoring.
+        const out = typeof values.out === 'string' ? resolve(values.out) : null
+        if (out !== null) await assertWritableOutside(engine.context.options.dataDir, out)
         const { jobId } = await expectOk(engine.invoke('predictions.batch', { model, file }))
         const s = (await waitForJob(engine, jobId)) as BatchSummary
-        if (typeof values.out === 'string') {
+        if (out !== null) {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
-          await writeFile(resolve(values.out), csv.csv)
+          await writeFile(out, csv.csv)
         }
         const summary = {
           batchId: s.batchId,

@@ -261,6 +261,17 @@ describe('assay CLI', () => {
         .digest('hex'),
     )
     expect(card.featureNames).toEqual(['mw_freebase', 'alogp', 'hba', 'hbd'])
+    const inside = await assay(
+      'export-model',
+      'v1',
+      '--out',
+      join(data(), 'm'),
+      '--data-dir',
+      data(),
+    )
+    expect(inside.code).toBe(1)
+    expect(inside.stderr).toMatch(/^assay: "m\.onnx" is inside the workbench's data folder/)
+    expect(existsSync(join(data(), 'm.onnx'))).toBe(false)
     const bad = await assay('train', '--features', 'everything', '--data-dir', data())
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--features must be one of core4, physchem, physchem\+morgan/)
@@ -349,6 +360,22 @@ describe('assay CLI', () => {
       ]),
     )
     expect(readFileSync(out, 'utf8').trim().split('\r\n')).toHaveLength(4)
+
+    // --out names the database: refused before anything is written, and the database stays whole
+    const clobber = await assay(
+      'predict',
+      '--input',
+      file,
+      '--out',
+      databasePath(data()),
+      '--data-dir',
+      data(),
+    )
+    expect(clobber.code).toBe(1)
+    expect(clobber.stderr).toMatch(/^assay: "workbench\.sqlite" is the workbench's own database/)
+    const db = new Database(databasePath(data()), { readonly: true })
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    db.close()
 
     const usage = await assay('predict', '--mw', '350', '--smiles', 'CCO', '--data-dir', data())
     expect(usage.code).toBe(2)

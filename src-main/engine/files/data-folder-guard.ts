@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import { dirname, relative, sep } from 'node:path'
+import { basename, dirname, join, relative, sep } from 'node:path'
 import { WorkbenchError } from '../../contract'
 import { databasePath } from '../db/connection'
 import { notReadable } from '../import/read-table'
@@ -41,6 +41,25 @@ export async function findReadableFile(
   if (inside === null) return { ...found, placement: 'outside' }
   if (inside === UPLOADS_DIR) return { ...found, placement: 'upload' }
   throw dataFolderRefused(name, dataDir)
+}
+
+/**
+ * Refuses to write `path` when it is the database or its side files (by any name) or lies in the
+ * data folder: the CLI writes files its user names (`--out`), in the engine's process.
+ */
+export async function assertWritableOutside(dataDir: string, path: string): Promise<void> {
+  const name = basename(path)
+  const existing = await stat(path, { bigint: true }).catch(() => null)
+  if (existing && (await isDatabaseFile(dataDir, existing))) throw databaseRefused(name)
+  // A file that does not exist yet is placed by its folder.
+  const real =
+    (await realpath(path).catch(() => null)) ??
+    (await realpath(dirname(path)).then(
+      (folder) => join(folder, name),
+      () => null,
+    ))
+  if (real !== null && (await folderContaining(dataDir, real)) !== null)
+    throw dataFolderRefused(name, dataDir)
 }
 
 async function findFile(path: string): Promise<FoundFile> {
