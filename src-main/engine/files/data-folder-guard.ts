@@ -50,7 +50,8 @@ export async function findReadableFile(
 export async function assertWritableOutside(dataDir: string, path: string): Promise<void> {
   const name = basename(path)
   const existing = await stat(path, { bigint: true }).catch(() => null)
-  if (existing && (await isDatabaseFile(dataDir, existing))) throw databaseRefused(name)
+  if (existing && (await isDatabaseFile(dataDir, existing)))
+    throw databaseRefused(name, 'Write to a file outside the data folder.')
   // A file that does not exist yet is placed by its folder.
   const real =
     (await realpath(path).catch(() => null)) ??
@@ -109,14 +110,18 @@ function firstPart(folder: string, path: string): string {
   return parts.length > 1 ? (parts[0] as string) : ''
 }
 
+/** Same device and inode; an inode number of 0 (file systems without them) identifies nothing. */
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {
-  return a.dev === b.dev && a.ino === b.ino
+  return a.ino !== 0n && a.dev === b.dev && a.ino === b.ino
 }
 
-function databaseRefused(name: string): WorkbenchError {
+function databaseRefused(
+  name: string,
+  advice = 'Choose an exported CSV or TSV file instead.',
+): WorkbenchError {
   return new WorkbenchError(
     'file-not-allowed',
-    `"${name}" is the workbench's own database (or a link to it). It cannot be imported or read as a file: opening it beside the running workbench can damage it. Choose an exported CSV or TSV file instead.`,
+    `"${name}" is the workbench's own database (or a link to it). The workbench never opens it as an ordinary file: doing so beside the running workbench can damage it. ${advice}`,
     { reason: 'database' },
   )
 }
