@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import {
+  type CallResult,
   type EventName,
   type FileRef,
   type WorkbenchApi,
@@ -36,11 +37,16 @@ const api: WorkbenchApi = {
     return () => set.delete(l)
   },
   async fileRef(file: File): Promise<FileRef> {
-    // In Electron a dropped or picked file is read in place: the engine gets its path.
+    // In Electron a dropped or picked file is read in place. Main asks the engine for a handle to
+    // its path; the page only ever holds the handle. getPathForFile is empty for a File the page
+    // built itself, so a page cannot make up a path to read.
     const path = webUtils.getPathForFile(file)
     if (!path)
       throw new Error('This file has no path on disk; save it first, then drop the saved file.')
-    return { path, name: file.name, size: file.size }
+    const granted = (await ipcRenderer.invoke('workbench:grant-file', path)) as CallResult<FileRef>
+    if (!granted.ok)
+      throw Object.assign(new Error(granted.error.message), { code: granted.error.code })
+    return granted.value
   },
 }
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
-import type { EventName, Events, ImportSummary } from '../src-main/contract'
+import type { EventName, Events, FileRef, ImportSummary } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -57,8 +57,9 @@ export async function runJob(
   return waitForFinished(engine, (started.value as { jobId: string }).jobId)
 }
 
-export function fileRef(path: string): { path: string; name: string; size: number } {
-  return { path, name: path.split('/').at(-1) ?? path, size: statSync(path).size }
+/** A reference to `path` the way a host makes one: granted by the engine, which checks it. */
+export function fileRef(engine: Engine, path: string): Promise<FileRef> {
+  return engine.grantFile(path)
 }
 
 /**
@@ -74,7 +75,8 @@ export function importOnce(
   let engine: Engine | null = null
   beforeAll(async () => {
     engine = startTestEngine(dir.path)
-    const finished = await runJob(engine, 'imports.start', { file: fileRef(path), ...input })
+    const file = await fileRef(engine, path)
+    const finished = await runJob(engine, 'imports.start', { file, ...input })
     if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
     ready(engine, finished.result as ImportSummary, dir.path)
   }, 120_000)

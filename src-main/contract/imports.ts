@@ -1,9 +1,22 @@
 import { z } from 'zod'
 
-/** A file the engine may read: given by a drop, a dialog or an upload, never typed in by a page. */
+/** How a file handle is written: 32 lowercase hex digits (16 random bytes). */
+export const FILE_HANDLE_PATTERN = /^[0-9a-f]{32}$/
+
+/**
+ * A file the engine may read. The handle is opaque and handed out by the host (Electron main for
+ * its dialogs and drops, the web host for its uploads, the CLI for paths its user typed); the
+ * engine resolves it to the file it was granted for. There is no path here on purpose: a page that
+ * could name a path could read any file the engine can (`/etc/passwd`), or the engine's own
+ * database, whose opening and closing outside SQLite drops SQLite's locks and lets another reader
+ * delete the WAL under the engine ("database disk image is malformed"). `name` and `size` are for
+ * display; the engine uses its own record of both.
+ */
 export const fileRefSchema = z
   .object({
-    path: z.string().min(1).max(4096),
+    handle: z
+      .string()
+      .regex(FILE_HANDLE_PATTERN, 'must be a file handle given by the app (choose the file again)'),
     name: z.string().min(1).max(1000),
     size: z.number().int().nonnegative(),
   })

@@ -2,9 +2,12 @@ import type { CallResult } from './errors'
 import type { EventName, Events } from './events'
 import type { MethodInput, MethodName, MethodOutput } from './methods'
 
-/** A file handed to the engine: a path it may read (a dropped file, a dialog pick, an upload). */
+/**
+ * A file handed to the engine: an opaque handle the host granted for a dropped file, a dialog pick
+ * or an upload (see `fileRefSchema`), with its name and size for display.
+ */
 export interface FileRef {
-  path: string
+  handle: string
   name: string
   size: number
 }

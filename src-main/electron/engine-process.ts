@@ -1,5 +1,5 @@
 import { type UtilityProcess, utilityProcess } from 'electron'
-import type { CallResult, EventName, Events } from '../contract'
+import type { CallResult, EventName, Events, FileRef } from '../contract'
 import type { FromEngine, ToEngine } from '../engine/utility-protocol'
 
 type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
@@ -49,16 +49,22 @@ export function startEngineProcess(
     return proc
   }
 
+  const send = (message: ToEngine & { id: number }): Promise<CallResult<unknown>> => {
+    child ??= spawn()
+    const proc = child
+    return new Promise((resolve) => {
+      pending.set(message.id, resolve)
+      proc.postMessage(message)
+    })
+  }
+
   return {
     call(method: string, input: unknown): Promise<CallResult<unknown>> {
-      child ??= spawn()
-      const id = nextId++
-      const message: ToEngine = { type: 'call', id, method, input }
-      const proc = child
-      return new Promise((resolve) => {
-        pending.set(id, resolve)
-        proc.postMessage(message)
-      })
+      return send({ type: 'call', id: nextId++, method, input })
+    },
+    /** Lets the engine read a file a dialog picked or the user dropped; answers its FileRef. */
+    grant(path: string): Promise<CallResult<FileRef>> {
+      return send({ type: 'grant', id: nextId++, path }) as Promise<CallResult<FileRef>>
     },
     stop(): void {
       child?.postMessage({ type: 'shutdown' } satisfies ToEngine)

@@ -1,8 +1,15 @@
-import { statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { BrowserWindow, Menu, app, dialog, ipcMain, session } from 'electron'
-import { type CallResult, type Events, isMethodName } from '../contract'
+import {
+  BrowserWindow,
+  type IpcMainInvokeEvent,
+  Menu,
+  app,
+  dialog,
+  ipcMain,
+  session,
+} from 'electron'
+import { type CallResult, type Events, type FileRef, isMethodName } from '../contract'
 import { startEngineProcess } from './engine-process'
 import { buildMenu } from './menu'
 import { hardenContents, hardenSession } from './security'
@@ -39,7 +46,17 @@ function main(): void {
       w.webContents.send('workbench:event', event, payload)
   })
 
-  // Only the app's own top frame may call the engine.
+  // Only the app's own top frame may call the engine or hand it files.
+  const fromAppWindow = (event: IpcMainInvokeEvent): boolean =>
+    mainWindow !== null &&
+    event.sender === mainWindow.webContents &&
+    event.senderFrame === mainWindow.webContents.mainFrame &&
+    isAppUrl(event.senderFrame?.url ?? '')
+  const notFromAppWindow: CallResult<never> = {
+    ok: false,
+    error: { code: 'unauthorized', message: 'Calls are accepted only from the app window.' },
+  }
+
   ipcMain.handle(
     'workbench:call',
     (
@@ -47,24 +64,28 @@ function main(): void {
       method: unknown,
       input: unknown,
     ): Promise<CallResult<unknown>> | CallResult<unknown> => {
-      const frameUrl = event.senderFrame?.url ?? ''
-      if (
-        !mainWindow ||
-        event.sender !== mainWindow.webContents ||
-        event.senderFrame !== mainWindow.webContents.mainFrame ||
-        !isAppUrl(frameUrl)
-      ) {
-        return {
-          ok: false,
-          error: { code: 'unauthorized', message: 'Calls are accepted only from the app window.' },
-        }
-      }
+      if (!fromAppWindow(event)) return notFromAppWindow
       if (!isMethodName(method))
         return {
           ok: false,
           error: { code: 'unknown-method', message: `No method named ${String(method)}.` },
         }
       return engine.call(method, input)
+    },
+  )
+
+  // A dropped file: the preload found its path with webUtils.getPathForFile, which gives one only
+  // for files that came from the user's desktop (a File the page built itself has none).
+  ipcMain.handle(
+    'workbench:grant-file',
+    (event, path: unknown): Promise<CallResult<FileRef>> | CallResult<FileRef> => {
+      if (!fromAppWindow(event)) return notFromAppWindow
+      if (typeof path !== 'string' || path.length === 0 || path.length > 4096)
+        return {
+          ok: false,
+          error: { code: 'invalid-input', message: 'A dropped file must have a path on disk.' },
+        }
+      return engine.grant(path)
     },
   )
 
@@ -76,14 +97,21 @@ function main(): void {
       filters: [{ name: 'Delimited text', extensions: ['csv', 'tsv', 'txt'] }],
     })
     if (result.canceled) return
+    // The page gets handles for exactly the files the dialog picked, never their paths.
+    const granted = await Promise.all(result.filePaths.map((path) => engine.grant(path)))
     const payload: Events['files.chosen'] = {
-      files: result.filePaths.map((path) => ({
-        path,
-        name: basename(path),
-        size: statSync(path).size,
-      })),
+      files: granted.flatMap((g) => (g.ok ? [g.value] : [])),
     }
-    mainWindow.webContents.send('workbench:event', 'files.chosen', payload)
+    const refused = granted.flatMap((g) => (g.ok ? [] : [g.error.message]))
+    if (payload.files.length > 0)
+      mainWindow?.webContents.send('workbench:event', 'files.chosen', payload)
+    if (refused.length > 0 && mainWindow)
+      await dialog.showMessageBox(mainWindow, {
+        type: 'warning',
+        message:
+          refused.length === 1 ? 'A file cannot be imported' : 'Some files cannot be imported',
+        detail: refused.join('\n\n'),
+      })
   }
 
   const createWindow = () => {

@@ -1,6 +1,7 @@
 import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
 import type { DatabaseMaintenance } from './backup/maintenance'
 import type { Db } from './db/connection'
+import type { FileGrants } from './files/file-grants'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
 import type { OnnxSessions } from '../ml/runtime'
@@ -30,6 +31,8 @@ export interface EngineContext {
   readonly onnx: OnnxSessions
   /** quick_check, daily backups and restore */
   readonly maintenance: DatabaseMaintenance
+  /** files hosts granted; handlers read a file only through `files.resolve(ref)` */
+  readonly files: FileGrants
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

@@ -3,6 +3,7 @@ import {
   type CallResult,
   type EventName,
   type Events,
+  type FileRef,
   type MethodName,
   type MethodOutput,
   WorkbenchError,
@@ -14,6 +15,7 @@ import type { EngineContext, EngineOptions, Handler } from './context'
 import { mkdirSync } from 'node:fs'
 import { DatabaseMaintenance } from './backup/maintenance'
 import { type Db, openDatabase, schemaVersion } from './db/connection'
+import { FileGrants, type GrantOptions } from './files/file-grants'
 import { removeOrphanedFiles } from './import/stored-file'
 import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
@@ -28,6 +30,12 @@ export interface Engine {
   call(method: string, input: unknown): Promise<CallResult<unknown>>
   /** Typed form of `call` for in-process hosts and tests. */
   invoke<M extends MethodName>(method: M, input: unknown): Promise<CallResult<MethodOutput<M>>>
+  /**
+   * For hosts only, never a contract method: lets the engine read the file at `path` (a dialog
+   * pick, a drop, an upload, a path typed in the CLI) and returns the reference a page passes back.
+   * Refuses the database and the data folder with `file-not-allowed`.
+   */
+  grantFile(path: string, options?: GrantOptions): Promise<FileRef>
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(sink: EventSink): () => void
   readonly context: EngineContext
@@ -75,6 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
     pool,
     onnx: new OnnxSessions(),
     maintenance,
+    files: new FileGrants(options.dataDir),
     startedAt: new Date(),
     emit,
   }
@@ -112,6 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     call,
     invoke: (method, input) => call(method, input) as never,
+    grantFile: (path, grantOptions) => context.files.grant(path, grantOptions),
     subscribe(sink) {
       sinks.add(sink)
       return () => sinks.delete(sink)
@@ -124,6 +134,7 @@ export function createEngine(options: EngineOptions): Engine {
       await context.pool.close()
       await maintenanceStopped
       await context.onnx.close()
+      context.files.clear()
       db.close()
       releaseLock()
     },

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type WorkbenchErrorData, toErrorData } from '../contract'
+import { type CallResult, type WorkbenchErrorData, toErrorData } from '../contract'
 import { type Engine, createEngine } from './engine'
 import type { FromEngine, ToEngine } from './utility-protocol'
 import { seedSampleIfEmpty } from './sample/sample'
@@ -67,7 +67,12 @@ port.on('message', ({ data }) => {
     })
     return
   }
-  void running
-    .call(data.method, data.input)
-    .then((result) => port.postMessage({ type: 'result', id: data.id, result }))
+  const answer: Promise<CallResult<unknown>> =
+    data.type === 'grant'
+      ? running.grantFile(data.path).then(
+          (value) => ({ ok: true, value }),
+          (error: unknown) => ({ ok: false, error: toErrorData(error) }),
+        )
+      : running.call(data.method, data.input)
+  void answer.then((result) => port.postMessage({ type: 'result', id: data.id, result }))
 })

@@ -1,8 +1,14 @@
 import type { CallResult, EventName, Events, WorkbenchErrorData } from '../contract'
 
-/** Messages from Electron main to the engine's utility process. */
+/**
+ * Messages from Electron main to the engine's utility process. `grant` lets the engine read a file
+ * main's dialog picked or the user dropped (answered by a `result` holding its FileRef); only main
+ * sends it, so the page cannot name a file itself.
+ */
 export type ToEngine =
-  { type: 'call'; id: number; method: string; input: unknown } | { type: 'shutdown' }
+  | { type: 'call'; id: number; method: string; input: unknown }
+  | { type: 'grant'; id: number; path: string }
+  | { type: 'shutdown' }
 
 /** Messages from the engine's utility process to Electron main. */
 export type FromEngine =

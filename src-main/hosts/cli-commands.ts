@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AppStatus, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
@@ -80,12 +79,12 @@ const COMMANDS: Record<string, Command> = {
       for (const file of files) {
         const path = resolve(file)
         try {
-          const size = await stat(path)
-            .then((s) => s.size)
-            .catch(() => 0)
+          // The user typed this path, so the CLI grants it; the engine still refuses its own
+          // database and data folder.
+          const ref = await engine.grantFile(path)
           const { jobId } = await expectOk(
             engine.invoke('imports.start', {
-              file: { path, name: basename(path), size },
+              file: ref,
               mapping,
               duplicate: values.again ? 'import' : 'skip',
               computeDescriptors: !values['no-descriptors'],

@@ -7,6 +7,7 @@ import {
   featureSets,
   learners,
 } from '../contract'
+import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const MODELS_HELP = `  assay train [--target ID] [--types IC50,...] [--features core4|physchem|physchem+morgan]
@@ -162,6 +163,8 @@ export const MODEL_COMMANDS: Record<string, Command> = {
       if (typeof values.out !== 'string' || !values.out)
         throw new UsageError('export-model needs --out FILE (FILE.onnx and FILE.json are written)')
       const base = resolve(values.out.replace(/\.(onnx|json)$/i, ''))
+      for (const out of [`${base}.onnx`, `${base}.json`])
+        await assertWritableOutside(engine.context.options.dataDir, out)
       const bundle = await expectOk(engine.invoke('models.export', { version }))
       const card = { ...bundle.card, onnxFile: `${basename(base)}.onnx` }
       await writeFile(`${base}.onnx`, Buffer.from(bundle.onnxBase64, 'base64'))

@@ -1,6 +1,7 @@
-import { stat, writeFile } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { BatchSummary } from '../contract'
+import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const PREDICT_HELP = `  assay predict (--mw X --alogp X --hba N --hbd N | --smiles S | --input FILE)
@@ -36,17 +37,15 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
         throw new UsageError('predict takes --mw/--alogp/--hba/--hbd, or --smiles, or --input FILE')
       const model = values.model as string | undefined
       if (values.input !== undefined) {
-        const path = resolve(String(values.input))
-        const size = await stat(path)
-          .then((s) => s.size)
-          .catch(() => 0)
-        const { jobId } = await expectOk(
-          engine.invoke('predictions.batch', { model, file: { path, name: basename(path), size } }),
-        )
+        const file = await engine.grantFile(resolve(String(values.input)))
+        // Writing over the database (or any file of the data folder) is refused before scoring.
+        const out = typeof values.out === 'string' ? resolve(values.out) : null
+        if (out !== null) await assertWritableOutside(engine.context.options.dataDir, out)
+        const { jobId } = await expectOk(engine.invoke('predictions.batch', { model, file }))
         const s = (await waitForJob(engine, jobId)) as BatchSummary
-        if (typeof values.out === 'string') {
+        if (out !== null) {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
-          await writeFile(resolve(values.out), csv.csv)
+          await writeFile(out, csv.csv)
         }
         const summary = {
           batchId: s.batchId,

@@ -183,13 +183,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ? error
         : new HttpError(400, 'file-not-readable', `The upload was interrupted: ${String(error)}`)
     }
-    const ref: FileRef = { path, name, size: received }
+    // The page gets a handle for this upload only: the engine resolves no other path for it.
+    let ref: FileRef
+    try {
+      ref = await options.engine.grantFile(path, { name, upload: true })
+    } catch (error) {
+      await rm(path, { force: true })
+      throw error
+    }
     sendJson(res, 200, { ok: true, value: ref })
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const relative =
-      pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const relative = pathname === '/' ? 'index.html' : decodePath(pathname).replace(/^\/+/, '')
     const file = resolve(rendererDir, normalize(relative))
     if (file !== rendererDir && !file.startsWith(rendererDir + sep))
       throw new HttpError(404, 'not-found', 'Not found.')
@@ -254,15 +260,35 @@ function safeFileName(name: string): string {
   return cleaned.slice(0, 120) || 'upload'
 }
 
+/** `GET /%` is a malformed address (400), not a failure of the host (it was a 500 URIError). */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname)
+  } catch {
+    throw new HttpError(400, 'invalid-input', `The address ${pathname.slice(0, 200)} is not valid.`)
+  }
+}
+
+/** How much of an oversized call body is read and dropped before the connection is cut. */
+const MAX_DISCARDED_BYTES = 64 * 1024 ** 2
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let tooLarge = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
+      if (tooLarge) {
+        if (size > limit + MAX_DISCARDED_BYTES) req.destroy()
+        return
+      }
       if (size > limit) {
+        // Answer now and read the rest without keeping it. Destroying the request here reset the
+        // connection while the client was still sending, so it saw ECONNRESET instead of the 413.
+        tooLarge = true
+        chunks.length = 0
         reject(new HttpError(413, 'invalid-input', `A call's input may be at most ${limit} bytes.`))
-        req.destroy()
         return
       }
       chunks.push(chunk)

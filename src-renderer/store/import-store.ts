@@ -65,7 +65,8 @@ export const useImports = create<ImportState>((set, get) => {
       await Promise.all(
         files.map(async (f) => {
           const key = `file-${++counter}`
-          const placeholder: FileRef = { path: '', name: f.name, size: f.size }
+          // No handle until the host has taken the file (an upload in the browser).
+          const placeholder: FileRef = { handle: '', name: f.name, size: f.size }
           set((s) => ({
             items: [
               ...s.items,

@@ -42,7 +42,7 @@ async function main() {
       `Importing ${ROWS.toLocaleString('en')} synthetic compounds (${(statSync(file).size / 1e6).toFixed(1)} MB)...`,
     )
     const imported = await runJob(engine, 'imports.start', {
-      file: fileRef(file),
+      file: await fileRef(engine, file),
       computeDescriptors: false,
     })
     if (imported.state !== 'succeeded') throw new Error(imported.error?.message)

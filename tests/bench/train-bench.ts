@@ -115,7 +115,7 @@ async function main() {
   const pool = new WorkerPool(join(REPO_ROOT, 'out/main/worker.js'), 2)
   try {
     console.log('Importing the aromatase export (with RDKit descriptors)...')
-    const done = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
+    const done = await runJob(engine, 'imports.start', { file: await fileRef(engine, AROMATASE) })
     if (done.state !== 'succeeded') throw new Error(done.error?.message)
 
     const ours: Row[] = []

@@ -24,6 +24,9 @@ async function assay(...argv: string[]) {
 
 describe('assay CLI', () => {
   let dir: ReturnType<typeof tempDir>
+  // The data folder is a subfolder: the files a test writes beside it must lie outside it, since
+  // the engine reads no file in its own data folder.
+  const data = () => join(dir.path, 'data')
   beforeEach(() => {
     dir = tempDir()
   })
@@ -75,7 +78,7 @@ describe('assay CLI', () => {
   })
 
   it('runs the self-test', async () => {
-    const r = await assay('self-test', '--json', '--data-dir', dir.path)
+    const r = await assay('self-test', '--json', '--data-dir', data())
     expect(r.code).toBe(0)
     const result = JSON.parse(r.stdout)
     expect(result.molecules).toHaveLength(8)
@@ -92,7 +95,7 @@ describe('assay CLI', () => {
       '--no-descriptors',
       '--json',
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
@@ -106,7 +109,7 @@ describe('assay CLI', () => {
         '--map',
         'Structure=smiles',
         '--data-dir',
-        dir.path,
+        data(),
       )
     const own = await importMine()
     expect(own.code).toBe(0)
@@ -153,7 +156,7 @@ describe('assay CLI', () => {
   })
 
   it('exits non-zero only when an import fails, with one line per failure', async () => {
-    const r = await assay('import', join(dir.path, 'missing.csv'), '--data-dir', dir.path)
+    const r = await assay('import', join(dir.path, 'missing.csv'), '--data-dir', data())
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       /^assay: missing\.csv: The file .* cannot be read: it does not exist.*\n$/,
@@ -164,9 +167,28 @@ describe('assay CLI', () => {
       'nonsense',
       join(dir.path, 'x.csv'),
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(bad.code).toBe(2)
+  })
+
+  it('will not import its own database or another file of its data folder', async () => {
+    expect((await assay('status', '--data-dir', data())).code).toBe(0)
+    writeFileSync(join(data(), 'inside.csv'), 'smiles,pIC50\nCCO,5\n')
+    const r = await assay(
+      'import',
+      databasePath(data()),
+      `${databasePath(data())}-wal`,
+      join(data(), 'inside.csv'),
+      '--data-dir',
+      data(),
+    )
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^assay: workbench\.sqlite: .*the workbench's own database/)
+    expect(lines[1]).toMatch(/^assay: workbench\.sqlite-wal: .*the workbench's own database/)
+    expect(lines[2]).toMatch(/^assay: inside\.csv: .*inside the workbench's data folder/)
   })
 
   it('lists compounds with their four seed features', async () => {
@@ -175,8 +197,8 @@ describe('assay CLI', () => {
       file,
       'molecule_chembl_id,canonical_smiles,mw_freebase,alogp,hba,hbd\nCHEMBL25,CC(=O)Oc1ccccc1C(=O)O,180.16,1.31,3,1\n',
     )
-    expect((await assay('import', file, '--no-descriptors', '--data-dir', dir.path)).code).toBe(0)
-    const r = await assay('compounds', '--json', '--limit', '5', '--data-dir', dir.path)
+    expect((await assay('import', file, '--no-descriptors', '--data-dir', data())).code).toBe(0)
+    const r = await assay('compounds', '--json', '--limit', '5', '--data-dir', data())
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({
       total: 1,
@@ -194,14 +216,14 @@ describe('assay CLI', () => {
         },
       ],
     })
-    const text = await assay('compounds', '--data-dir', dir.path)
+    const text = await assay('compounds', '--data-dir', data())
     expect(text.stdout).toContain('CHEMBL25')
-    expect((await assay('compounds', '--limit', 'lots', '--data-dir', dir.path)).code).toBe(2)
+    expect((await assay('compounds', '--limit', 'lots', '--data-dir', data())).code).toBe(2)
   })
 
   it('trains, lists, promotes and exports a model', async () => {
-    expect((await assay('import', AROMATASE, '--data-dir', dir.path)).code).toBe(0)
-    const r = await assay('train', '--learner', 'ridge', '--json', '--data-dir', dir.path)
+    expect((await assay('import', AROMATASE, '--data-dir', data())).code).toBe(0)
+    const r = await assay('train', '--learner', 'ridge', '--json', '--data-dir', data())
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const trained = JSON.parse(r.stdout)
@@ -225,14 +247,14 @@ describe('assay CLI', () => {
     })
     expect(Object.keys(trained.cv).sort()).toEqual(['mae', 'r2', 'rmse', 'spearman'])
     expect(
-      (await assay('promote', 'v1', '--reason', 'baseline', '--data-dir', dir.path)).stdout,
+      (await assay('promote', 'v1', '--reason', 'baseline', '--data-dir', data())).stdout,
     ).toMatch(/v1 is now the production model of CHEMBL1978/)
-    const models = JSON.parse((await assay('models', '--json', '--data-dir', dir.path)).stdout)
+    const models = JSON.parse((await assay('models', '--json', '--data-dir', data())).stdout)
     expect(
       models.map((m: { version: string; stage: string }) => `${m.version} ${m.stage}`),
     ).toEqual(['v1 production'])
     const out = join(dir.path, 'exported')
-    expect((await assay('export-model', 'v1', '--out', out, '--data-dir', dir.path)).code).toBe(0)
+    expect((await assay('export-model', 'v1', '--out', out, '--data-dir', data())).code).toBe(0)
     const card = JSON.parse(readFileSync(`${out}.json`, 'utf8'))
     expect(card.onnxSha256).toBe(
       createHash('sha256')
@@ -240,10 +262,21 @@ describe('assay CLI', () => {
         .digest('hex'),
     )
     expect(card.featureNames).toEqual(['mw_freebase', 'alogp', 'hba', 'hbd'])
-    const bad = await assay('train', '--features', 'everything', '--data-dir', dir.path)
+    const inside = await assay(
+      'export-model',
+      'v1',
+      '--out',
+      join(data(), 'm'),
+      '--data-dir',
+      data(),
+    )
+    expect(inside.code).toBe(1)
+    expect(inside.stderr).toMatch(/^assay: "m\.onnx" is inside the workbench's data folder/)
+    expect(existsSync(join(data(), 'm.onnx'))).toBe(false)
+    const bad = await assay('train', '--features', 'everything', '--data-dir', data())
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--features must be one of core4, physchem, physchem\+morgan/)
-    const missing = await assay('promote', 'v9', '--data-dir', dir.path)
+    const missing = await assay('promote', 'v9', '--data-dir', data())
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/no model version v9/)
   }, 120_000)
@@ -261,11 +294,11 @@ describe('assay CLI', () => {
       '--hbd',
       '1',
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/no production model yet/)
-    const engine = startTestEngine(dir.path)
+    const engine = startTestEngine(data())
     await seedSampleIfEmpty(engine.context, REPO_ROOT)
     await engine.close()
 
@@ -281,7 +314,7 @@ describe('assay CLI', () => {
       '1',
       '--json',
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(single.stderr).toBe('')
     const one = JSON.parse(single.stdout)
@@ -308,7 +341,7 @@ describe('assay CLI', () => {
       out,
       '--json',
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(batch.stderr).toBe('')
     const summary = JSON.parse(batch.stdout)
@@ -329,7 +362,23 @@ describe('assay CLI', () => {
     )
     expect(readFileSync(out, 'utf8').trim().split('\r\n')).toHaveLength(4)
 
-    const usage = await assay('predict', '--mw', '350', '--smiles', 'CCO', '--data-dir', dir.path)
+    // --out names the database: refused before anything is written, and the database stays whole
+    const clobber = await assay(
+      'predict',
+      '--input',
+      file,
+      '--out',
+      databasePath(data()),
+      '--data-dir',
+      data(),
+    )
+    expect(clobber.code).toBe(1)
+    expect(clobber.stderr).toMatch(/^assay: "workbench\.sqlite" is the workbench's own database/)
+    const db = new Database(databasePath(data()), { readonly: true })
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    db.close()
+
+    const usage = await assay('predict', '--mw', '350', '--smiles', 'CCO', '--data-dir', data())
     expect(usage.code).toBe(2)
     const bad = await assay(
       'predict',
@@ -341,7 +390,7 @@ describe('assay CLI', () => {
       '--hbd',
       '1',
       '--data-dir',
-      dir.path,
+      data(),
     )
     expect(bad.code).toBe(1)
     expect(bad.stderr.trim().split('\n')).toHaveLength(1)

@@ -76,7 +76,9 @@ describe('two processes training at once on one data folder', () => {
   beforeAll(async () => {
     const engine = startTestEngine(template)
     try {
-      const finished = await runJob(engine, 'imports.start', { file: fileRef(AROMATASE) })
+      const finished = await runJob(engine, 'imports.start', {
+        file: await fileRef(engine, AROMATASE),
+      })
       if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
     } finally {
       await engine.close()

@@ -79,7 +79,7 @@ describe('an import is all or nothing', () => {
     const engine = startTestEngine(join(dir.path, 'cancel'))
     try {
       const started = await engine.invoke('imports.start', {
-        file: fileRef(big),
+        file: await fileRef(engine, big),
         computeDescriptors: false,
       })
       if (!started.ok) throw new Error(started.error.message)
@@ -120,7 +120,7 @@ describe('an import is all or nothing', () => {
       expect(readdirSync(join(dir.path, 'cancel', 'imports'))).toEqual([])
       // the cancelled worker's write lock is gone: a new import commits
       const next = await runJob(engine, 'imports.start', {
-        file: fileRef(AROMATASE),
+        file: await fileRef(engine, AROMATASE),
         computeDescriptors: false,
       })
       expect(next.result).toMatchObject({ rowsTotal: 6099 })
@@ -136,7 +136,7 @@ describe('an import is all or nothing', () => {
       const doomed = join(dir.path, 'doomed.csv')
       copyFileSync(big, doomed)
       const started = await engine.invoke('imports.start', {
-        file: fileRef(doomed),
+        file: await fileRef(engine, doomed),
         computeDescriptors: false,
       })
       if (!started.ok) throw new Error(started.error.message)
@@ -245,7 +245,7 @@ describe('imports started together', () => {
   afterAll(() => dir.remove())
 
   it('run one after the other and all commit', async () => {
-    const engine = startTestEngine(dir.path)
+    const engine = startTestEngine(join(dir.path, 'data'))
     try {
       const files = ['a', 'b', 'c'].map((name) => {
         const path = join(dir.path, `${name}.csv`)
@@ -254,8 +254,11 @@ describe('imports started together', () => {
       })
       // descriptors on: the reading phases overlap, the writing phases must not
       const results = await Promise.all(
-        files.map((f) =>
-          runJob(engine, 'imports.start', { file: fileRef(f), computeDescriptors: true }),
+        files.map(async (f) =>
+          runJob(engine, 'imports.start', {
+            file: await fileRef(engine, f),
+            computeDescriptors: true,
+          }),
         ),
       )
       expect(results.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded'])

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ImportSummary } from '../../src-main/contract'
+import type { FileRef, ImportSummary } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { fileRef, runJob, startTestEngine, tempDir } from '../helpers'
 
@@ -14,7 +14,7 @@ describe('bad input', () => {
   const write = (name: string, content: string | Buffer) => {
     const path = join(dir.path, name)
     writeFileSync(path, content)
-    return fileRef(path)
+    return fileRef(engine, path)
   }
   const importCount = () =>
     (engine.context.db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n
@@ -27,11 +27,11 @@ describe('bad input', () => {
     dir.remove()
   })
 
-  const start = (file: ReturnType<typeof fileRef>, extra: object = {}) =>
+  const start = (file: FileRef, extra: object = {}) =>
     engine.call('imports.start', { file, computeDescriptors: false, ...extra })
 
   it('refuses an empty file', async () => {
-    expect(await start(write('empty.csv', ''))).toMatchObject({
+    expect(await start(await write('empty.csv', ''))).toMatchObject({
       ok: false,
       error: { code: 'invalid-input', message: 'The file is empty.' },
     })
@@ -39,7 +39,7 @@ describe('bad input', () => {
 
   it('fails a header-only file with a message and keeps nothing', async () => {
     const finished = await runJob(engine, 'imports.start', {
-      file: write('header.csv', HEADER),
+      file: await write('header.csv', HEADER),
       computeDescriptors: false,
     })
     expect(finished).toMatchObject({
@@ -54,7 +54,7 @@ describe('bad input', () => {
       0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0, 0xb7, 0x44,
     ])
     expect(
-      await start(write('book.xlsx', Buffer.concat([zip, Buffer.alloc(4000, 7)]))),
+      await start(await write('book.xlsx', Buffer.concat([zip, Buffer.alloc(4000, 7)]))),
     ).toMatchObject({
       ok: false,
       error: { code: 'invalid-input', message: expect.stringContaining('not text') },
@@ -62,17 +62,17 @@ describe('bad input', () => {
   })
 
   it('names the columns found and needed when no column identifies molecules', async () => {
-    const r = await start(write('nostructure.csv', 'Compound,IC50,Units\nA,12,nM\n'))
+    const r = await start(await write('nostructure.csv', 'Compound,IC50,Units\nA,12,nM\n'))
     expect(r).toMatchObject({ ok: false, error: { code: 'missing-columns' } })
     if (r.ok) return
     expect(r.error.message).toContain('Columns found: Compound, IC50, Units')
     expect(r.error.message).toMatch(/molecule ChEMBL ID column.*SMILES column/)
   })
 
-  it('refuses a file that does not exist, saying so', async () => {
-    expect(
-      await start({ path: join(dir.path, 'gone.csv'), name: 'gone.csv', size: 10 }),
-    ).toMatchObject({
+  it('refuses a file that was moved or deleted after it was chosen, saying so', async () => {
+    const file = await write('gone.csv', HEADER)
+    rmSync(join(dir.path, 'gone.csv'))
+    expect(await start(file)).toMatchObject({
       ok: false,
       error: { code: 'file-not-readable', message: expect.stringContaining('does not exist') },
     })
@@ -91,7 +91,7 @@ describe('bad input', () => {
       'CHEMBL6,CCO,IC50,=,12,uM\n' + // fine
       'CHEMBL7,"CCO,IC50,=,10,nM\n' // quote never closed
     const finished = await runJob(engine, 'imports.start', {
-      file: write('mixed.csv', content),
+      file: await write('mixed.csv', content),
       computeDescriptors: false,
     })
     expect(finished.state).toBe('succeeded')
@@ -120,7 +120,7 @@ describe('bad input', () => {
   it('reads UTF-16 files and UTF-8 with a BOM and CRLF line endings', async () => {
     const body = `${HEADER}CHEMBL10,c1ccccc1,IC50,=,5,nM\nCHEMBL11,CCN,Ki,>,100,nM\n`
     const utf16 = await runJob(engine, 'imports.start', {
-      file: write(
+      file: await write(
         'utf16.csv',
         Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]),
       ),
@@ -128,7 +128,7 @@ describe('bad input', () => {
     })
     expect(utf16.result).toMatchObject({ rowsTotal: 2, rowsAccepted: 2 })
     const bom = await runJob(engine, 'imports.start', {
-      file: write('bom.csv', `\uFEFF${body.replaceAll('\n', '\r\n')}`),
+      file: await write('bom.csv', `\uFEFF${body.replaceAll('\n', '\r\n')}`),
       computeDescriptors: false,
       duplicate: 'import',
     })
@@ -144,7 +144,7 @@ describe('bad input', () => {
   })
 
   it('imports a file with duplicate header names using the first, and reports them in the preview', async () => {
-    const file = write('dups.csv', 'smiles,pIC50,pIC50\nCCO,5,6\n')
+    const file = await write('dups.csv', 'smiles,pIC50,pIC50\nCCO,5,6\n')
     const preview = await engine.invoke('imports.preview', { file })
     expect(preview.ok && preview.value.duplicateColumns).toEqual(['pIC50'])
     const finished = await runJob(engine, 'imports.start', { file, computeDescriptors: false })
@@ -153,7 +153,7 @@ describe('bad input', () => {
 
   it('rejects SMILES that RDKit cannot read when descriptors are computed', async () => {
     const finished = await runJob(engine, 'imports.start', {
-      file: write('smiles.csv', 'smiles,pIC50\nCCO,5\nC1CC((,6\nc1ccccc1O,7\n'),
+      file: await write('smiles.csv', 'smiles,pIC50\nCCO,5\nC1CC((,6\nc1ccccc1O,7\n'),
       computeDescriptors: true,
     })
     expect(finished.result).toMatchObject({
@@ -163,7 +163,7 @@ describe('bad input', () => {
   })
 
   it('maps columns by hand and reports a bad mapping', async () => {
-    const file = write('custom.csv', 'Structure Code,Potency,Weight\nCCO,6.5,46.07\n')
+    const file = await write('custom.csv', 'Structure Code,Potency,Weight\nCCO,6.5,46.07\n')
     const bad = await start(file, { mapping: { Weight: 'molecular_mass' } })
     expect(bad).toMatchObject({
       ok: false,
@@ -182,7 +182,7 @@ describe('bad input', () => {
 
   it('lets the user override a wrongly guessed separator', async () => {
     // the header has more commas than tabs, but the file is tab-separated
-    const file = write(
+    const file = await write(
       'tabs.tsv',
       'Code, batch, plate\tsmiles\tpIC50\nA1, 2, 3\tCCO\t5.5\nA2, 2, 4\tCCN\t6.0\n',
     )

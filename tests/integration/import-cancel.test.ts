@@ -33,7 +33,10 @@ async function importAndCancel(
   input: Record<string, unknown>,
   when: (progress: Progress, seen: number) => number | null,
 ): Promise<Outcome> {
-  const started = await engine.invoke('imports.start', { file: fileRef(file), ...input })
+  const started = await engine.invoke('imports.start', {
+    file: await fileRef(engine, file),
+    ...input,
+  })
   if (!started.ok) throw new Error(started.error.message)
   const { jobId } = started.value
   const finished = waitForFinished(engine, jobId)
@@ -193,7 +196,7 @@ describe('cancelling an import at any moment', () => {
   it('cancels an import waiting for another one to finish writing, and the other one commits', async () => {
     const before = importsNow()
     const first = await engine.invoke('imports.start', {
-      file: fileRef(big),
+      file: await fileRef(engine, big),
       computeDescriptors: false,
       duplicate: 'import',
     })

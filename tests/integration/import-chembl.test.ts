@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { storedFilePath } from '../../src-main/engine/import/stored-file'
 import type { ImportSummary } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
-import { fileRef, importOnce, runJob } from '../helpers'
+import { fileRef, importOnce, runJob, tempDir } from '../helpers'
 import { ACHE, AROMATASE, readTable } from '../reference-csv'
 
 // Expected values come from the files themselves (read with an independent parser) and from the
@@ -225,7 +225,7 @@ describe('importing the ChEMBL web export (aromatase)', () => {
 
   it('detects a re-import of the same file and skips it unless asked', async () => {
     const again = await runJob(engine, 'imports.start', {
-      file: fileRef(AROMATASE),
+      file: await fileRef(engine, AROMATASE),
       computeDescriptors: false,
     })
     expect(again.result).toMatchObject({
@@ -236,7 +236,7 @@ describe('importing the ChEMBL web export (aromatase)', () => {
     const imports = await engine.invoke('imports.list', {})
     expect(imports.ok && imports.value).toHaveLength(1)
     const forced = await runJob(engine, 'imports.start', {
-      file: fileRef(AROMATASE),
+      file: await fileRef(engine, AROMATASE),
       computeDescriptors: false,
       duplicate: 'import',
     })
@@ -246,7 +246,9 @@ describe('importing the ChEMBL web export (aromatase)', () => {
       rowsAccepted: summary.rowsAccepted,
       previousImportId: summary.importId,
     })
-    const preview = await engine.invoke('imports.preview', { file: fileRef(AROMATASE) })
+    const preview = await engine.invoke('imports.preview', {
+      file: await fileRef(engine, AROMATASE),
+    })
     expect(preview.ok && preview.value.previousImports.map((p) => p.id)).toHaveLength(2)
   }, 60_000)
 })
@@ -309,11 +311,9 @@ describe('importing the ChEMBL web-services dump (acetylcholinesterase)', () => 
 
 describe('browsing imported data', () => {
   let engine: Engine
-  let dataDir: string
   const file = readTable(AROMATASE, ';')
-  importOnce(AROMATASE, { computeDescriptors: false }, (e, _s, d) => {
+  importOnce(AROMATASE, { computeDescriptors: false }, (e) => {
     engine = e
-    dataDir = d
   })
 
   it('finds compounds and activities by ChEMBL ID, name or SMILES', async () => {
@@ -386,12 +386,17 @@ describe('browsing imported data', () => {
 
   it('recounts the overview after another import', async () => {
     const before = await engine.invoke('data.facets', {})
-    const extra = join(dataDir, 'extra.csv')
+    const folder = tempDir()
+    const extra = join(folder.path, 'extra.csv')
     writeFileSync(
       extra,
       'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units\nCHEMBL_NEW_1,CCO,IC50,=,10,nM\n',
     )
-    await runJob(engine, 'imports.start', { file: fileRef(extra), computeDescriptors: false })
+    await runJob(engine, 'imports.start', {
+      file: await fileRef(engine, extra),
+      computeDescriptors: false,
+    })
+    folder.remove()
     const after = await engine.invoke('data.facets', {})
     expect(after.ok && after.value.compounds).toBe((before.ok ? before.value.compounds : 0) + 1)
     expect(after.ok && after.value.activities).toBe((before.ok ? before.value.activities : 0) + 1)

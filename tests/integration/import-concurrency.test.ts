@@ -60,8 +60,8 @@ describe('user writes during a long import', () => {
     expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
     // a second version of the baseline, so production can switch between two models
     const imported = await engine.invoke('models.import', {
-      onnx: fileRef(join(REPO_ROOT, BASELINE_ONNX)),
-      card: fileRef(join(REPO_ROOT, BASELINE_CARD)),
+      onnx: await fileRef(engine, join(REPO_ROOT, BASELINE_ONNX)),
+      card: await fileRef(engine, join(REPO_ROOT, BASELINE_CARD)),
     })
     if (!imported.ok) throw new Error(imported.error.message)
   }, 120_000)
@@ -80,7 +80,7 @@ describe('user writes during a long import', () => {
 
     const stopProbe = await startLockProbe(databasePath(join(dir.path, 'data')))
     const started = await engine.invoke('imports.start', {
-      file: fileRef(file),
+      file: await fileRef(engine, file),
       computeDescriptors: false,
     })
     if (!started.ok) throw new Error(started.error.message)

@@ -119,7 +119,7 @@ describe('importing mutated real files', () => {
 
       // descriptors on for a few seeds: broken SMILES must become per-row rejections
       const started = await engine.invoke('imports.start', {
-        file: fileRef(path),
+        file: await fileRef(engine, path),
         computeDescriptors: seed % 10 === 0,
         duplicate: 'import',
       })

@@ -213,7 +213,7 @@ describe('training on the aromatase export', () => {
     expect(meta.model_version).toBe('v1')
 
     const dir = tempDir()
-    const other = startTestEngine(dir.path)
+    const other = startTestEngine(join(dir.path, 'data'))
     try {
       const onnxPath = join(dir.path, 'm.onnx')
       const cardPath = join(dir.path, 'm.json')
@@ -226,7 +226,10 @@ describe('training on the aromatase export', () => {
         JSON.stringify({ ...bundle.card, rdkitVersion: `${year}.${month}.${patch}-wasm` }),
       )
       const imported = await ok(
-        other.invoke('models.import', { onnx: fileRef(onnxPath), card: fileRef(cardPath) }),
+        other.invoke('models.import', {
+          onnx: await fileRef(other, onnxPath),
+          card: await fileRef(other, cardPath),
+        }),
       )
       expect(imported.onnxSha256).toBe(bundle.card.onnxSha256)
       expect(imported.stage).toBe('candidate')
@@ -242,15 +245,15 @@ describe('training on the aromatase export', () => {
       onnx[onnx.length - 1]! ^= 0xff
       writeFileSync(onnxPath, onnx)
       const tampered = await other.invoke('models.import', {
-        onnx: fileRef(onnxPath),
-        card: fileRef(cardPath),
+        onnx: await fileRef(other, onnxPath),
+        card: await fileRef(other, cardPath),
       })
       expect(tampered.ok).toBe(false)
       if (!tampered.ok) expect(tampered.error.code).toBe('checksum-mismatch')
       writeFileSync(cardPath, '{"format": "something else"}')
       const wrongCard = await other.invoke('models.import', {
-        onnx: fileRef(onnxPath),
-        card: fileRef(cardPath),
+        onnx: await fileRef(other, onnxPath),
+        card: await fileRef(other, cardPath),
       })
       expect(!wrongCard.ok && wrongCard.error.code).toBe('invalid-input')
     } finally {

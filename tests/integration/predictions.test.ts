@@ -31,7 +31,7 @@ describe('predictions with the bundled baseline model', () => {
   const dir = tempDir()
   let engine: Engine
   beforeAll(async () => {
-    engine = startTestEngine(dir.path)
+    engine = startTestEngine(join(dir.path, 'data'))
     expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
   }, 60_000)
   afterAll(async () => {
@@ -138,7 +138,9 @@ describe('predictions with the bundled baseline model', () => {
         'A8,CCO,None,NaN,,None,IC50,=,,',
       ].join('\n'),
     )
-    const started = await ok(engine.invoke('predictions.batch', { file: fileRef(file) }))
+    const started = await ok(
+      engine.invoke('predictions.batch', { file: await fileRef(engine, file) }),
+    )
     const finished = await waitForFinished(engine, started.jobId)
     expect(finished.state).toBe('succeeded')
     const s = finished.result as BatchSummary

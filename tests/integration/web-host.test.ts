@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CallResult } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { CSP_HEADER } from '../../src-main/contract/content-security-policy'
 import { type WebHost, startWebHost } from '../../src-main/hosts/web-host'
@@ -78,6 +79,7 @@ describe('web host', () => {
       rendererDir: renderer,
       uploadDir: uploads(),
       maxUploadBytes: 4096,
+      maxCallBytes: 64 * 1024,
     })
   })
   afterEach(async () => {
@@ -200,20 +202,75 @@ describe('web host', () => {
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
   })
 
-  it('saves an upload into the data folder and returns a file reference', async () => {
-    const content = 'a;b\n1;2\n'
+  const upload = async (name: string, content: string) => {
     const r = await send(host.port, {
       method: 'POST',
-      path: '/api/upload?name=../../evil%20name.csv',
+      path: `/api/upload?name=${encodeURIComponent(name)}`,
       headers: { ...ok(), 'content-type': 'application/octet-stream' },
       body: content,
     })
     expect(r.status).toBe(200)
-    const ref = JSON.parse(r.body).value as { path: string; name: string; size: number }
-    expect(ref.name).toBe('evil name.csv')
-    expect(ref.size).toBe(content.length)
-    expect(ref.path.startsWith(uploads())).toBe(true)
-    expect(readdirSync(uploads())).toHaveLength(1)
+    return JSON.parse(r.body).value as Record<string, unknown>
+  }
+  const call = async (method: string, input: unknown) => {
+    const r = await send(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: ok(),
+      body: callBody(method, input),
+    })
+    return { status: r.status, body: r.body, result: JSON.parse(r.body) as CallResult<unknown> }
+  }
+
+  it('saves an upload into the data folder and returns a handle to it, never its path', async () => {
+    const content = 'a;b\n1;2\n'
+    const ref = await upload('../../evil name.csv', content)
+    expect(ref).toEqual({
+      handle: expect.stringMatching(/^[0-9a-f]{32}$/),
+      name: 'evil name.csv',
+      size: content.length,
+    })
+    const saved = readdirSync(uploads())
+    expect(saved).toHaveLength(1)
+    expect(JSON.stringify(ref)).not.toContain(saved[0])
+    const preview = await call('imports.preview', { file: ref })
+    expect(preview.result).toMatchObject({
+      ok: true,
+      value: { header: ['a', 'b'], rows: [['1', '2']], file: { name: 'evil name.csv' } },
+    })
+  })
+
+  it('reads no file the page names, and no handle it did not hand out', async () => {
+    for (const path of ['/etc/passwd', 'uploads/../../../../etc/passwd', '/etc/shadow']) {
+      const r = await call('imports.preview', { file: { path, name: 'x.csv', size: 100 } })
+      expect(r.result, path).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+      expect(r.body).not.toContain('root:')
+    }
+    const forged = { handle: 'f'.repeat(32), name: 'x.csv', size: 1 }
+    expect((await call('imports.preview', { file: forged })).result).toMatchObject({
+      ok: false,
+      error: { code: 'file-not-allowed' },
+    })
+    // an upload named like the database is the page's own copy, not the database
+    const copy = await upload('workbench.sqlite', 'a,b\n1,2\n')
+    const preview = await call('imports.preview', { file: copy })
+    expect(preview.result).toMatchObject({ ok: true, value: { header: ['a', 'b'] } })
+  })
+
+  it('answers an oversized call with a 413 it can read, and goes on answering', async () => {
+    const big = callBody('app.status', { padding: 'x'.repeat(1024 * 1024) })
+    const r = await send(host.port, { method: 'POST', path: '/api/call', headers: ok(), body: big })
+    expect(r.status).toBe(413)
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    expect((await call('app.status', {})).status).toBe(200)
+  })
+
+  it('answers a malformed address with 400, not a server error', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/assets/%zz.js']) {
+      const r = await send(host.port, { path, headers: { host: `127.0.0.1:${host.port}` } })
+      expect(r.status, path).toBe(400)
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    }
   })
 
   it('refuses an oversized upload and keeps no part of it', async () => {

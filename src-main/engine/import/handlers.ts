@@ -21,7 +21,7 @@ export const importHandlers: HandlerGroup<
   'imports.preview' | 'imports.start' | 'imports.list' | 'imports.rejections'
 > = {
   'imports.preview': async (input, ctx) => {
-    const { file } = input
+    const file = await ctx.files.resolve(input.file)
     const preview = await ctx.pool.run('import.preview', {
       path: file.path,
       name: file.name,
@@ -31,8 +31,9 @@ export const importHandlers: HandlerGroup<
   },
 
   'imports.start': async (input, ctx) => {
+    const file = await ctx.files.resolve(input.file)
     // Everything that can be wrong with the file as a whole is said now, before a job starts.
-    const head = await readHead(input.file.path, input.delimiter)
+    const head = await readHead(file.path, input.delimiter)
     const { mapping, problems } = applyOverrides(
       head.header,
       detectMapping(head.header),
@@ -57,7 +58,7 @@ export const importHandlers: HandlerGroup<
         job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
         const { smiles } = await ctx.pool.run(
           'import.scan',
-          { path: input.file.path, head, mapping },
+          { path: file.path, head, mapping },
           {
             signal: job.signal,
             onProgress: (p) =>
@@ -106,7 +107,7 @@ export const importHandlers: HandlerGroup<
       const release = await acquireWriteTurn(ctx, job.signal)
       try {
         job.throwIfCancelled()
-        return await writeAndCommit(ctx, job, input.file, {
+        return await writeAndCommit(ctx, job, file, {
           head,
           format,
           mapping,

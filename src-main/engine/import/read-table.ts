@@ -16,7 +16,7 @@ export interface TableHead {
   size: number
 }
 
-function notReadable(path: string, error: unknown): WorkbenchError {
+export function notReadable(path: string, error: unknown): WorkbenchError {
   const code = (error as NodeJS.ErrnoException).code
   const why =
     code === 'ENOENT'
@@ -25,7 +25,9 @@ function notReadable(path: string, error: unknown): WorkbenchError {
         ? 'permission was denied'
         : code === 'EISDIR'
           ? 'it is a folder'
-          : String((error as Error).message ?? error)
+          : code === 'ENOTREG'
+            ? 'it is not an ordinary file'
+            : String((error as Error).message ?? error)
   return new WorkbenchError('file-not-readable', `The file ${path} cannot be read: ${why}.`)
 }
 

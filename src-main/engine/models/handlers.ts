@@ -49,6 +49,11 @@ export const modelHandlers: HandlerGroup<
   'models.delete': (input, ctx) =>
     writeTransaction(ctx.db, () => deleteModel(ctx.db, input.version, input.reason)),
   'models.export': (input, ctx) => exportBundle(ctx.db, input.version),
-  'models.import': (input, ctx) =>
-    importBundle(ctx.db, input.onnx.path, input.card.path, input.reason),
+  'models.import': async (input, ctx) => {
+    const [onnx, card] = await Promise.all([
+      ctx.files.resolve(input.onnx),
+      ctx.files.resolve(input.card),
+    ])
+    return importBundle(ctx.db, onnx.path, card.path, input.reason)
+  },
 }

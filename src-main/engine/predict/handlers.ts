@@ -117,13 +117,15 @@ export const predictHandlers: HandlerGroup<
     } satisfies SinglePrediction
   },
 
-  'predictions.batch': (input, ctx) => {
+  'predictions.batch': async (input, ctx) => {
+    // A file that may not be read is refused now, before a job starts.
+    const file = input.file ? await ctx.files.resolve(input.file) : null
     const model = resolveModel(ctx.db, input.model, input.target)
     return ctx.jobs.start('predictions.batch', async (job) => {
       const started = performance.now()
       job.progress({ phase: 'reading', fraction: 0 })
-      const candidates = input.file
-        ? await candidatesFromFile(input.file.path, input.mapping, (bytes, size) =>
+      const candidates = file
+        ? await candidatesFromFile(file.path, input.mapping, (bytes, size) =>
             job.progress({ phase: 'reading', fraction: (0.1 * bytes) / Math.max(1, size), bytes }),
           )
         : candidatesFromDatabase(ctx.db, model, input.database?.importId)
@@ -139,9 +141,9 @@ export const predictHandlers: HandlerGroup<
       return storeBatch(
         ctx.db,
         model,
-        input.file ? 'file' : 'database',
-        input.file
-          ? basename(input.file.name)
+        file ? 'file' : 'database',
+        file
+          ? basename(file.name)
           : input.database?.importId
             ? `import ${input.database.importId}`
             : 'database compounds',

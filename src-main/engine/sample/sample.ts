@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { type ImportSummary, type SampleStatus, WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { importHandlers } from '../import/handlers'
@@ -16,8 +16,8 @@ export const SAMPLE_TARGET = 'SYNTHETIC-SAMPLE'
 
 /** Imports the bundled synthetic sample and marks it synthetic; returns the import id. */
 export async function importSample(ctx: EngineContext, appRoot: string): Promise<number> {
-  const path = join(appRoot, SAMPLE_FILE)
-  const file = { path, name: basename(path), size: statSync(path).size }
+  // The bundled file is granted like any other, so it passes the same data-folder checks.
+  const file = await ctx.files.grant(resolve(appRoot, SAMPLE_FILE))
   const { jobId } = await importHandlers['imports.start'](
     { file, computeDescriptors: false, duplicate: 'import' },
     ctx,
