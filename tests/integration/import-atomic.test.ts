@@ -194,15 +194,12 @@ describe('an import is all or nothing', () => {
     }
     // the killed import's copy of the file, staging database and lease are still there ...
     expect(filesIn(dataDir, 'imports')).toHaveLength(1)
-    expect(
-      filesIn(dataDir, 'staging')
-        .map((f) => f.replace(/^[^.]*/, ''))
-        .sort(),
-    ).toEqual(['.lease', '.sqlite'])
+    const staging = filesIn(dataDir, 'staging')
     // ... until the next start, which removes them at once
     const engine = startTestEngine(dataDir)
     try {
       expect(filesIn(dataDir, 'imports')).toEqual([])
+      expect(staging.map((f) => f.replace(/^[^.]*/, '')).sort()).toEqual(['.lease', '.sqlite'])
       expect(filesIn(dataDir, 'staging')).toEqual([])
     } finally {
       await engine.close()
