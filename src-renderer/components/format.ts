@@ -15,6 +15,50 @@ export function fmtConcentration(nm: number | null | undefined): string {
   return `${nm.toPrecision(3)} nM`
 }
 
+/**
+ * A censored measurement's qualifier as it reads on each scale. pActivity = 9 − log10(nM) runs the
+ * other way from a concentration, so "> 50,000 nM" (weaker than the top of the assay) is
+ * pActivity "< 4.30". Without the qualifier a censored value reads as a measured one.
+ */
+const QUALIFIER_NM: Record<string, string> = {
+  '<': '<',
+  '>': '>',
+  '<=': '≤',
+  '>=': '≥',
+  '<<': '≪',
+  '>>': '≫',
+  '~': '~',
+}
+const QUALIFIER_P: Record<string, string> = {
+  '<': '>',
+  '>': '<',
+  '<=': '≥',
+  '>=': '≤',
+  '<<': '≫',
+  '>>': '≪',
+  '~': '~',
+}
+
+const qualified = (qualifier: string | undefined, text: string) =>
+  qualifier && text !== '—' ? `${qualifier} ${text}` : text
+
+/** A concentration with its relation, e.g. "> 50.0 µM"; '=' and no relation show the bare value. */
+export function fmtConcentrationCensored(
+  nm: number | null | undefined,
+  relation: string | null | undefined,
+): string {
+  return qualified(QUALIFIER_NM[relation ?? ''], fmtConcentration(nm))
+}
+
+/** A pActivity with the relation turned for the log scale, e.g. "< 4.30" for "> 50,000 nM". */
+export function fmtPActivityCensored(
+  p: number | null | undefined,
+  relation: string | null | undefined,
+  digits = 2,
+): string {
+  return qualified(QUALIFIER_P[relation ?? ''], fmtNum(p, digits))
+}
+
 export function fmtBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`

@@ -46,12 +46,26 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await page.getByLabel('Standard type').selectOption('IC50')
   await page.getByLabel('Relation').selectOption('=')
   await expect(page.getByTestId('row-count')).not.toHaveText('0 activities')
-  await expect(page.getByTestId('histogram-mw_freebase').locator('.main-svg').first()).toBeVisible()
-  await expect(page.getByTestId('histogram-p_activity').locator('.main-svg').first()).toBeVisible()
+  // Plotly (3 MB) loads on the first chart: seconds on a busy machine
+  await expect(page.getByTestId('histogram-mw_freebase').locator('.main-svg').first()).toBeVisible({
+    timeout: 30_000,
+  })
+  await expect(page.getByTestId('histogram-p_activity').locator('.main-svg').first()).toBeVisible({
+    timeout: 30_000,
+  })
   await page.screenshot({ path: join(SHOTS, 'data-filled.png'), fullPage: true })
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(SHOTS, 'data-filled-dark.png'), fullPage: true })
   await page.emulateMedia({ colorScheme: 'light' })
+
+  // A censored value keeps its qualifier on both scales. The file's first '>' row is CHEMBL2111947,
+  // IC50 > 50,000 nM; pActivity 9 - log10(50,000) = 9 - 4.699 = 4.30, and "> nM" is "< pActivity".
+  await page.getByLabel('Relation').selectOption('>')
+  const censored = page.getByRole('table', { name: 'Activities' }).getByRole('row').nth(1)
+  await expect(censored).toContainText('CHEMBL2111947')
+  await expect(censored.getByRole('cell').nth(5)).toHaveText('> 50.0 µM')
+  await expect(censored.getByRole('cell').nth(6)).toHaveText('< 4.30')
+  await page.getByLabel('Relation').selectOption('=')
 
   // scrolling deep into the table fetches the rows that come into view
   const body = page.locator('.vt-body')
