@@ -40,6 +40,7 @@ import {
   type SinglePrediction,
   predictionsBatchIdInput,
   predictionsBatchInput,
+  predictionsCsvInput,
   predictionsRowsInput,
   predictionsSingleInput,
 } from './predictions'
@@ -216,9 +217,9 @@ export const methods = {
     predictionsRowsInput,
     'Rows of a batch',
   ),
-  /** A batch as CSV with the model version in every row. */
-  'predictions.csv': method<typeof predictionsBatchIdInput, PredictionsCsv>(
-    predictionsBatchIdInput,
+  /** A batch as CSV with the model version in every row: the filtered rows, or all of them. */
+  'predictions.csv': method<typeof predictionsCsvInput, PredictionsCsv>(
+    predictionsCsvInput,
     'A batch as CSV',
   ),
   /** Whether the bundled synthetic sample (data and baseline model) is present. */

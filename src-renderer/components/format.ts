@@ -1,6 +1,10 @@
 /** Numbers as scientists read them in tables. */
 export const fmtInt = (n: number) => n.toLocaleString('en')
 
+/** "1 row", "2,500 rows". */
+export const fmtCount = (n: number, one: string, many = `${one}s`) =>
+  `${fmtInt(n)} ${n === 1 ? one : many}`
+
 export function fmtNum(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—'
   const text = v.toFixed(digits)

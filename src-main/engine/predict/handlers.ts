@@ -153,5 +153,5 @@ export const predictHandlers: HandlerGroup<
   'predictions.batches': (_input, ctx) => listBatches(ctx.db),
   'predictions.get': (input, ctx) => batchSummary(ctx.db, input.batchId),
   'predictions.rows': (input, ctx) => batchRows(ctx.db, input),
-  'predictions.csv': (input, ctx) => batchCsv(ctx.db, input.batchId),
+  'predictions.csv': (input, ctx) => batchCsv(ctx.db, input),
 }

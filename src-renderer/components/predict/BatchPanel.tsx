@@ -9,7 +9,7 @@ import { DropZone } from '../DropZone'
 import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
-import { REASON_LABELS, fmtConcentration, fmtDate, fmtInt, fmtNum } from '../format'
+import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
 const COLUMNS: Column<PredictionRow>[] = [
   { key: 'row', label: 'Row', width: 60, align: 'right', render: (r) => fmtInt(r.rowNumber) },
@@ -231,8 +231,16 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
     [points],
   )
 
-  const exportCsv = async () => {
-    const csv = await call('predictions.csv', { batchId: batch.batchId })
+  const filtered = Object.keys(filters).some(
+    (k) => k === 'failed' || k === 'inDomain' || k === 'minPActivity',
+  )
+  const allRows = batch.rowsScored + batch.rowsFailed
+  // The file holds what the table shows (filter and order); "all rows" is offered beside it.
+  const exportCsv = async (which: 'shown' | 'all') => {
+    const csv = await call(
+      'predictions.csv',
+      which === 'shown' ? { ...filters } : { batchId: batch.batchId },
+    )
     downloadFile(csv.fileName, csv.csv)
   }
 
@@ -242,9 +250,20 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
         <h2 id="results-title">
           Batch #{batch.batchId} · {batch.inputName} · model {batch.modelVersion}
         </h2>
-        <button type="button" className="button" onClick={() => void exportCsv()}>
-          Export CSV
-        </button>
+        <div className="row">
+          {filtered && (
+            <button type="button" className="button" onClick={() => void exportCsv('shown')}>
+              Export {fmtCount(total, 'shown row')} (CSV)
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            onClick={() => void exportCsv(filtered ? 'all' : 'shown')}
+          >
+            Export all {fmtCount(allRows, 'row')} (CSV)
+          </button>
+        </div>
       </div>
       <div className="stats">
         <div>
@@ -330,7 +349,7 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
           </select>
         </label>
         <span className="muted" data-testid="prediction-count">
-          {fmtInt(total)} rows
+          {fmtCount(total, 'row')}
         </span>
       </div>
       <VirtualTable
