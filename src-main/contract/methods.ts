@@ -20,13 +20,16 @@ import type { JobInfo, JobStarted } from './jobs'
 import {
   type ModelBundle,
   type ModelDetail,
+  type ModelImportResult,
   type ModelSummary,
+  type RollbackResult,
   type RunRecord,
   type TargetSummary,
   type TrainingSetSummary,
   modelsImportInput,
   modelsRollbackInput,
   modelsRunsInput,
+  modelsPromoteInput,
   modelsStageInput,
   modelsTrainInput,
   modelsVersionInput,
@@ -166,12 +169,12 @@ export const methods = {
   /** Training runs (every candidate tried), newest first. */
   'models.runs': method<typeof modelsRunsInput, RunRecord[]>(modelsRunsInput, 'Training runs'),
   /** Makes a version its target's production model; the previous one is archived. */
-  'models.promote': method<typeof modelsStageInput, ModelSummary>(
-    modelsStageInput,
+  'models.promote': method<typeof modelsPromoteInput, ModelSummary>(
+    modelsPromoteInput,
     'Promote a model',
   ),
-  /** Puts the previous production model of a target back into production. */
-  'models.rollback': method<typeof modelsRollbackInput, ModelSummary>(
+  /** Puts the previous production model of a target back into production; says which. */
+  'models.rollback': method<typeof modelsRollbackInput, RollbackResult>(
     modelsRollbackInput,
     'Roll back production',
   ),
@@ -190,8 +193,11 @@ export const methods = {
     modelsVersionInput,
     'Export a model',
   ),
-  /** Registers a colleague's exported model after checking its checksum. */
-  'models.import': method<typeof modelsImportInput, ModelSummary>(
+  /**
+   * Registers a colleague's exported model after checking its checksum; a model already in the
+   * registry (same ONNX SHA-256) is not added twice.
+   */
+  'models.import': method<typeof modelsImportInput, ModelImportResult>(
     modelsImportInput,
     'Import a model',
   ),

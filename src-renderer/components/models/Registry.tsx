@@ -78,8 +78,8 @@ export function Registry() {
         window.workbench.fileRef(onnx),
         window.workbench.fileRef(card),
       ])
-      const m = await call('models.import', { onnx: o, card: c })
-      await select(m.version)
+      const { model } = await call('models.import', { onnx: o, card: c })
+      await select(model.version)
     }, `Imported ${onnx.name}; its checksum matches its card.`)
   }
 
