@@ -70,6 +70,15 @@ export function fmtBytes(bytes: number): string {
   return `${bytes} B`
 }
 
+/** The day only, e.g. "2 Dec 2026", where a table has no room for the time. */
+export function fmtDay(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  })
+}
+
 export function fmtDate(iso: string): string {
   const d = new Date(iso)
   return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`

@@ -27,13 +27,11 @@ export function TrainForm() {
   const select = useModels((s) => s.select)
   const job = useApp((s) => (trainJobId ? s.jobs[trainJobId] : undefined))
   const trackJob = useApp((s) => s.trackJob)
-  const [target, setTarget] = useState('')
-  const [types, setTypes] = useState<string[]>(['IC50'])
-  const [featureSet, setFeatureSet] = useState<FeatureSet>('core4')
-  const [learner, setLearner] = useState<(typeof LEARNERS)[number]['value']>('auto')
-  const [folds, setFolds] = useState(5)
-  const [budget, setBudget] = useState(60)
-  const [seed, setSeed] = useState(1)
+  // kept in the store, so they are still chosen after a visit to another screen
+  const { target, types, featureSet, learner, folds, budget, seed } = useModels(
+    (s) => s.trainChoices,
+  )
+  const choose = useModels((s) => s.setTrainChoices)
   const [preview, setPreview] = useState<TrainingSetSummary | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
 
@@ -90,8 +88,7 @@ export function TrainForm() {
           <select
             value={chosen?.targetChemblId ?? ''}
             onChange={(e) => {
-              setTarget(e.target.value)
-              setTypes(['IC50'])
+              choose({ target: e.target.value, types: ['IC50'] })
             }}
             data-testid="train-target"
           >
@@ -112,9 +109,11 @@ export function TrainForm() {
                   type="checkbox"
                   checked={types.includes(t.type)}
                   onChange={(e) =>
-                    setTypes((old) =>
-                      e.target.checked ? [...old, t.type] : old.filter((x) => x !== t.type),
-                    )
+                    choose({
+                      types: e.target.checked
+                        ? [...types, t.type]
+                        : types.filter((x) => x !== t.type),
+                    })
                   }
                 />
                 {t.type} <span className="muted">{fmtInt(t.usable)}</span>
@@ -133,7 +132,7 @@ export function TrainForm() {
                 aria-checked={featureSet === f.value}
                 className={featureSet === f.value ? 'active' : ''}
                 title={f.hint}
-                onClick={() => setFeatureSet(f.value)}
+                onClick={() => choose({ featureSet: f.value })}
               >
                 {f.label}
               </button>
@@ -144,7 +143,7 @@ export function TrainForm() {
           <span>Learner</span>
           <select
             value={learner}
-            onChange={(e) => setLearner(e.target.value as typeof learner)}
+            onChange={(e) => choose({ learner: e.target.value as typeof learner })}
             data-testid="train-learner"
           >
             {LEARNERS.map((l) => (
@@ -161,7 +160,9 @@ export function TrainForm() {
             min={2}
             max={20}
             value={folds}
-            onChange={(e) => setFolds(Math.min(20, Math.max(2, Number(e.target.value) || 5)))}
+            onChange={(e) =>
+              choose({ folds: Math.min(20, Math.max(2, Number(e.target.value) || 5)) })
+            }
           />
         </label>
         <label className="field narrow">
@@ -172,7 +173,9 @@ export function TrainForm() {
             max={3600}
             value={budget}
             disabled={learner !== 'auto'}
-            onChange={(e) => setBudget(Math.min(3600, Math.max(1, Number(e.target.value) || 60)))}
+            onChange={(e) =>
+              choose({ budget: Math.min(3600, Math.max(1, Number(e.target.value) || 60)) })
+            }
           />
         </label>
         <label className="field narrow">
@@ -181,7 +184,7 @@ export function TrainForm() {
             type="number"
             min={0}
             value={seed}
-            onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+            onChange={(e) => choose({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
           />
         </label>
       </div>
@@ -225,7 +228,12 @@ export function TrainForm() {
       )}
 
       {running && job ? (
-        <JobProgress job={job} label="Training progress" testId="train-progress" />
+        <JobProgress
+          job={job}
+          label="Training progress"
+          cancelLabel="Cancel this training run"
+          testId="train-progress"
+        />
       ) : (
         <div className="row">
           <button
