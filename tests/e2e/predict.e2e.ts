@@ -107,7 +107,7 @@ test('first launch predicts from the bundled model: one compound, a dropped file
     .click()
   await expect(page.getByTestId('model-v1')).toContainText('synthetic data')
   await expect(page.getByTestId('train-target')).toContainText('SYNTHETIC-SAMPLE')
-  await page.getByTestId('model-v1').getByRole('button', { name: 'v1' }).click()
+  await page.getByTestId('model-v1').getByRole('button', { name: 'Show v1' }).click()
   await expect(page.getByTestId('model-result')).toContainText(
     'v1 · Gradient-boosted trees on core4',
   )

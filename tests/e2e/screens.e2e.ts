@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type Page } from '@playwright/test'
-import { collectErrors, expect, test } from './fixtures'
+import { collectErrors, dropFile, expect, test } from './fixtures'
 
 // The sample (2,500 compounds and the baseline model) gives every screen something to show.
 test.use({ sample: true })
@@ -24,6 +27,7 @@ test('every tab of every screen opens without a console error or a blank window'
   page,
   webHost,
 }) => {
+  test.setTimeout(150_000)
   const errors = collectErrors(page)
   await page.goto(webHost.url)
   await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
@@ -102,4 +106,61 @@ test('a screen that fails to render says so and offers a way back; the rest of t
   await openScreen(page, 'Data')
   await expect(page.getByTestId('screen-error')).toHaveCount(0)
   await expect(page.getByRole('table', { name: 'Activities' })).toBeVisible()
+})
+
+/** The accessible names of every button on the page, as assistive technology lists them. */
+async function buttonNames(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot()
+  return [...snapshot.matchAll(/- button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? '')
+}
+
+function duplicates(names: string[]): string[] {
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))]
+}
+
+test('buttons have distinct accessible names on every screen; a reopened batch takes the focus', async ({
+  page,
+  webHost,
+}) => {
+  test.setTimeout(120_000)
+  await page.goto(webHost.url)
+  await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
+  const file = join(tmpdir(), 'assay-e2e-names.csv')
+  writeFileSync(
+    file,
+    [
+      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units',
+      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,IC50,=,1200,nM',
+      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,IC50,>,50000,nM',
+    ].join('\n'),
+  )
+  // Import with a file waiting: the card's button and the sidebar's were both "Import"
+  await dropFile(page, file, 'names.csv')
+  await expect(page.getByTestId('import-card')).toContainText('2 rows of the file')
+  for (const name of SCREENS) {
+    await openScreen(page, name)
+    if (name === 'Predict') {
+      // results and history of two batches: their rows and links must not share names either
+      for (let i = 0; i < 2; i++) {
+        await dropFile(page, file, `batch-${i}.csv`)
+        await expect(page.getByTestId('batch-results')).toContainText(`batch-${i}.csv`, {
+          timeout: 60_000,
+        })
+      }
+    }
+    await expectScreenShown(page, name)
+    const names = await buttonNames(page)
+    expect(names.length, `${name} has buttons`).toBeGreaterThanOrEqual(7)
+    expect(duplicates(names), `buttons sharing a name on ${name}`).toEqual([])
+  }
+
+  // Reopening the first batch from the history, with the keyboard: its results appear above the
+  // link, and the focus goes to them.
+  await openScreen(page, 'Predict')
+  const history = page.getByTestId('batch-history')
+  const first = history.getByRole('button').last()
+  await first.focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('batch-results')).toContainText('batch-0.csv')
+  await expect(page.getByRole('heading', { name: /batch-0\.csv/ })).toBeFocused()
 })

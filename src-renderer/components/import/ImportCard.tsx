@@ -112,7 +112,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         <details open className="mapping">
           <summary>
             Columns and mapping ({mappedFields.size} of {p.header.length} columns used; the rest are
-            kept as written)
+            kept as written) · first {p.rows.length} rows of the file
           </summary>
           <div className="preview-scroll">
             <table className="table preview-table">
@@ -142,7 +142,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
                 </tr>
               </thead>
               <tbody>
-                {p.rows.slice(0, 8).map((row, r) => (
+                {p.rows.map((row, r) => (
                   <tr key={r}>
                     {p.header.map((h, c) => (
                       <td key={`${h}-${c}`}>{row[c]}</td>
@@ -158,6 +158,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         <JobProgress
           job={job}
           label={`Import progress for ${item.file.name}`}
+          cancelLabel={`Cancel importing ${item.file.name}`}
           testId="import-progress"
         />
       )}
@@ -177,6 +178,8 @@ export function ImportCard({ item }: { item: ImportItem }) {
             className="button primary"
             disabled={!canImport}
             onClick={() => void start(item.key)}
+            // the sidebar has an "Import" button too: this one names its file
+            aria-label={`${item.duplicate === 'skip' && p.previousImports.length > 0 ? 'Check and skip' : 'Import'} ${item.file.name}`}
           >
             {item.duplicate === 'skip' && p.previousImports.length > 0
               ? 'Check and skip'
