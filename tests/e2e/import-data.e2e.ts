@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { REPO_ROOT, collectErrors, dropFile, expect, test } from './fixtures'
+import { cutOffSelects, lineCounts } from './layout'
 
 const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
 const SHOTS = join(REPO_ROOT, 'test-results/screens')
@@ -21,7 +22,17 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
     'molecule_chembl_id',
   )
   await expect(card.getByLabel('Field for column Molecular Weight')).toHaveValue('mw_freebase')
-  await page.screenshot({ path: join(SHOTS, 'import-preview.png'), fullPage: true })
+  // the preview shows every row it read (20), and each mapping select shows its whole field name
+  await expect(card.locator('.preview-table tbody tr')).toHaveCount(20)
+  for (const [width, height] of [
+    [1280, 800],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height })
+    expect(await cutOffSelects(card.locator('.preview-table select'))).toEqual([])
+    await page.screenshot({ path: join(SHOTS, `import-preview-${width}.png`), fullPage: true })
+  }
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   await card
     .getByRole('button', { name: 'Import chembl_aromatase_CHEMBL1978_export.csv', exact: true })
@@ -38,6 +49,9 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await expect(page.getByTestId('import-history')).toContainText(
     'chembl_aromatase_CHEMBL1978_export.csv',
   )
+  // the history's format and date read on one line (a wrapped date read as two)
+  const historyRow = page.getByTestId('import-history').locator('tbody tr').first()
+  expect(await lineCounts(historyRow.locator('td:nth-child(3), td:nth-child(4)'))).toEqual([1, 1])
   await page.screenshot({ path: join(SHOTS, 'import-summary.png'), fullPage: true })
 
   await summary.getByRole('button', { name: 'View data' }).click()
@@ -108,9 +122,12 @@ test('a file the importer cannot read by itself can be mapped by hand and import
   await card.getByLabel('Field for column Structure Code').selectOption('smiles')
   await card.getByLabel('Field for column Potency (pIC50)').selectOption('pchembl_value')
   await expect(card.getByRole('alert')).toHaveCount(0)
-  await importButton.click()
+  // from the keyboard: the button goes when the job starts, and the focus must not fall to the page
+  await importButton.focus()
+  await page.keyboard.press('Enter')
   const summary = card.getByTestId('import-summary')
   await expect(summary).toBeVisible({ timeout: 30_000 })
+  await expect(card.getByTestId('import-outcome')).toBeFocused()
   await expect(summary).toContainText('2rows read')
   await expect(summary).toContainText('2accepted')
 })
