@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
-import { Sidebar } from './components/Sidebar'
+import { ScreenBoundary } from './components/ScreenBoundary'
+import { SCREEN_LABELS, Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
 import { DataScreen } from './screens/DataScreen'
 import { DriftScreen } from './screens/DriftScreen'
@@ -59,6 +60,8 @@ export function App() {
   }, [])
 
   const Current = SCREEN_COMPONENTS[screen]
+  // A failed screen offers Import as the way out (Settings when Import itself failed).
+  const home: Screen = screen === 'import' ? 'settings' : 'import'
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -66,7 +69,16 @@ export function App() {
       </a>
       <Sidebar />
       <main id="main" className="content" tabIndex={-1} data-screen={screen}>
-        <Current />
+        {/* keyed by screen: leaving a failed screen and coming back tries it afresh */}
+        <ScreenBoundary
+          key={screen}
+          screen={screen}
+          label={SCREEN_LABELS[screen]}
+          home={{ screen: home, label: SCREEN_LABELS[home] }}
+          go={(s) => useApp.getState().go(s)}
+        >
+          <Current />
+        </ScreenBoundary>
       </main>
       <StatusBar />
     </div>

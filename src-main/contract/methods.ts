@@ -20,13 +20,16 @@ import type { JobCancelResult, JobInfo, JobStarted } from './jobs'
 import {
   type ModelBundle,
   type ModelDetail,
+  type ModelImportResult,
   type ModelSummary,
+  type RollbackResult,
   type RunRecord,
   type TargetSummary,
   type TrainingSetSummary,
   modelsImportInput,
   modelsRollbackInput,
   modelsRunsInput,
+  modelsPromoteInput,
   modelsStageInput,
   modelsTrainInput,
   modelsVersionInput,
@@ -47,6 +50,7 @@ import {
   type SinglePrediction,
   predictionsBatchIdInput,
   predictionsBatchInput,
+  predictionsCsvInput,
   predictionsRowsInput,
   predictionsSingleInput,
 } from './predictions'
@@ -172,12 +176,12 @@ export const methods = {
   /** Training runs (every candidate tried), newest first. */
   'models.runs': method<typeof modelsRunsInput, RunRecord[]>(modelsRunsInput, 'Training runs'),
   /** Makes a version its target's production model; the previous one is archived. */
-  'models.promote': method<typeof modelsStageInput, ModelSummary>(
-    modelsStageInput,
+  'models.promote': method<typeof modelsPromoteInput, ModelSummary>(
+    modelsPromoteInput,
     'Promote a model',
   ),
-  /** Puts the previous production model of a target back into production. */
-  'models.rollback': method<typeof modelsRollbackInput, ModelSummary>(
+  /** Puts the previous production model of a target back into production; says which. */
+  'models.rollback': method<typeof modelsRollbackInput, RollbackResult>(
     modelsRollbackInput,
     'Roll back production',
   ),
@@ -196,8 +200,11 @@ export const methods = {
     modelsVersionInput,
     'Export a model',
   ),
-  /** Registers a colleague's exported model after checking its checksum. */
-  'models.import': method<typeof modelsImportInput, ModelSummary>(
+  /**
+   * Registers a colleague's exported model after checking its checksum; a model already in the
+   * registry (same ONNX SHA-256) is not added twice.
+   */
+  'models.import': method<typeof modelsImportInput, ModelImportResult>(
     modelsImportInput,
     'Import a model',
   ),
@@ -223,9 +230,9 @@ export const methods = {
     predictionsRowsInput,
     'Rows of a batch',
   ),
-  /** A batch as CSV with the model version in every row. */
-  'predictions.csv': method<typeof predictionsBatchIdInput, PredictionsCsv>(
-    predictionsBatchIdInput,
+  /** A batch as CSV with the model version in every row: the filtered rows, or all of them. */
+  'predictions.csv': method<typeof predictionsCsvInput, PredictionsCsv>(
+    predictionsCsvInput,
     'A batch as CSV',
   ),
   /** The last database check and the backups kept in the data folder. */

@@ -122,6 +122,10 @@ export interface ModelSummary {
   intervalHalfWidth: number
   stage: ModelStage
   parentVersion: string | null
+  /** for a production version: the version a rollback would put back (null when there is none) */
+  rollbackTo: string | null
+  /** for an imported version: its name and lineage in the registry it was exported from */
+  importedFrom: { version: string; parentVersion: string | null; appVersion: string | null } | null
   isSynthetic: boolean
   onnxSha256: string
   createdAt: string
@@ -214,7 +218,40 @@ export interface ModelCard {
 
 export const modelsVersionInput = z.object({ version: versionName }).strict()
 export const modelsStageInput = z.object({ version: versionName, reason }).strict()
-export const modelsRollbackInput = z.object({ target: chemblId, reason }).strict()
+
+/** Why production changes: kept in the audit log, so whoever reads it later knows. */
+const changeReason = (what: string) =>
+  z
+    .string({ error: `Say why you ${what}: the reason is kept in the audit log.` })
+    .trim()
+    .min(1, `Say why you ${what}: the reason is kept in the audit log.`)
+    .max(500, 'Keep the reason under 500 characters.')
+
+/** Promoting changes what every prediction uses: it takes a reason, which the audit log keeps. */
+export const modelsPromoteInput = z
+  .object({ version: versionName, reason: changeReason('promote this version') })
+  .strict()
+/** Rolling back changes production too, so it takes a reason as well. */
+export const modelsRollbackInput = z
+  .object({ target: chemblId, reason: changeReason('roll back') })
+  .strict()
+
+/** A rollback's answer: the version back in production and the one it replaced. */
+export interface RollbackResult {
+  restored: ModelSummary
+  /** the version that was in production until now (archived by the rollback) */
+  replaced: string
+}
+
+/** A model import's answer: the version in the registry, and whether this import added it. */
+export interface ModelImportResult {
+  model: ModelSummary
+  /**
+   * true when a version with the same ONNX bytes (SHA-256) was already registered: nothing was
+   * added, and `model` is that version
+   */
+  alreadyInRegistry: boolean
+}
 export const modelsRunsInput = z.object({ target: chemblId.optional() }).strict()
 
 /** A model as files: the ONNX bytes and its card. The caller decides where they go. */

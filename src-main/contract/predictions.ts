@@ -67,17 +67,28 @@ export const predictionsBatchInput = z
     message: 'Give either a file or database compounds to score',
   })
 
+/** Which rows of a batch, in which order: what the results table shows, and what it exports. */
+const predictionFilter = {
+  batchId: z.number().int().positive(),
+  sort: z.enum(['row', 'pActivity', '-pActivity']).default('row'),
+  inDomain: z.boolean().optional(),
+  minPActivity: z.number().optional(),
+  failed: z.boolean().optional(),
+}
+
 export const predictionsRowsInput = z
   .object({
-    batchId: z.number().int().positive(),
+    ...predictionFilter,
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(200),
-    sort: z.enum(['row', 'pActivity', '-pActivity']).default('row'),
-    inDomain: z.boolean().optional(),
-    minPActivity: z.number().optional(),
-    failed: z.boolean().optional(),
   })
   .strict()
+
+/**
+ * A batch as CSV: the rows a filter selects, in its order (what the table shows), or every row
+ * when no filter is given.
+ */
+export const predictionsCsvInput = z.object(predictionFilter).strict()
 
 export const predictionsBatchIdInput = z.object({ batchId: z.number().int().positive() }).strict()
 

@@ -16,8 +16,9 @@ export const MODELS_HELP = `  assay train [--target ID] [--types IC50,...] [--fe
                                              train and register a potency model (--include-flagged:
                                              also values ChEMBL's curators doubt)
   assay models [--json] [--data-dir D]       the model registry
-  assay promote VERSION [--reason TEXT] [--data-dir D]
+  assay promote VERSION --reason TEXT [--data-dir D]
                                              make a version its target's production model
+                                             (the reason is kept in the audit log)
   assay export-model VERSION --out FILE [--data-dir D]
                                              write FILE.onnx and FILE.json (the model card)
 `
@@ -141,9 +142,11 @@ export const MODEL_COMMANDS: Record<string, Command> = {
     async run(engine, values, positionals, io) {
       const [version, ...extra] = positionals
       if (!version || extra.length > 0) throw new UsageError('promote takes one VERSION, like v3')
-      const m = await expectOk(
-        engine.invoke('models.promote', { version, reason: values.reason as string | undefined }),
-      )
+      if (typeof values.reason !== 'string' || values.reason.trim() === '')
+        throw new UsageError(
+          'promote needs --reason TEXT: why this version should make the predictions (kept in the audit log)',
+        )
+      const m = await expectOk(engine.invoke('models.promote', { version, reason: values.reason }))
       io.stdout(
         values.json
           ? `${JSON.stringify(m)}\n`

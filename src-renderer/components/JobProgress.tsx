@@ -5,10 +5,13 @@ import type { JobView } from '../store/app-store'
 export function JobProgress({
   job,
   label,
+  cancelLabel,
   testId,
 }: {
   job: JobView
   label: string
+  /** the Cancel button's name, distinct from the status bar's Cancel, e.g. "Cancel training" */
+  cancelLabel: string
   testId: string
 }) {
   return (
@@ -24,6 +27,7 @@ export function JobProgress({
           type="button"
           className="button"
           onClick={() => void call('jobs.cancel', { jobId: job.id })}
+          aria-label={cancelLabel}
         >
           Cancel
         </button>

@@ -70,6 +70,7 @@ export function StatusBar() {
             type="button"
             className="link-button"
             onClick={() => void call('jobs.cancel', { jobId: job.id })}
+            aria-label={`Cancel the running ${(JOB_LABELS[job.kind] ?? job.kind).toLowerCase()}`}
           >
             Cancel
           </button>

@@ -37,7 +37,15 @@ export function VirtualTable<Row>({
   label,
 }: Props<Row>) {
   const [scrollTop, setScrollTop] = useState(0)
-  const [pages, setPages] = useState<Map<number, Row[]>>(new Map())
+  // Pages are kept with the query they answer. A new query (another filter, or the other tab of
+  // the Data screen, whose rows have other fields) renders before the reset effect runs: rows
+  // fetched for the old query must not reach the new columns in that render ("Cannot read
+  // properties of undefined (reading 'mw_freebase')" blanked the whole app).
+  const [cache, setCache] = useState<{ key: string; pages: Map<number, Row[]> }>(() => ({
+    key: queryKey,
+    pages: new Map(),
+  }))
+  const pages = cache.key === queryKey ? cache.pages : null
   const loading = useRef(new Set<number>())
   const generation = useRef(0)
   const body = useRef<HTMLDivElement>(null)
@@ -45,7 +53,6 @@ export function VirtualTable<Row>({
   useEffect(() => {
     generation.current++
     loading.current.clear()
-    setPages(new Map())
     setScrollTop(0)
     if (body.current) body.current.scrollTop = 0
   }, [queryKey])
@@ -58,27 +65,31 @@ export function VirtualTable<Row>({
       if (loading.current.has(page)) return
       loading.current.add(page)
       const gen = generation.current
+      const key = queryKey
       void fetchPage(page * PAGE, PAGE).then(
         (rows) => {
           if (gen !== generation.current) return
-          setPages((old) => new Map(old).set(page, rows))
+          setCache((old) => ({
+            key,
+            pages: new Map(old.key === key ? old.pages : []).set(page, rows),
+          }))
         },
         () => loading.current.delete(page),
       )
     },
-    [fetchPage],
+    [fetchPage, queryKey],
   )
 
   useEffect(() => {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last - 1) / PAGE); p++) {
-      if (!pages.has(p)) ensure(p)
+      if (!pages?.has(p)) ensure(p)
     }
   }, [first, last, pages, ensure])
 
   const widths = columns.map((c) => `${c.width}px`).join(' ')
   const rows: ReactNode[] = []
   for (let i = first; i < last; i++) {
-    const row = pages.get(Math.floor(i / PAGE))?.[i % PAGE]
+    const row = pages?.get(Math.floor(i / PAGE))?.[i % PAGE]
     rows.push(
       <div
         key={i}

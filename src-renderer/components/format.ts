@@ -1,6 +1,10 @@
 /** Numbers as scientists read them in tables. */
 export const fmtInt = (n: number) => n.toLocaleString('en')
 
+/** "1 row", "2,500 rows". */
+export const fmtCount = (n: number, one: string, many = `${one}s`) =>
+  `${fmtInt(n)} ${n === 1 ? one : many}`
+
 export function fmtNum(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—'
   const text = v.toFixed(digits)
@@ -15,11 +19,64 @@ export function fmtConcentration(nm: number | null | undefined): string {
   return `${nm.toPrecision(3)} nM`
 }
 
+/**
+ * A censored measurement's qualifier as it reads on each scale. pActivity = 9 − log10(nM) runs the
+ * other way from a concentration, so "> 50,000 nM" (weaker than the top of the assay) is
+ * pActivity "< 4.30". Without the qualifier a censored value reads as a measured one.
+ */
+const QUALIFIER_NM: Record<string, string> = {
+  '<': '<',
+  '>': '>',
+  '<=': '≤',
+  '>=': '≥',
+  '<<': '≪',
+  '>>': '≫',
+  '~': '~',
+}
+const QUALIFIER_P: Record<string, string> = {
+  '<': '>',
+  '>': '<',
+  '<=': '≥',
+  '>=': '≤',
+  '<<': '≫',
+  '>>': '≪',
+  '~': '~',
+}
+
+const qualified = (qualifier: string | undefined, text: string) =>
+  qualifier && text !== '—' ? `${qualifier} ${text}` : text
+
+/** A concentration with its relation, e.g. "> 50.0 µM"; '=' and no relation show the bare value. */
+export function fmtConcentrationCensored(
+  nm: number | null | undefined,
+  relation: string | null | undefined,
+): string {
+  return qualified(QUALIFIER_NM[relation ?? ''], fmtConcentration(nm))
+}
+
+/** A pActivity with the relation turned for the log scale, e.g. "< 4.30" for "> 50,000 nM". */
+export function fmtPActivityCensored(
+  p: number | null | undefined,
+  relation: string | null | undefined,
+  digits = 2,
+): string {
+  return qualified(QUALIFIER_P[relation ?? ''], fmtNum(p, digits))
+}
+
 export function fmtBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KB`
   return `${bytes} B`
+}
+
+/** The day only, e.g. "2 Dec 2026", where a table has no room for the time. */
+export function fmtDay(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  })
 }
 
 export function fmtDate(iso: string): string {

@@ -10,8 +10,10 @@ import {
   QUALITATIVE_REASONS,
   REASON_LABELS,
   fmtConcentration,
+  fmtConcentrationCensored,
   fmtInt,
   fmtNum,
+  fmtPActivityCensored,
 } from '../components/format'
 import { useApp } from '../store/app-store'
 
@@ -56,9 +58,16 @@ const ACTIVITY_COLUMNS: Column<ActivityRow>[] = [
     label: 'Potency',
     width: 96,
     align: 'right',
-    render: (r) => fmtConcentration(r.valueNm),
+    // a censored value keeps its qualifier on both scales: "> 50.0 µM" is pActivity "< 4.30"
+    render: (r) => fmtConcentrationCensored(r.valueNm, r.relation),
   },
-  { key: 'p', label: 'pActivity', width: 80, align: 'right', render: (r) => fmtNum(r.pActivity) },
+  {
+    key: 'p',
+    label: 'pActivity',
+    width: 80,
+    align: 'right',
+    render: (r) => fmtPActivityCensored(r.pActivity, r.relation),
+  },
   { key: 'target', label: 'Target', width: 120, render: (r) => r.targetChemblId ?? '—' },
   {
     key: 'usable',

@@ -18,6 +18,7 @@ export function ModelsScreen() {
   }, [refresh])
 
   const noData = targets !== null && targets.length === 0
+  const empty = noData && models.length === 0
   return (
     <>
       <ScreenHeader title="Models">
@@ -28,7 +29,7 @@ export function ModelsScreen() {
           {error}
         </p>
       )}
-      {noData && models.length === 0 ? (
+      {empty && (
         <EmptyState
           title="No models trained yet"
           action={{ label: 'Go to Import', screen: 'import' }}
@@ -43,14 +44,15 @@ export function ModelsScreen() {
             on your own data.
           </p>
         </EmptyState>
-      ) : (
-        <div className="cards">
-          {!noData && <TrainForm />}
-          {selected && <ModelResult model={selected} />}
-          <Registry />
-          <RunsTable />
-        </div>
       )}
+      {/* The registry stays in one place in the tree, empty or not: a colleague's model can be
+          imported before any data, and its outcome message must survive the first version. */}
+      <div className={empty ? 'cards after-empty' : 'cards'}>
+        {!noData && <TrainForm />}
+        {selected && <ModelResult model={selected} />}
+        <Registry />
+        {!empty && <RunsTable />}
+      </div>
     </>
   )
 }

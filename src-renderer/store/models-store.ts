@@ -1,8 +1,41 @@
 import { create } from 'zustand'
-import type { ModelDetail, ModelSummary, TargetSummary } from '../../src-main/contract'
+import type {
+  FeatureSet,
+  Learner,
+  ModelDetail,
+  ModelSummary,
+  TargetSummary,
+} from '../../src-main/contract'
 import { call } from '../api/client'
 
+/**
+ * The train form's choices. They live here, not in the form, so they survive a visit to another
+ * screen: the form is unmounted then, and a chosen feature set fell back to Core 4 on return.
+ */
+export interface TrainChoices {
+  /** '' = the target with the most usable activities */
+  target: string
+  types: string[]
+  featureSet: FeatureSet
+  learner: Learner | 'auto'
+  folds: number
+  budget: number
+  seed: number
+}
+
+const DEFAULT_CHOICES: TrainChoices = {
+  target: '',
+  types: ['IC50'],
+  featureSet: 'core4',
+  learner: 'auto',
+  folds: 5,
+  budget: 60,
+  seed: 1,
+}
+
 interface ModelsState {
+  trainChoices: TrainChoices
+  setTrainChoices(patch: Partial<TrainChoices>): void
   targets: TargetSummary[] | null
   models: ModelSummary[]
   selected: ModelDetail | null
@@ -16,6 +49,8 @@ interface ModelsState {
 }
 
 export const useModels = create<ModelsState>((set, get) => ({
+  trainChoices: DEFAULT_CHOICES,
+  setTrainChoices: (patch) => set((s) => ({ trainChoices: { ...s.trainChoices, ...patch } })),
   targets: null,
   models: [],
   selected: null,

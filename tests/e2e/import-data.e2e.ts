@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { REPO_ROOT, collectErrors, dropFile, expect, test } from './fixtures'
+import { cutOffSelects, lineCounts } from './layout'
 
 const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
 const SHOTS = join(REPO_ROOT, 'test-results/screens')
@@ -21,9 +22,21 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
     'molecule_chembl_id',
   )
   await expect(card.getByLabel('Field for column Molecular Weight')).toHaveValue('mw_freebase')
-  await page.screenshot({ path: join(SHOTS, 'import-preview.png'), fullPage: true })
+  // the preview shows every row it read (20), and each mapping select shows its whole field name
+  await expect(card.locator('.preview-table tbody tr')).toHaveCount(20)
+  for (const [width, height] of [
+    [1280, 800],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height })
+    expect(await cutOffSelects(card.locator('.preview-table select'))).toEqual([])
+    await page.screenshot({ path: join(SHOTS, `import-preview-${width}.png`), fullPage: true })
+  }
+  await page.setViewportSize({ width: 1280, height: 800 })
 
-  await card.getByRole('button', { name: 'Import', exact: true }).click()
+  await card
+    .getByRole('button', { name: 'Import chembl_aromatase_CHEMBL1978_export.csv', exact: true })
+    .click()
   await expect(card.getByTestId('import-progress')).toBeVisible()
   await expect(page.getByTestId('running-job')).toContainText('Import')
   await page.screenshot({ path: join(SHOTS, 'import-running.png') })
@@ -41,6 +54,9 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await expect(page.getByTestId('import-history')).toContainText(
     'chembl_aromatase_CHEMBL1978_export.csv',
   )
+  // the history's format and date read on one line (a wrapped date read as two)
+  const historyRow = page.getByTestId('import-history').locator('tbody tr').first()
+  expect(await lineCounts(historyRow.locator('td:nth-child(3), td:nth-child(4)'))).toEqual([1, 1])
   await page.screenshot({ path: join(SHOTS, 'import-summary.png'), fullPage: true })
 
   await summary.getByRole('button', { name: 'View data' }).click()
@@ -51,12 +67,26 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   await page.getByLabel('Standard type').selectOption('IC50')
   await page.getByLabel('Relation').selectOption('=')
   await expect(page.getByTestId('row-count')).not.toHaveText('0 activities')
-  await expect(page.getByTestId('histogram-mw_freebase').locator('.main-svg').first()).toBeVisible()
-  await expect(page.getByTestId('histogram-p_activity').locator('.main-svg').first()).toBeVisible()
+  // Plotly (3 MB) loads on the first chart: seconds on a busy machine
+  await expect(page.getByTestId('histogram-mw_freebase').locator('.main-svg').first()).toBeVisible({
+    timeout: 30_000,
+  })
+  await expect(page.getByTestId('histogram-p_activity').locator('.main-svg').first()).toBeVisible({
+    timeout: 30_000,
+  })
   await page.screenshot({ path: join(SHOTS, 'data-filled.png'), fullPage: true })
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(SHOTS, 'data-filled-dark.png'), fullPage: true })
   await page.emulateMedia({ colorScheme: 'light' })
+
+  // A censored value keeps its qualifier on both scales. The file's first '>' row is CHEMBL2111947,
+  // IC50 > 50,000 nM; pActivity 9 - log10(50,000) = 9 - 4.699 = 4.30, and "> nM" is "< pActivity".
+  await page.getByLabel('Relation').selectOption('>')
+  const censored = page.getByRole('table', { name: 'Activities' }).getByRole('row').nth(1)
+  await expect(censored).toContainText('CHEMBL2111947')
+  await expect(censored.getByRole('cell').nth(5)).toHaveText('> 50.0 µM')
+  await expect(censored.getByRole('cell').nth(6)).toHaveText('< 4.30')
+  await page.getByLabel('Relation').selectOption('=')
 
   // inactive rows are data: the Training filter finds them, and the table says what they are
   await page.getByLabel('Standard type').selectOption('')
@@ -101,13 +131,17 @@ test('a file the importer cannot read by itself can be mapped by hand and import
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer })
   const card = page.getByTestId('import-card')
   await expect(card.getByRole('alert').first()).toContainText('No column identifies the molecules')
-  await expect(card.getByRole('button', { name: 'Import', exact: true })).toBeDisabled()
+  const importButton = card.getByRole('button', { name: 'Import colleague.csv', exact: true })
+  await expect(importButton).toBeDisabled()
   await card.getByLabel('Field for column Structure Code').selectOption('smiles')
   await card.getByLabel('Field for column Potency (pIC50)').selectOption('pchembl_value')
   await expect(card.getByRole('alert')).toHaveCount(0)
-  await card.getByRole('button', { name: 'Import', exact: true }).click()
+  // from the keyboard: the button goes when the job starts, and the focus must not fall to the page
+  await importButton.focus()
+  await page.keyboard.press('Enter')
   const summary = card.getByTestId('import-summary')
   await expect(summary).toBeVisible({ timeout: 30_000 })
+  await expect(card.getByTestId('import-outcome')).toBeFocused()
   await expect(summary).toContainText('2rows read')
   await expect(summary).toContainText('2accepted')
 })

@@ -14,7 +14,9 @@ test('a model is trained with progress, evaluated, promoted and exported from th
   await expect(page.getByTestId('engine-status')).toContainText('Engine ready')
   await dropFile(page, AROMATASE, 'chembl_aromatase_CHEMBL1978_export.csv')
   const card = page.getByTestId('import-card')
-  await card.getByRole('button', { name: 'Import', exact: true }).click()
+  await card
+    .getByRole('button', { name: 'Import chembl_aromatase_CHEMBL1978_export.csv', exact: true })
+    .click()
   await expect(card.getByTestId('import-summary')).toBeVisible({ timeout: 90_000 })
 
   await page.getByRole('navigation').getByText('Models').click()
@@ -47,14 +49,18 @@ test('a model is trained with progress, evaluated, promoted and exported from th
   await expect(page.getByTestId('all-runs')).toContainText('gbdt · core4')
   const row = page.getByTestId('model-v1')
   await expect(row).toContainText('candidate')
-  await row.getByRole('button', { name: 'Promote' }).click()
+  await row.getByRole('button', { name: 'Promote v1' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Promote v1 to production?' })
+  await dialog.getByLabel('Why promote v1?').fill('first model of aromatase')
+  await dialog.getByRole('button', { name: 'Promote v1' }).click()
+  await expect(dialog).toBeHidden()
   await expect(row).toContainText('production')
   await expect(page.getByTestId('production-model')).toContainText('v1')
   await page.screenshot({ path: join(SHOTS, 'models-result.png'), fullPage: true })
 
   const downloads: string[] = []
   page.on('download', (d) => downloads.push(d.suggestedFilename()))
-  await row.getByRole('button', { name: 'Export' }).click()
+  await row.getByRole('button', { name: 'Export v1' }).click()
   await expect.poll(() => downloads.sort()).toEqual(['CHEMBL1978-v1.json', 'CHEMBL1978-v1.onnx'])
 
   await page.emulateMedia({ colorScheme: 'dark' })

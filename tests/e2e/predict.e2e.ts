@@ -61,21 +61,40 @@ test('first launch predicts from the bundled model: one compound, a dropped file
   await expect(results).toContainText('candidates.csv')
   await expect(page.getByTestId('batch-failures')).toContainText('1 SMILES RDKit cannot read')
   await expect(page.getByTestId('prediction-count')).toHaveText('4 rows')
-  await expect(page.getByTestId('batch-scatter').locator('.scatterlayer .point')).toHaveCount(3)
+  // Plotly loads on the first chart: seconds on a busy machine
+  await expect(page.getByTestId('batch-scatter').locator('.scatterlayer .point')).toHaveCount(3, {
+    timeout: 30_000,
+  })
   await expect(page.getByTestId('batch-history')).toContainText('candidates.csv')
   await page.screenshot({ path: join(SHOTS, 'predict-batch.png'), fullPage: true })
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    results.getByRole('button', { name: 'Export CSV' }).click(),
-  ])
-  expect(download.suggestedFilename()).toBe('candidates-predictions-v1.csv')
-  const csv = readFileSync(await download.path(), 'utf8')
-    .trim()
-    .split('\r\n')
-  expect(csv).toHaveLength(5)
-  expect(csv[0]).toContain('p_activity')
-  expect(csv.slice(1).every((l) => l.endsWith(',v1'))).toBe(true)
+  const exportRows = async (button: string) => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      results.getByRole('button', { name: button }).click(),
+    ])
+    const lines = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\r\n')
+    return { name: download.suggestedFilename(), header: lines[0], rows: lines.slice(1) }
+  }
+  const all = await exportRows('Export all 4 rows (CSV)')
+  expect(all.name).toBe('candidates-predictions-v1.csv')
+  expect(all.rows).toHaveLength(4)
+  expect(all.header).toContain('p_activity')
+  expect(all.rows.every((l) => l.endsWith(',v1'))).toBe(true)
+
+  // With a filter on, the export holds the rows shown: here the one row RDKit could not read.
+  await results.getByLabel('Show rows').selectOption('failed')
+  await expect(page.getByTestId('prediction-count')).toHaveText('1 row')
+  const shown = await exportRows('Export 1 shown row (CSV)')
+  expect(shown.name).toBe('candidates-predictions-v1-filtered.csv')
+  expect(shown.rows).toHaveLength(1)
+  // row numbers are the file's line numbers: BAD1 is on line 5, under the header
+  expect(shown.rows[0]).toMatch(/^5,BAD1,not a smiles,/)
+  // and every row is still one click away
+  expect((await exportRows('Export all 4 rows (CSV)')).rows).toHaveLength(4)
+  await results.getByLabel('Show rows').selectOption('all')
 
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(SHOTS, 'predict-batch-dark.png'), fullPage: true })
@@ -88,7 +107,7 @@ test('first launch predicts from the bundled model: one compound, a dropped file
     .click()
   await expect(page.getByTestId('model-v1')).toContainText('synthetic data')
   await expect(page.getByTestId('train-target')).toContainText('SYNTHETIC-SAMPLE')
-  await page.getByTestId('model-v1').getByRole('button', { name: 'v1' }).click()
+  await page.getByTestId('model-v1').getByRole('button', { name: 'Show v1' }).click()
   await expect(page.getByTestId('model-result')).toContainText(
     'v1 · Gradient-boosted trees on core4',
   )

@@ -143,6 +143,15 @@ describe('bad input', () => {
     ).toEqual({ relation: '>', value_nm: 100 })
   })
 
+  it('previews the last row of a file that does not end with a line break', async () => {
+    const file = write('no-final-newline.csv', 'smiles,pIC50\nCCO,5\nc1ccccc1O,6.25')
+    const preview = await engine.invoke('imports.preview', { file })
+    expect(preview.ok && preview.value.rows).toEqual([
+      ['CCO', '5'],
+      ['c1ccccc1O', '6.25'],
+    ])
+  })
+
   it('imports a file with duplicate header names using the first, and reports them in the preview', async () => {
     const file = await write('dups.csv', 'smiles,pIC50,pIC50\nCCO,5,6\n')
     const preview = await engine.invoke('imports.preview', { file })

@@ -168,6 +168,23 @@ describe('training on the aromatase export', () => {
     expect(runs.filter((r) => r.chosen && r.modelVersion === 'v1')).toHaveLength(1)
   }, 120_000)
 
+  it('refuses a promotion without a reason, and changes nothing', async () => {
+    for (const input of [{ version: 'v1' }, { version: 'v1', reason: '   ' }]) {
+      const r = await engine.invoke('models.promote', input)
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error.code).toBe('invalid-input')
+        expect(r.error.message).toMatch(/Say why you promote this version/)
+      }
+    }
+    const v1 = await ok(engine.invoke('models.get', { version: 'v1' }))
+    expect(v1.stage).toBe('candidate')
+    const promotions = engine.context.db
+      .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'promote'")
+      .get() as { n: number }
+    expect(promotions.n).toBe(0)
+  })
+
   it('keeps exactly one production model and records promote, rollback and delete', async () => {
     await ok(engine.invoke('models.promote', { version: 'v1', reason: 'first model' }))
     second = await train(engine, { featureSet: 'core4', learner: 'ridge', promote: true })
@@ -175,11 +192,19 @@ describe('training on the aromatase export', () => {
     const stage = (v: string) => list.find((m: ModelSummary) => m.version === v)?.stage
     expect(stage(second.modelVersion)).toBe('production')
     expect(stage('v1')).toBe('archived')
+    // the registry says, before anyone clicks, which version a rollback would restore
+    expect(list.find((m) => m.version === second.modelVersion)?.rollbackTo).toBe('v1')
+    expect(list.find((m) => m.version === 'v1')?.rollbackTo).toBeNull()
+    // a rollback takes a reason, as a promotion does
+    const noReason = await engine.invoke('models.rollback', { target: 'CHEMBL1978', reason: ' ' })
+    expect(!noReason.ok && noReason.error.message).toMatch(/Say why you roll back/)
     const back = await ok(
       engine.invoke('models.rollback', { target: 'CHEMBL1978', reason: 'worse' }),
     )
-    expect(back.version).toBe('v1')
-    expect(back.stage).toBe('production')
+    // the answer names the version it restored and the one it replaced
+    expect(back.restored.version).toBe('v1')
+    expect(back.restored.stage).toBe('production')
+    expect(back.replaced).toBe(second.modelVersion)
     const refused = await engine.invoke('models.delete', { version: 'v1' })
     expect(refused.ok || refused.error.code).toBe('not-allowed')
     await ok(engine.invoke('models.delete', { version: second.modelVersion, reason: 'tidy' }))
@@ -199,6 +224,10 @@ describe('training on the aromatase export', () => {
       `delete ${second.modelVersion}`,
     ])
     expect(actions.find((a) => a.action === 'rollback')?.reason).toBe('worse')
+    // the reason given on promotion is the one the audit log keeps
+    expect(actions.find((a) => a.action === 'promote' && a.entity_id === 'v1')?.reason).toBe(
+      'first model',
+    )
   }, 120_000)
 
   it('exports a bundle whose checksum a fresh data folder verifies on import', async () => {
@@ -225,12 +254,14 @@ describe('training on the aromatase export', () => {
         cardPath,
         JSON.stringify({ ...bundle.card, rdkitVersion: `${year}.${month}.${patch}-wasm` }),
       )
-      const imported = await ok(
+      const result = await ok(
         other.invoke('models.import', {
           onnx: await fileRef(other, onnxPath),
           card: await fileRef(other, cardPath),
         }),
       )
+      expect(result.alreadyInRegistry).toBe(false)
+      const imported = result.model
       expect(imported.onnxSha256).toBe(bundle.card.onnxSha256)
       expect(imported.stage).toBe('candidate')
       // the colleague sees the same evaluation: metrics, out-of-fold plot data, coverage, interval
@@ -242,6 +273,35 @@ describe('training on the aromatase export', () => {
       expect(copy.intervalHalfWidth).toBe(original.intervalHalfWidth)
       expect(copy.importance).toEqual(original.importance)
       expect(copy.rdkitVersion).toBe(original.rdkitVersion)
+      // lineage: the version it was in the registry it came from
+      expect(imported.importedFrom?.version).toBe('v1')
+
+      // The same bundle again adds nothing and says which version already has it.
+      const versions = () =>
+        (
+          other.context.db.prepare('SELECT count(*) AS n FROM model_versions').get() as {
+            n: number
+          }
+        ).n
+      const before = versions()
+      const again = await ok(
+        other.invoke('models.import', {
+          onnx: await fileRef(other, onnxPath),
+          card: await fileRef(other, cardPath),
+        }),
+      )
+      expect(again.alreadyInRegistry).toBe(true)
+      expect(again.model.version).toBe(imported.version)
+      expect(versions()).toBe(before)
+      // and so does importing it back into the registry it was exported from
+      const home = await ok(
+        engine.invoke('models.import', {
+          onnx: await fileRef(engine, onnxPath),
+          card: await fileRef(engine, cardPath),
+        }),
+      )
+      expect(home.alreadyInRegistry).toBe(true)
+      expect(home.model.version).toBe('v1')
       onnx[onnx.length - 1]! ^= 0xff
       writeFileSync(onnxPath, onnx)
       const tampered = await other.invoke('models.import', {

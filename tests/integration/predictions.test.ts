@@ -169,6 +169,13 @@ describe('predictions with the bundled baseline model', () => {
     expect(lines[0]).toContain('model_version')
     expect(csv.csv).toContain(`"'=HYPERLINK(""x"")"`)
     expect(lines.every((l, i) => i === 0 || l.endsWith(',v1'))).toBe(true)
+    // with a filter, the rows it selects: the four the file could not score, in file order
+    const failedCsv = await ok(
+      engine.invoke('predictions.csv', { batchId: s.batchId, failed: true }),
+    )
+    const failedLines = failedCsv.csv.trim().split('\r\n')
+    expect(failedLines.slice(1).map((l) => l.split(',')[1])).toEqual(['A2', 'A3', 'A4', 'A5'])
+    expect(failedCsv.fileName).toBe('candidates-predictions-v1-filtered.csv')
     const history = await ok(engine.invoke('predictions.batches', {}))
     expect(history[0]?.batchId).toBe(s.batchId)
   })

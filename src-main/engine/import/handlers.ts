@@ -67,9 +67,18 @@ export const importHandlers: HandlerGroup<
                 fraction: (PHASES.scan * p.bytes) / Math.max(1, head.size),
                 bytes: p.bytes,
                 rows: p.rows,
+                message: `${p.rows.toLocaleString('en')} rows read`,
               }),
           },
         )
+        // The next phase is named at once: RDKit takes seconds to load, and the bar stood at
+        // "reading structures 10%" meanwhile.
+        job.progress({
+          phase: 'computing RDKit descriptors',
+          fraction: PHASES.scan,
+          rows: 0,
+          message: `0 of ${smiles.length.toLocaleString('en')} structures · loading RDKit`,
+        })
         const chunks = splitEvenly(smiles, ctx.pool.size)
         const done = chunks.map(() => 0)
         const results = await Promise.all(

@@ -10,7 +10,7 @@ import {
 } from '../../chem/columns'
 import { CsvParser } from '../../chem/csv-parser'
 import { hasActivityColumns } from '../../chem/normalise-row'
-import { type Delimiter, readHead } from './read-table'
+import { type Delimiter, HEAD_BYTES, readHead } from './read-table'
 
 export const PREVIEW_ROWS = 20
 
@@ -30,7 +30,11 @@ export async function previewFile(
   delimiter?: Delimiter,
 ): Promise<Omit<ImportPreview, 'previousImports'>> {
   const head = await readHead(path, delimiter)
-  const records = new CsvParser(head.delimiter).push(head.sample)
+  const parser = new CsvParser(head.delimiter)
+  const records = parser.push(head.sample)
+  // A file read whole ends with its last row even without a final line break; the preview of a
+  // two-row file showed one.
+  if (head.size <= HEAD_BYTES) parser.end(records)
   const rows = records.slice(1, PREVIEW_ROWS + 1).map((r) => r.fields)
   const mapping = detectMapping(head.header)
   const named: Record<string, string | null> = {}

@@ -37,6 +37,9 @@ export function notReadable(path: string, error: unknown): WorkbenchError {
  */
 export type Delimiter = ',' | ';' | '\t'
 
+/** How much of a file's start `readHead` reads: the header, and the rows a preview shows. */
+export const HEAD_BYTES = 256 * 1024
+
 /** `delimiter` overrides the one guessed from the header line. */
 export async function readHead(
   path: string,
@@ -50,7 +53,7 @@ export async function readHead(
     size = info.size
     const handle = await open(path, 'r')
     try {
-      const buffer = Buffer.alloc(Math.min(size, 256 * 1024))
+      const buffer = Buffer.alloc(Math.min(size, HEAD_BYTES))
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
       bytes = buffer.subarray(0, bytesRead)
     } finally {

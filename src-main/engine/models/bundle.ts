@@ -6,6 +6,7 @@ import {
   type Learner,
   type ModelBundle,
   type ModelCard,
+  type ModelImportResult,
   type ModelSummary,
   type TrainingSetSummary,
   WorkbenchError,
@@ -123,6 +124,11 @@ const cardSchema = z.object({
     })
     .optional(),
   rdkitVersion: z.string().nullable(),
+  // where the version came from in the exporting registry; shown as the import's lineage
+  lineage: z
+    .object({ parentVersion: z.string().nullable(), appVersion: z.string().optional() })
+    .partial()
+    .optional(),
   isSynthetic: z.boolean(),
   onnxSha256: z.string().regex(/^[0-9a-f]{64}$/),
 })
@@ -144,16 +150,26 @@ async function readLimited(path: string, what: string): Promise<Buffer> {
   }
 }
 
+/** The version holding exactly these ONNX bytes, if one is registered. */
+function versionWithOnnx(db: Db, sha256: string): ModelSummary | null {
+  const r = db
+    .prepare('SELECT version FROM model_versions WHERE onnx_sha256 = ? ORDER BY id LIMIT 1')
+    .get(sha256) as { version: string } | undefined
+  return r ? summarize(db, modelRow(db, r.version)) : null
+}
+
 /**
  * Registers a colleague's exported model as a new candidate. The ONNX bytes must hash to the
- * card's checksum, load in ONNX Runtime, and name the same features in the same order.
+ * card's checksum, load in ONNX Runtime, and name the same features in the same order. A model
+ * whose bytes are already registered is not added again (a second import of the same bundle made
+ * a second, identical version): the answer names the version that has them.
  */
 export async function importBundle(
   db: Db,
   onnxPath: string,
   cardPath: string,
   reason: string | undefined,
-): Promise<ModelSummary> {
+): Promise<ModelImportResult> {
   const [onnx, cardText] = await Promise.all([
     readLimited(onnxPath, 'ONNX file'),
     readLimited(cardPath, 'model card'),
@@ -184,6 +200,8 @@ export async function importBundle(
       `The ONNX file's SHA-256 (${sha.slice(0, 12)}...) is not the one its card names (${card.onnxSha256.slice(0, 12)}...). The file was changed or belongs to another model.`,
       { expected: card.onnxSha256, actual: sha },
     )
+  const existing = versionWithOnnx(db, sha)
+  if (existing) return { model: existing, alreadyInRegistry: true }
   let metadata: Record<string, string>
   try {
     metadata = readOnnxMetadata(onnx)
@@ -199,7 +217,10 @@ export async function importBundle(
   if (metadata.feature_names && metadata.feature_names !== JSON.stringify(card.featureNames))
     throw new WorkbenchError('invalid-input', 'The ONNX file and its card list different features.')
 
-  return writeTransaction(db, () => {
+  return writeTransaction(db, (): ModelImportResult => {
+    // checked again here: another import of the same file may have finished during the ONNX check
+    const registered = versionWithOnnx(db, sha)
+    if (registered) return { model: registered, alreadyInRegistry: true }
     const version = nextVersion(db)
     const evaluation: StoredEvaluation = {
       cv: card.cv,
@@ -236,7 +257,12 @@ export async function importBundle(
       parentVersionId: null,
       isSynthetic: card.isSynthetic,
     })
-    audit(db, 'import', version, reason, { importedFrom: card.version, onnxSha256: sha })
-    return summarize(db, modelRow(db, version))
+    audit(db, 'import', version, reason, {
+      importedFrom: card.version,
+      parentVersion: card.lineage?.parentVersion ?? null,
+      appVersion: card.lineage?.appVersion ?? null,
+      onnxSha256: sha,
+    })
+    return { model: summarize(db, modelRow(db, version)), alreadyInRegistry: false }
   })
 }

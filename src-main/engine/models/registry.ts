@@ -6,6 +6,7 @@ import {
   type ModelStage,
   type ModelSummary,
   type FeatureSet,
+  type RollbackResult,
   type RunRecord,
   type TrainingSetSummary,
   WorkbenchError,
@@ -102,6 +103,46 @@ function versionName(db: Db, id: number | null): string | null {
   return r?.version ?? null
 }
 
+/**
+ * The version a rollback of `row` would restore: the production model its promotion replaced,
+ * while that version still exists. Null for versions not in production.
+ */
+function rollbackTarget(db: Db, row: ModelRow): string | null {
+  if (row.stage !== 'production') return null
+  const entry = db
+    .prepare(
+      "SELECT details_json FROM audit_log WHERE entity_type = 'model' AND entity_id = ? AND action IN ('promote', 'rollback') ORDER BY id DESC LIMIT 1",
+    )
+    .get(row.version) as { details_json: string } | undefined
+  const previous = entry
+    ? (JSON.parse(entry.details_json) as { previous?: string | null }).previous
+    : null
+  if (!previous || !db.prepare('SELECT 1 FROM model_versions WHERE version = ?').get(previous))
+    return null
+  return previous
+}
+
+/** Where an imported version came from, as its card told it; null for versions trained here. */
+function importOrigin(db: Db, row: ModelRow): ModelSummary['importedFrom'] {
+  const entry = db
+    .prepare(
+      "SELECT details_json FROM audit_log WHERE entity_type = 'model' AND entity_id = ? AND action = 'import' ORDER BY id LIMIT 1",
+    )
+    .get(row.version) as { details_json: string } | undefined
+  if (!entry) return null
+  const d = JSON.parse(entry.details_json) as {
+    importedFrom?: string
+    parentVersion?: string | null
+    appVersion?: string | null
+  }
+  if (!d.importedFrom) return null
+  return {
+    version: d.importedFrom,
+    parentVersion: d.parentVersion ?? null,
+    appVersion: d.appVersion ?? null,
+  }
+}
+
 export function summarize(db: Db, row: ModelRow): ModelSummary {
   const evaluation = JSON.parse(row.cv_metrics_json) as StoredEvaluation
   const calibration = JSON.parse(row.calibration_json) as ConformalCalibration
@@ -116,6 +157,8 @@ export function summarize(db: Db, row: ModelRow): ModelSummary {
     intervalHalfWidth: calibration.q,
     stage: row.stage,
     parentVersion: versionName(db, row.parent_version_id),
+    rollbackTo: rollbackTarget(db, row),
+    importedFrom: importOrigin(db, row),
     isSynthetic: row.is_synthetic === 1,
     onnxSha256: row.onnx_sha256,
     createdAt: row.created_at,
@@ -192,25 +235,20 @@ export function promote(db: Db, version: string, reason: string | undefined, act
   })()
 }
 
-/** Puts back the model that production replaced most recently. */
-export function rollback(db: Db, target: string, reason: string | undefined) {
-  const current = productionRow(db, target)
-  if (!current)
-    throw new WorkbenchError('no-production-model', `Target ${target} has no production model.`)
-  const entry = db
-    .prepare(
-      "SELECT details_json FROM audit_log WHERE entity_type = 'model' AND entity_id = ? AND action IN ('promote', 'rollback') ORDER BY id DESC LIMIT 1",
-    )
-    .get(current.version) as { details_json: string } | undefined
-  const previous = entry
-    ? (JSON.parse(entry.details_json) as { previous: string | null }).previous
-    : null
-  if (!previous || !db.prepare('SELECT 1 FROM model_versions WHERE version = ?').get(previous))
-    throw new WorkbenchError(
-      'not-allowed',
-      `There is no earlier production model of ${target} to roll back to.`,
-    )
-  return promote(db, previous, reason ?? `rollback from ${current.version}`, 'rollback')
+/** Puts back the model that production replaced most recently, and says which it was. */
+export function rollback(db: Db, target: string, reason: string): RollbackResult {
+  return db.transaction(() => {
+    const current = productionRow(db, target)
+    if (!current)
+      throw new WorkbenchError('no-production-model', `Target ${target} has no production model.`)
+    const previous = rollbackTarget(db, current)
+    if (!previous)
+      throw new WorkbenchError(
+        'not-allowed',
+        `There is no earlier production model of ${target} to roll back to.`,
+      )
+    return { restored: promote(db, previous, reason, 'rollback'), replaced: current.version }
+  })()
 }
 
 export function archive(db: Db, version: string, reason: string | undefined) {

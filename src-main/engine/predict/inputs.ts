@@ -128,6 +128,8 @@ export async function featuresFor(
   model: LoadedModel,
   candidates: Candidate[],
   signal?: AbortSignal,
+  /** structures RDKit has done of those it must compute, summed over both workers */
+  onProgress?: (done: number, total: number) => void,
 ): Promise<FeatureRows> {
   const f = model.featureNames.length
   const complete = (c: Candidate) =>
@@ -146,8 +148,25 @@ export async function featuresFor(
   let rdkitVersion: string | null = null
   if (smiles.length > 0) {
     const chunks = splitEvenly(smiles, ctx.pool.size)
+    const done = chunks.map(() => 0)
+    onProgress?.(0, smiles.length)
     const parts = await Promise.all(
-      chunks.map((chunk) => ctx.pool.run('chem.molecules', { smiles: chunk }, { signal })),
+      chunks.map((chunk, k) =>
+        ctx.pool.run(
+          'chem.molecules',
+          { smiles: chunk },
+          {
+            signal,
+            onProgress: (n) => {
+              done[k] = n
+              onProgress?.(
+                done.reduce((a, b) => a + b, 0),
+                smiles.length,
+              )
+            },
+          },
+        ),
+      ),
     )
     parts.forEach((part, k) => {
       rdkitVersion = part.rdkitVersion

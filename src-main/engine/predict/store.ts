@@ -195,8 +195,10 @@ function toRow(r: StoredRow): PredictionRow {
   }
 }
 
-export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {
-  batchSummary(db, input.batchId)
+type PredictionFilter = Omit<z.output<typeof predictionsRowsInput>, 'offset' | 'limit'>
+
+/** WHERE and ORDER BY for a filter: one definition for the table's pages and the CSV export. */
+function filterSql(input: PredictionFilter) {
   const where = ['batch_id = @batchId']
   if (input.failed === true) where.push('failure_reason IS NOT NULL')
   if (input.failed === false) where.push('failure_reason IS NULL')
@@ -208,36 +210,46 @@ export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) 
       : input.sort === '-pActivity'
         ? 'p_activity IS NULL, p_activity DESC'
         : 'row_number'
-  const params = {
-    batchId: input.batchId,
-    inDomain: input.inDomain ? 1 : 0,
-    minP: input.minPActivity ?? 0,
-    limit: input.limit,
-    offset: input.offset,
+  return {
+    where: where.join(' AND '),
+    order: `${order}, id`,
+    params: {
+      batchId: input.batchId,
+      inDomain: input.inDomain ? 1 : 0,
+      minP: input.minPActivity ?? 0,
+    },
+    filtered: where.length > 1,
   }
+}
+
+const ROW_COLUMNS = `row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high,
+  in_domain, observed_p_activity, failure_reason`
+
+export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {
+  batchSummary(db, input.batchId)
+  const { where, order, params } = filterSql(input)
   const total = (
-    db
-      .prepare(`SELECT count(*) AS n FROM predictions WHERE ${where.join(' AND ')}`)
-      .get(params) as { n: number }
+    db.prepare(`SELECT count(*) AS n FROM predictions WHERE ${where}`).get(params) as { n: number }
   ).n
   const rows = db
     .prepare(
-      `SELECT row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high, in_domain,
-         observed_p_activity, failure_reason FROM predictions WHERE ${where.join(' AND ')}
-        ORDER BY ${order}, id LIMIT @limit OFFSET @offset`,
+      `SELECT ${ROW_COLUMNS} FROM predictions WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
-    .all(params) as StoredRow[]
+    .all({ ...params, limit: input.limit, offset: input.offset }) as StoredRow[]
   return { total, rows: rows.map(toRow) }
 }
 
-export function batchCsv(db: Db, batchId: number): PredictionsCsv {
+/**
+ * A batch as CSV. With a filter, the rows it selects in its order, so the file holds what the
+ * table shows (an export of a filtered table used to write every row of the batch).
+ */
+export function batchCsv(db: Db, input: PredictionFilter): PredictionsCsv {
+  const { batchId } = input
   const summary = batchSummary(db, batchId)
+  const { where, order, params, filtered } = filterSql(input)
   const rows = db
-    .prepare(
-      `SELECT row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high, in_domain,
-         observed_p_activity, failure_reason FROM predictions WHERE batch_id = ? ORDER BY row_number, id`,
-    )
-    .all(batchId) as StoredRow[]
+    .prepare(`SELECT ${ROW_COLUMNS} FROM predictions WHERE ${where} ORDER BY ${order}`)
+    .all(params) as StoredRow[]
   const header = [
     'row',
     'molecule_id',
@@ -281,7 +293,7 @@ export function batchCsv(db: Db, batchId: number): PredictionsCsv {
     .replace(/\.[^.]*$/, '')
     .replace(/[^A-Za-z0-9_.-]/g, '_')
   return {
-    fileName: `${base}-predictions-${summary.modelVersion}.csv`,
+    fileName: `${base}-predictions-${summary.modelVersion}${filtered ? '-filtered' : ''}.csv`,
     csv: toCsv(header, body),
   }
 }

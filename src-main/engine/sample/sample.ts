@@ -56,7 +56,7 @@ export async function seedSampleIfEmpty(ctx: EngineContext, appRoot: string): Pr
   if (![SAMPLE_FILE, BASELINE_ONNX, BASELINE_CARD].every((f) => existsSync(join(appRoot, f))))
     return false
   const importId = await importSample(ctx, appRoot)
-  const model = await importBundle(
+  const { model } = await importBundle(
     ctx.db,
     join(appRoot, BASELINE_ONNX),
     join(appRoot, BASELINE_CARD),

@@ -25,6 +25,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Molecules between progress messages: often enough for a smooth bar, rare enough to cost nothing. */
 const MOLECULE_PROGRESS_EVERY = 25
+/** ... or this long, whichever comes first: large molecules take RDKit tens of milliseconds each. */
+const MOLECULE_PROGRESS_MS = 100
 
 /** What each task does inside a worker thread. */
 export const taskHandlers: { [T in TaskName]: Handler<T> } = {
@@ -46,9 +48,18 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
 
   'chem.molecules': async ({ smiles }, progress) => {
     const rdkit = await loadRdkit()
+    // 0 done as soon as RDKit is loaded (seconds on a first run): the bar then counts molecules
+    // instead of standing at the previous phase's end.
+    progress(0)
+    let last = performance.now()
     const molecules = smiles.map((s, i) => {
-      if ((i + 1) % MOLECULE_PROGRESS_EVERY === 0) progress(i + 1)
-      return computeMolecule(rdkit, s)
+      const molecule = computeMolecule(rdkit, s)
+      const now = performance.now()
+      if ((i + 1) % MOLECULE_PROGRESS_EVERY === 0 || now - last >= MOLECULE_PROGRESS_MS) {
+        last = now
+        progress(i + 1)
+      }
+      return molecule
     })
     progress(smiles.length)
     return { rdkitVersion: rdkitVersion(rdkit), molecules }

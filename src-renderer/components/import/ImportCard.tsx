@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import type { ImportSummary as Summary } from '../../../src-main/contract'
 import { useApp } from '../../store/app-store'
 import { type Delimiter, type ImportItem, useImports } from '../../store/import-store'
@@ -12,6 +13,20 @@ export function ImportCard({ item }: { item: ImportItem }) {
   const job = useApp((s) => (item.jobId ? s.jobs[item.jobId] : undefined))
   const p = item.preview
   const running = job?.state === 'running'
+  const card = useRef<HTMLElement>(null)
+  const outcome = useRef<HTMLDivElement>(null)
+  // The Import button goes when the job starts and the progress bar when it ends; focus on either
+  // fell to the page. It follows to the job's Cancel button, then to the outcome, unless the user
+  // has already moved on to something else.
+  const state = job?.state
+  useEffect(() => {
+    const here = card.current
+    const active = document.activeElement
+    if (!state || !here || (active && active !== document.body && !here.contains(active))) return
+    if (state === 'running')
+      here.querySelector<HTMLButtonElement>('[data-testid="import-progress"] button')?.focus()
+    else outcome.current?.focus()
+  }, [state])
   const mappedFields = new Set(Object.values(item.mapping).filter(Boolean))
   // The preview's problems describe the guessed mapping; once the user maps a column to a
   // molecule ID or SMILES they no longer apply (the engine checks again when the import starts).
@@ -20,6 +35,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
 
   return (
     <section
+      ref={card}
       className="card import-card"
       aria-label={`Import ${item.file.name}`}
       data-testid="import-card"
@@ -112,7 +128,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         <details open className="mapping">
           <summary>
             Columns and mapping ({mappedFields.size} of {p.header.length} columns used; the rest are
-            kept as written)
+            kept as written) · first {p.rows.length} rows of the file
           </summary>
           <div className="preview-scroll">
             <table className="table preview-table">
@@ -142,7 +158,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
                 </tr>
               </thead>
               <tbody>
-                {p.rows.slice(0, 8).map((row, r) => (
+                {p.rows.map((row, r) => (
                   <tr key={r}>
                     {p.header.map((h, c) => (
                       <td key={`${h}-${c}`}>{row[c]}</td>
@@ -158,18 +174,21 @@ export function ImportCard({ item }: { item: ImportItem }) {
         <JobProgress
           job={job}
           label={`Import progress for ${item.file.name}`}
+          cancelLabel={`Cancel importing ${item.file.name}`}
           testId="import-progress"
         />
       )}
-      {job && job.state === 'failed' && (
-        <p className="error" role="alert">
-          The import failed and nothing was kept: {job.error}
-        </p>
-      )}
-      {job && job.state === 'cancelled' && (
-        <p className="notice">Cancelled. Nothing from this file was kept.</p>
-      )}
-      {job && job.state === 'succeeded' && <ImportSummary summary={job.result as Summary} />}
+      <div ref={outcome} tabIndex={-1} className="import-outcome" data-testid="import-outcome">
+        {job && job.state === 'failed' && (
+          <p className="error" role="alert">
+            The import failed and nothing was kept: {job.error}
+          </p>
+        )}
+        {job && job.state === 'cancelled' && (
+          <p className="notice">Cancelled. Nothing from this file was kept.</p>
+        )}
+        {job && job.state === 'succeeded' && <ImportSummary summary={job.result as Summary} />}
+      </div>
       {p && (!job || job.state === 'failed' || job.state === 'cancelled') && (
         <div className="row">
           <button
@@ -177,6 +196,8 @@ export function ImportCard({ item }: { item: ImportItem }) {
             className="button primary"
             disabled={!canImport}
             onClick={() => void start(item.key)}
+            // the sidebar has an "Import" button too: this one names its file
+            aria-label={`${item.duplicate === 'skip' && p.previousImports.length > 0 ? 'Check and skip' : 'Import'} ${item.file.name}`}
           >
             {item.duplicate === 'skip' && p.previousImports.length > 0
               ? 'Check and skip'

@@ -8,57 +8,60 @@ export function ImportHistory({ history }: { history: ImportRecord[] }) {
   return (
     <section className="card wide" aria-labelledby="history">
       <h2 id="history">Import history</h2>
-      <table className="table" data-testid="import-history">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">File</th>
-            <th scope="col">Format</th>
-            <th scope="col">Imported</th>
-            <th scope="col" className="num">
-              Rows
-            </th>
-            <th scope="col" className="num">
-              Accepted
-            </th>
-            <th scope="col" className="num">
-              Rejected
-            </th>
-            <th scope="col" className="num">
-              New compounds
-            </th>
-            <th scope="col" />
-          </tr>
-        </thead>
-        <tbody>
-          {history.map((h) => (
-            <tr key={h.id}>
-              <td className="num">{h.id}</td>
-              <td>
-                {h.fileName}
-                {h.isSynthetic && <span className="tag">synthetic</span>}
-              </td>
-              <td>{FORMAT_LABELS[h.format] ?? h.format}</td>
-              <td>{fmtDate(h.finishedAt)}</td>
-              <td className="num">{fmtInt(h.rowsTotal)}</td>
-              <td className="num">{fmtInt(h.rowsAccepted)}</td>
-              <td className="num">{fmtInt(h.rowsRejected)}</td>
-              <td className="num">{fmtInt(h.compoundsNew)}</td>
-              <td>
-                {h.rowsRejected > 0 && (
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => void downloadRejections(h.id, h.fileName)}
-                  >
-                    Rejected rows
-                  </button>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="table" data-testid="import-history">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">File</th>
+              <th scope="col">Format</th>
+              <th scope="col">Imported</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+              <th scope="col" className="num">
+                Accepted
+              </th>
+              <th scope="col" className="num">
+                Rejected
+              </th>
+              <th scope="col" className="num">
+                New compounds
+              </th>
+              <th scope="col" />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {history.map((h) => (
+              <tr key={h.id}>
+                <td className="num">{h.id}</td>
+                <td>
+                  {h.fileName}
+                  {h.isSynthetic && <span className="tag">synthetic</span>}
+                </td>
+                {/* dates and formats on one line: wrapped, "2 Dec 2026 20:12" read as two dates */}
+                <td className="nowrap">{FORMAT_LABELS[h.format] ?? h.format}</td>
+                <td className="nowrap">{fmtDate(h.finishedAt)}</td>
+                <td className="num">{fmtInt(h.rowsTotal)}</td>
+                <td className="num">{fmtInt(h.rowsAccepted)}</td>
+                <td className="num">{fmtInt(h.rowsRejected)}</td>
+                <td className="num">{fmtInt(h.compoundsNew)}</td>
+                <td>
+                  {h.rowsRejected > 0 && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => void downloadRejections(h.id, h.fileName)}
+                    >
+                      Rejected rows
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   )
 }

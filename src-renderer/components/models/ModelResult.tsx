@@ -239,6 +239,17 @@ export function ModelResult({ model }: { model: ModelDetail }) {
       )}
       {model.search && <SearchSummary search={model.search} folds={model.folds} />}
       <p className="muted small">Trained {fmtDate(model.createdAt)}</p>
+      {model.history.length > 0 && (
+        // the audit log of this version: who changed production when, and why
+        <ul className="history small" data-testid="model-history" aria-label="History">
+          {model.history.map((h, i) => (
+            <li key={i}>
+              <span className="muted nowrap">{fmtDate(h.at)}</span> {h.action}
+              {h.reason ? ` — ${h.reason}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   )
 }

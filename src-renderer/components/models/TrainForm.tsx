@@ -27,14 +27,12 @@ export function TrainForm() {
   const select = useModels((s) => s.select)
   const job = useApp((s) => (trainJobId ? s.jobs[trainJobId] : undefined))
   const trackJob = useApp((s) => s.trackJob)
-  const [target, setTarget] = useState('')
-  const [types, setTypes] = useState<string[]>(['IC50'])
+  // kept in the store, so they are still chosen after a visit to another screen
+  const { target, types, featureSet, learner, folds, budget, seed } = useModels(
+    (s) => s.trainChoices,
+  )
+  const choose = useModels((s) => s.setTrainChoices)
   const [includeFlagged, setIncludeFlagged] = useState(false)
-  const [featureSet, setFeatureSet] = useState<FeatureSet>('core4')
-  const [learner, setLearner] = useState<(typeof LEARNERS)[number]['value']>('auto')
-  const [folds, setFolds] = useState(5)
-  const [budget, setBudget] = useState(60)
-  const [seed, setSeed] = useState(1)
   const [preview, setPreview] = useState<TrainingSetSummary | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
 
@@ -107,14 +105,16 @@ export function TrainForm() {
           <select
             value={chosen?.targetChemblId ?? ''}
             onChange={(e) => {
-              setTarget(e.target.value)
               // one type, never a mix unless the user ticks more: IC50 where the target has it,
               // else its most measured potency
               const next = targets.find((t) => t.targetChemblId === e.target.value)
               const offered = next?.types.filter((t) => t.kind === 'potency') ?? []
-              setTypes([
-                offered.some((t) => t.type === 'IC50') ? 'IC50' : (offered[0]?.type ?? 'IC50'),
-              ])
+              choose({
+                target: e.target.value,
+                types: [
+                  offered.some((t) => t.type === 'IC50') ? 'IC50' : (offered[0]?.type ?? 'IC50'),
+                ],
+              })
             }}
             data-testid="train-target"
           >
@@ -135,9 +135,11 @@ export function TrainForm() {
                   type="checkbox"
                   checked={types.includes(t.type)}
                   onChange={(e) =>
-                    setTypes((old) =>
-                      e.target.checked ? [...old, t.type] : old.filter((x) => x !== t.type),
-                    )
+                    choose({
+                      types: e.target.checked
+                        ? [...types, t.type]
+                        : types.filter((x) => x !== t.type),
+                    })
                   }
                 />
                 {t.type} <span className="muted">{fmtInt(t.usable)}</span>
@@ -161,7 +163,7 @@ export function TrainForm() {
                 aria-checked={featureSet === f.value}
                 className={featureSet === f.value ? 'active' : ''}
                 title={f.hint}
-                onClick={() => setFeatureSet(f.value)}
+                onClick={() => choose({ featureSet: f.value })}
               >
                 {f.label}
               </button>
@@ -172,7 +174,7 @@ export function TrainForm() {
           <span>Learner</span>
           <select
             value={learner}
-            onChange={(e) => setLearner(e.target.value as typeof learner)}
+            onChange={(e) => choose({ learner: e.target.value as typeof learner })}
             data-testid="train-learner"
           >
             {LEARNERS.map((l) => (
@@ -189,7 +191,9 @@ export function TrainForm() {
             min={2}
             max={20}
             value={folds}
-            onChange={(e) => setFolds(Math.min(20, Math.max(2, Number(e.target.value) || 5)))}
+            onChange={(e) =>
+              choose({ folds: Math.min(20, Math.max(2, Number(e.target.value) || 5)) })
+            }
           />
         </label>
         <label className="field narrow">
@@ -200,7 +204,9 @@ export function TrainForm() {
             max={3600}
             value={budget}
             disabled={learner !== 'auto'}
-            onChange={(e) => setBudget(Math.min(3600, Math.max(1, Number(e.target.value) || 60)))}
+            onChange={(e) =>
+              choose({ budget: Math.min(3600, Math.max(1, Number(e.target.value) || 60)) })
+            }
           />
         </label>
         <label className="field">
@@ -222,7 +228,7 @@ export function TrainForm() {
             type="number"
             min={0}
             value={seed}
-            onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+            onChange={(e) => choose({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
           />
         </label>
       </div>
@@ -266,7 +272,12 @@ export function TrainForm() {
       )}
 
       {running && job ? (
-        <JobProgress job={job} label="Training progress" testId="train-progress" />
+        <JobProgress
+          job={job}
+          label="Training progress"
+          cancelLabel="Cancel this training run"
+          testId="train-progress"
+        />
       ) : (
         <div className="row">
           <button

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { BatchSummary, PredictionRow } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
@@ -9,7 +9,7 @@ import { DropZone } from '../DropZone'
 import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
-import { REASON_LABELS, fmtConcentration, fmtDate, fmtInt, fmtNum } from '../format'
+import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
 const COLUMNS: Column<PredictionRow>[] = [
   { key: 'row', label: 'Row', width: 60, align: 'right', render: (r) => fmtInt(r.rowNumber) },
@@ -86,6 +86,20 @@ export function BatchPanel() {
   const job = useApp((s) => (batchJobId ? s.jobs[batchJobId] : undefined))
   const trackJob = useApp((s) => s.trackJob)
   const [problem, setProblem] = useState<string | null>(null)
+  const resultsHeading = useRef<HTMLHeadingElement>(null)
+  // A batch reopened from the history appears above the link that opened it: focus goes to its
+  // heading once it is shown, or a keyboard user is left below the results they asked for.
+  const [focusBatch, setFocusBatch] = useState<number | null>(null)
+  const reopen = (batchId: number) => {
+    setFocusBatch(batchId)
+    void open(batchId)
+  }
+  useEffect(() => {
+    if (focusBatch !== null && current?.batchId === focusBatch) {
+      resultsHeading.current?.focus()
+      setFocusBatch(null)
+    }
+  }, [focusBatch, current?.batchId])
 
   useEffect(() => {
     void refresh()
@@ -131,14 +145,21 @@ export function BatchPanel() {
             Score every compound in the database
           </button>
         </div>
-        {running && job && <JobProgress job={job} label="Batch progress" testId="batch-progress" />}
+        {running && job && (
+          <JobProgress
+            job={job}
+            label="Batch progress"
+            cancelLabel="Cancel scoring this batch"
+            testId="batch-progress"
+          />
+        )}
         {problem && (
           <p className="error" role="alert">
             {problem}
           </p>
         )}
       </section>
-      {current && <BatchResults batch={current} />}
+      {current && <BatchResults batch={current} headingRef={resultsHeading} />}
       {batches.length > 0 && (
         <section className="card wide" aria-labelledby="history-title">
           <h2 id="history-title">Prediction history</h2>
@@ -167,7 +188,8 @@ export function BatchPanel() {
                     <button
                       type="button"
                       className="link-button"
-                      onClick={() => void open(b.batchId)}
+                      onClick={() => reopen(b.batchId)}
+                      aria-label={`Open batch #${b.batchId}`}
                     >
                       #{b.batchId}
                     </button>
@@ -177,7 +199,7 @@ export function BatchPanel() {
                   <td className="num">{fmtInt(b.rowsScored)}</td>
                   <td className="num">{fmtInt(b.rowsFailed)}</td>
                   <td className="num">{b.observed ? fmtNum(b.observed.rmse, 3) : '—'}</td>
-                  <td className="muted">{fmtDate(b.createdAt)}</td>
+                  <td className="muted nowrap">{fmtDate(b.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -188,7 +210,13 @@ export function BatchPanel() {
   )
 }
 
-function BatchResults({ batch }: { batch: BatchSummary }) {
+function BatchResults({
+  batch,
+  headingRef,
+}: {
+  batch: BatchSummary
+  headingRef: RefObject<HTMLHeadingElement | null>
+}) {
   const [domain, setDomain] = useState<'all' | 'inside' | 'outside' | 'failed'>('all')
   const [minP, setMinP] = useState('')
   const [sort, setSort] = useState<'row' | '-pActivity'>('row')
@@ -231,20 +259,39 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
     [points],
   )
 
-  const exportCsv = async () => {
-    const csv = await call('predictions.csv', { batchId: batch.batchId })
+  const filtered = Object.keys(filters).some(
+    (k) => k === 'failed' || k === 'inDomain' || k === 'minPActivity',
+  )
+  const allRows = batch.rowsScored + batch.rowsFailed
+  // The file holds what the table shows (filter and order); "all rows" is offered beside it.
+  const exportCsv = async (which: 'shown' | 'all') => {
+    const csv = await call(
+      'predictions.csv',
+      which === 'shown' ? { ...filters } : { batchId: batch.batchId },
+    )
     downloadFile(csv.fileName, csv.csv)
   }
 
   return (
     <section className="card wide" aria-labelledby="results-title" data-testid="batch-results">
       <div className="row spread">
-        <h2 id="results-title">
+        <h2 id="results-title" ref={headingRef} tabIndex={-1}>
           Batch #{batch.batchId} · {batch.inputName} · model {batch.modelVersion}
         </h2>
-        <button type="button" className="button" onClick={() => void exportCsv()}>
-          Export CSV
-        </button>
+        <div className="row">
+          {filtered && (
+            <button type="button" className="button" onClick={() => void exportCsv('shown')}>
+              Export {fmtCount(total, 'shown row')} (CSV)
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            onClick={() => void exportCsv(filtered ? 'all' : 'shown')}
+          >
+            Export all {fmtCount(allRows, 'row')} (CSV)
+          </button>
+        </div>
       </div>
       <div className="stats">
         <div>
@@ -330,7 +377,7 @@ function BatchResults({ batch }: { batch: BatchSummary }) {
           </select>
         </label>
         <span className="muted" data-testid="prediction-count">
-          {fmtInt(total)} rows
+          {fmtCount(total, 'row')}
         </span>
       </div>
       <VirtualTable

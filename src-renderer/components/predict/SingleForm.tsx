@@ -103,7 +103,8 @@ export function SingleForm() {
           disabled={busy}
           data-testid="predict-submit"
         >
-          Predict
+          {/* not just "Predict": the sidebar's button to this screen is called that */}
+          Predict pActivity
         </button>
       </form>
       {problem && (
