@@ -9,7 +9,6 @@ import {
   FLAG_REASONS,
   QUALITATIVE_REASONS,
   REASON_LABELS,
-  fmtConcentration,
   fmtConcentrationCensored,
   fmtInt,
   fmtNum,
