@@ -150,13 +150,4 @@ export const REASON_LABELS: Record<string, string> = {
 export const QUALITATIVE_REASONS = ['inactive', 'inconclusive', 'qualitative-only']
 
 /** Values ChEMBL's curators doubt: left out of training unless the user includes them. */
-export const FLAG_REASONS = [
-  'outside-typical-range',
-  'potential-transcription-error',
-  'potential-author-error',
-  'author-confirmed-error',
-  'potential-missing-data',
-  'non-standard-unit',
-  'validity-comment',
-  'potential-duplicate',
-]
+export { FLAG_REASONS } from '../../src-main/chem/activity-comments'

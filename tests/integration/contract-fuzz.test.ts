@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ERROR_CODES, type Events, methodNames, methods } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
-import { REPO_ROOT, startTestEngine, tempDir } from '../helpers'
+import { REPO_ROOT, prng, startTestEngine, tempDir } from '../helpers'
 
 /**
  * Every contract method, called with generated inputs: mostly shaped like its schema (so the call
@@ -17,18 +17,6 @@ const CALLS_PER_METHOD = 60
 // Methods whose success would end the rest of the run early (the sample's data and models), or
 // that copy and check the whole database each time (a few calls say as much as sixty).
 const RARELY = new Set(['sample.remove', 'backups.create', 'database.check', 'backups.restore'])
-
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const HOSTILE: unknown[] = [
   null,

@@ -3,20 +3,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES, type ImportSummary } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
-import { fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import { fileRef, prng, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
-
-/** mulberry32: a small seeded PRNG, so every failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SOURCES = [
   { path: AROMATASE, delimiter: ';' },
