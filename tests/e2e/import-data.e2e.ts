@@ -9,6 +9,8 @@ test('a dropped ChEMBL export is previewed, imported with progress, summarised, 
   page,
   webHost,
 }) => {
+  // the import alone may take a minute on a busy machine: more than the default 60 s for it all
+  test.setTimeout(240_000)
   const errors = collectErrors(page)
   await page.goto(webHost.url)
   await expect(page.getByTestId('engine-status')).toContainText('Engine ready')

@@ -8,6 +8,8 @@ test('a model is trained with progress, evaluated, promoted and exported from th
   page,
   webHost,
 }) => {
+  // the import alone may take a minute on a busy machine: more than the default 60 s for it all
+  test.setTimeout(240_000)
   const errors = collectErrors(page)
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.goto(webHost.url)
@@ -42,9 +44,10 @@ test('a model is trained with progress, evaluated, promoted and exported from th
   await expect(result).toBeVisible({ timeout: 90_000 })
   await expect(result).toContainText('v1 · Gradient-boosted trees on core4')
   await expect(result).toContainText('RMSE')
-  await expect(
-    page.getByTestId('oof-scatter').locator('.scatterlayer .point').first(),
-  ).toBeVisible()
+  // Plotly loads on the first chart: seconds on a busy machine
+  await expect(page.getByTestId('oof-scatter').locator('.scatterlayer .point').first()).toBeVisible(
+    { timeout: 30_000 },
+  )
   await expect(page.getByTestId('runs')).toContainText('Gradient-boosted trees')
   await expect(page.getByTestId('all-runs')).toContainText('gbdt · core4')
   const row = page.getByTestId('model-v1')
