@@ -144,7 +144,7 @@ describe('bad input', () => {
   })
 
   it('previews the last row of a file that does not end with a line break', async () => {
-    const file = write('no-final-newline.csv', 'smiles,pIC50\nCCO,5\nc1ccccc1O,6.25')
+    const file = await write('no-final-newline.csv', 'smiles,pIC50\nCCO,5\nc1ccccc1O,6.25')
     const preview = await engine.invoke('imports.preview', { file })
     expect(preview.ok && preview.value.rows).toEqual([
       ['CCO', '5'],

@@ -5,12 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Events } from '../../src-main/contract'
 import { databasePath } from '../../src-main/engine/db/connection'
 import type { Engine } from '../../src-main/engine/engine'
-import {
-  BASELINE_CARD,
-  BASELINE_ONNX,
-  SAMPLE_TARGET,
-  seedSampleIfEmpty,
-} from '../../src-main/engine/sample/sample'
+import { SAMPLE_TARGET, seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { writeRepeatedExport } from '../bench/big-export'
 import { REPO_ROOT, fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { AROMATASE } from '../reference-csv'
@@ -58,12 +53,17 @@ describe('user writes during a long import', () => {
     await writeRepeatedExport(AROMATASE, file, ROWS)
     engine = startTestEngine(join(dir.path, 'data'))
     expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
-    // a second version of the baseline, so production can switch between two models
-    const imported = await engine.invoke('models.import', {
-      onnx: await fileRef(engine, join(REPO_ROOT, BASELINE_ONNX)),
-      card: await fileRef(engine, join(REPO_ROOT, BASELINE_CARD)),
+    // a second model of the sample's target (ridge: quick), so production can switch between two;
+    // importing the baseline's own bundle again would add no version (same ONNX bytes)
+    const trained = await engine.invoke('models.train', {
+      target: SAMPLE_TARGET,
+      featureSet: 'core4',
+      learner: 'ridge',
+      folds: 2,
     })
-    if (!imported.ok) throw new Error(imported.error.message)
+    if (!trained.ok) throw new Error(trained.error.message)
+    const end = await waitForFinished(engine, trained.value.jobId)
+    if (end.state !== 'succeeded') throw new Error(end.error?.message)
   }, 120_000)
   afterAll(async () => {
     await engine.close()
