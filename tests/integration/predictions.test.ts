@@ -121,6 +121,32 @@ describe('predictions with the bundled baseline model', () => {
     }
   })
 
+  it('reads measured values of log-scale types as the importer does', async () => {
+    const file = join(dir.path, 'log-types.csv')
+    writeFileSync(
+      file,
+      [
+        'molecule_chembl_id,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units',
+        // hand-worked: log10(IC50 in nM) = 3.45 -> 9 - 3.45; pIC50 7.2 -> 7.2; a pIC50 "in uM"
+        // may be a log of a uM value, so it is no measurement to compare with
+        'L1,350.4,3.1,5,1,Log IC50,=,3.45,nM',
+        'L2,350.4,3.1,5,1,pIC50,=,7.2,',
+        'L3,350.4,3.1,5,1,pIC50,=,0.155,uM',
+      ].join('\n'),
+    )
+    const started = await ok(engine.invoke('predictions.batch', { file: fileRef(file) }))
+    const finished = await waitForFinished(engine, started.jobId)
+    const s = finished.result as BatchSummary
+    const { rows } = await ok(
+      engine.invoke('predictions.rows', { batchId: s.batchId, failed: false }),
+    )
+    const observed = (id: string) => rows.find((r) => r.moleculeId === id)?.observed
+    expect(observed('L1')).toBeCloseTo(5.55, 12)
+    expect(observed('L2')).toBeCloseTo(7.2, 12)
+    expect(observed('L3')).toBeNull()
+    expect(s.observed?.rows).toBe(2)
+  })
+
   it('scores a dropped file, lists the rows it cannot score with reasons, and exports CSV', async () => {
     const file = join(dir.path, 'candidates.csv')
     writeFileSync(

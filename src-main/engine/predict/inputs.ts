@@ -3,6 +3,7 @@ import { type Mapping, detectMapping, applyOverrides } from '../../chem/columns'
 import { type CompoundFeatures, writeFeatures } from '../../chem/feature-sets'
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import { cellNumber } from '../../chem/normalise-row'
+import { pActivityFromLogType } from '../../chem/standard-types'
 import { nanomolarFactor, normaliseRelation, pActivityFromNm } from '../../chem/units'
 import type { EngineContext } from '../context'
 import { readHead, readRecords } from '../import/read-table'
@@ -105,18 +106,24 @@ export async function candidatesFromFile(
   return out
 }
 
-/** A row's measured p-activity: its pChEMBL value, else an '=' value convertible to nM. */
+/**
+ * A row's measured p-activity: its pChEMBL value, else an '=' value of a log-scale type (pIC50,
+ * Log IC50 in nM) read as the importer reads it, else an '=' value convertible to nM.
+ */
 function observedOf(fields: string[], m: Mapping): number | null {
   const p = cellNumber(fields, m.pchembl_value)
   if (typeof p === 'number' && Number.isFinite(p)) return p
   const v = cellNumber(fields, m.standard_value)
   const units = m.standard_units === undefined ? undefined : fields[m.standard_units]?.trim()
-  const factor = nanomolarFactor(units)
   const relation = m.standard_relation === undefined ? '' : (fields[m.standard_relation] ?? '')
   const rel = relation.trim() === '' ? '=' : normaliseRelation(relation)
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && factor !== null && rel === '=')
-    return pActivityFromNm(v * factor)
-  return null
+  if (typeof v !== 'number' || !Number.isFinite(v) || rel !== '=') return null
+  // "Log IC50 3.45 nM" is pActivity 5.55, not 3.45 nM
+  const type = m.standard_type === undefined ? undefined : fields[m.standard_type]?.trim()
+  const log = pActivityFromLogType(type, v, units)
+  if (log !== null) return 'pActivity' in log ? log.pActivity : null
+  const factor = nanomolarFactor(units)
+  return v > 0 && factor !== null ? pActivityFromNm(v * factor) : null
 }
 
 /**
