@@ -134,7 +134,9 @@ describe('predictions with the bundled baseline model', () => {
         'L3,350.4,3.1,5,1,pIC50,=,0.155,uM',
       ].join('\n'),
     )
-    const started = await ok(engine.invoke('predictions.batch', { file: fileRef(file) }))
+    const started = await ok(
+      engine.invoke('predictions.batch', { file: await fileRef(engine, file) }),
+    )
     const finished = await waitForFinished(engine, started.jobId)
     const s = finished.result as BatchSummary
     const { rows } = await ok(
