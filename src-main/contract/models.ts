@@ -184,6 +184,8 @@ export interface TrainResult {
   /** Auto's search: what it tried and what it skipped for time; null for a single learner */
   search: AutoSearch | null
   promoted: boolean
+  /** SHA-256 of the ONNX bytes ONNX Runtime checked on the training rows; the registry stores exactly these */
+  onnxSha256: string
 }
 
 /** The model card written next to an exported `.onnx` file. */

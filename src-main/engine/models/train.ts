@@ -158,33 +158,13 @@ export async function trainModel(
 
   // ONNX Runtime must route and sum every training row as our own code does.
   const ours = predict(model, data)
-  const metadata = (version: string) => ({
-    model_version: version,
-    target: set.summary.target,
-    learner: best.candidate.learner,
-    feature_set: input.featureSet,
-    feature_names: JSON.stringify(set.featureNames),
-    feature_units: JSON.stringify(featureUnits(set.featureNames)),
-    output: 'p_activity = 9 - log10(IC50 or other standard value in nM)',
-    training_set_hash: set.summary.hash,
-    app_version: appVersion(),
-  })
+  const metadata = onnxMetadata(set, input, best.candidate.learner)
   // The version name is part of the ONNX metadata, so the file is written for the name the model
   // will most likely get, before the write lock is taken: exporting a large forest takes seconds,
   // which another process's registration then spent waiting (and failed with "database is locked"
-  // after the busy timeout). The metadata does not change what the model computes, so a file
-  // written again under another name needs no second check.
+  // after the busy timeout).
   let version = nextVersion(ctx.db)
-  let onnx = exportOnnx(model, metadata(version))
-  const theirs = await scoreOnce(onnx, data)
-  let onnxMaxDifference = 0
-  for (let i = 0; i < data.n; i++)
-    onnxMaxDifference = Math.max(onnxMaxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
-  if (!(onnxMaxDifference <= ONNX_TOLERANCE))
-    throw new WorkbenchError(
-      'internal',
-      `The exported ONNX model disagrees with the trained model by ${onnxMaxDifference} on its own training data; it was not registered.`,
-    )
+  let onnx = await exportVerified(model, metadata(version), data, ours)
   // Registering may wait for another writer: a cancel meanwhile would say "cancelled" about a
   // model that is kept.
   job.pointOfNoReturn()
@@ -212,7 +192,7 @@ export async function trainModel(
         oof: { observed: Array.from(data.y), predicted: Array.from(best.oof) },
         timeSplit: timeEval,
         intervalCoverage,
-        onnxMaxDifference,
+        onnxMaxDifference: onnx.maxDifference,
         ...(search ? { search } : {}),
       },
       calibration,
@@ -220,8 +200,8 @@ export async function trainModel(
       reference,
       importance: Array.from(importance),
       rdkitVersion: set.summary.rdkitVersions.join(', ') || null,
-      onnx,
-      onnxSha256: createHash('sha256').update(onnx).digest('hex'),
+      onnx: onnx.bytes,
+      onnxSha256: onnx.sha256,
       parentVersionId: parent?.id ?? null,
       isSynthetic: false,
     })
@@ -246,7 +226,9 @@ export async function trainModel(
     const outcome = await writeTransaction(ctx.db, register)
     if ('registered' in outcome) break
     version = outcome.taken
-    onnx = exportOnnx(model, metadata(version))
+    // Another name means other bytes, and the registry keeps only bytes ONNX Runtime has checked:
+    // the file written again is checked again rather than trusted to match the first.
+    onnx = await exportVerified(model, metadata(version), data, ours)
   }
   const promoted = input.promote
 
@@ -261,7 +243,62 @@ export async function trainModel(
     candidates: evaluated.length,
     search,
     promoted,
+    onnxSha256: onnx.sha256,
   }
+}
+
+/** ONNX bytes ONNX Runtime was seen to reproduce our predictions with, as the registry stores them. */
+interface VerifiedOnnx {
+  bytes: Uint8Array
+  sha256: string
+  /** largest |ours - ONNX Runtime| over the training rows */
+  maxDifference: number
+}
+
+/**
+ * The model's ONNX metadata for a version name: everything else is fixed once per training, and
+ * the keys keep one order, so the same model and name always give the same bytes.
+ */
+function onnxMetadata(
+  set: TrainingSet,
+  input: TrainInput,
+  learner: Learner,
+): (version: string) => Record<string, string> {
+  const fixed = {
+    target: set.summary.target,
+    learner,
+    feature_set: input.featureSet,
+    feature_names: JSON.stringify(set.featureNames),
+    feature_units: JSON.stringify(featureUnits(set.featureNames)),
+    output: 'p_activity = 9 - log10(IC50 or other standard value in nM)',
+    training_set_hash: set.summary.hash,
+    app_version: appVersion(),
+  }
+  return (version) => ({ model_version: version, ...fixed })
+}
+
+/**
+ * Exports the model and scores the training rows with ONNX Runtime from exactly those bytes; the
+ * bytes, their hash and the largest difference are returned together so that what is registered
+ * is what was checked.
+ */
+async function exportVerified(
+  model: Model,
+  metadata: Record<string, string>,
+  data: TrainingSet['data'],
+  ours: ArrayLike<number>,
+): Promise<VerifiedOnnx> {
+  const bytes = exportOnnx(model, metadata)
+  const theirs = await scoreOnce(bytes, data)
+  let maxDifference = 0
+  for (let i = 0; i < data.n; i++)
+    maxDifference = Math.max(maxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
+  if (!(maxDifference <= ONNX_TOLERANCE))
+    throw new WorkbenchError(
+      'internal',
+      `The exported ONNX model disagrees with the trained model by ${maxDifference} on its own training data; it was not registered.`,
+    )
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), maxDifference }
 }
 
 function matrixOf(set: TrainingSet) {
