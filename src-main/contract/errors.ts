@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'upload-too-large',
   'already-running',
   'unauthorized',
+  'pdf-unavailable',
+  'host-unavailable',
   'internal',
 ] as const
 

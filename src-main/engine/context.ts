@@ -2,6 +2,8 @@ import type { Events, MethodName, MethodOutput, ParsedInput } from '../contract'
 import type { DatabaseMaintenance } from './backup/maintenance'
 import type { Db } from './db/connection'
 import type { FileGrants } from './files/file-grants'
+import type { HostCapabilities } from './host/capabilities'
+import type { DownloadStore } from './host/downloads'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
 import type { OnnxSessions } from '../ml/runtime'
@@ -18,6 +20,12 @@ export interface EngineOptions {
   exclusive?: boolean
   /** Long-running hosts check the database in the background after start and back it up daily. */
   maintenance?: boolean
+  /**
+   * What only the host can do (PDF, save, notify, open). Electron's engine passes main's, answered
+   * over the utility-process protocol; without it the engine uses the headless host's (an
+   * installed Chromium; for `web`, downloads the web host serves; otherwise files written to disk).
+   */
+  capabilities?: HostCapabilities
 }
 
 /** What every handler gets: the engine's resources, never a host's. */
@@ -33,6 +41,10 @@ export interface EngineContext {
   readonly maintenance: DatabaseMaintenance
   /** files hosts granted; handlers read a file only through `files.resolve(ref)` */
   readonly files: FileGrants
+  /** printing, saving, notifying and opening files, as the host provides them */
+  readonly capabilities: HostCapabilities
+  /** files waiting for the web host to hand them to the browser, by one-time id */
+  readonly downloads: DownloadStore
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

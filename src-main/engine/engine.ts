@@ -16,6 +16,8 @@ import { mkdirSync } from 'node:fs'
 import { DatabaseMaintenance } from './backup/maintenance'
 import { type Db, openDatabase, schemaVersion } from './db/connection'
 import { FileGrants, type GrantOptions } from './files/file-grants'
+import { DownloadStore, type PendingDownload } from './host/downloads'
+import { createHeadlessHost } from './host/headless-host'
 import { removeOrphanedFiles } from './import/stored-file'
 import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
@@ -36,6 +38,11 @@ export interface Engine {
    * Refuses the database and the data folder with `file-not-allowed`.
    */
   grantFile(path: string, options?: GrantOptions): Promise<FileRef>
+  /**
+   * For hosts only, never a contract method: the file a `saveFile` left for the browser under
+   * `id`, removed as it is taken (the web host serves it once); null for an unknown or used id.
+   */
+  takeDownload(id: string): PendingDownload | null
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(sink: EventSink): () => void
   readonly context: EngineContext
@@ -74,6 +81,14 @@ export function createEngine(options: EngineOptions): Engine {
       return schemaVersion(db)
     },
   })
+  const downloads = new DownloadStore()
+  const capabilities =
+    options.capabilities ??
+    createHeadlessHost({
+      kind: options.host === 'web' ? 'web' : 'cli',
+      dataDir: options.dataDir,
+      downloads,
+    })
   const context: EngineContext = {
     options,
     get db() {
@@ -84,6 +99,8 @@ export function createEngine(options: EngineOptions): Engine {
     onnx: new OnnxSessions(),
     maintenance,
     files: new FileGrants(options.dataDir),
+    capabilities,
+    downloads,
     startedAt: new Date(),
     emit,
   }
@@ -122,6 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     call,
     invoke: (method, input) => call(method, input) as never,
     grantFile: (path, grantOptions) => context.files.grant(path, grantOptions),
+    takeDownload: (id) => downloads.take(id),
     subscribe(sink) {
       sinks.add(sink)
       return () => sinks.delete(sink)
@@ -134,6 +152,8 @@ export function createEngine(options: EngineOptions): Engine {
       await context.pool.close()
       await maintenanceStopped
       await context.onnx.close()
+      await capabilities.close()
+      downloads.clear()
       context.files.clear()
       db.close()
       releaseLock()
