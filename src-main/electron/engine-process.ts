@@ -1,5 +1,12 @@
 import { type UtilityProcess, utilityProcess } from 'electron'
-import type { CallResult, EventName, Events, FileRef } from '../contract'
+import {
+  type CallResult,
+  type EventName,
+  type Events,
+  type FileRef,
+  toErrorData,
+} from '../contract'
+import { type HostCapabilities, answerHostRequest, hostRequest } from '../engine/host/capabilities'
 import type { FromEngine, ToEngine } from '../engine/utility-protocol'
 
 type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
@@ -14,6 +21,7 @@ export function startEngineProcess(
   dataDir: string,
   appRoot: string,
   onEvent: EventSink,
+  capabilities: HostCapabilities,
 ) {
   let child: UtilityProcess | null = null
   let nextId = 1
@@ -29,6 +37,8 @@ export function startEngineProcess(
         pending.delete(message.id)
       } else if (message.type === 'event') {
         onEvent(message.event, message.payload as never)
+      } else if (message.type === 'host') {
+        void answerHost(proc, message.id, message.request)
       } else if (message.type === 'fatal') {
         console.error(`Engine could not start: ${message.error.message}`)
       }
@@ -47,6 +57,28 @@ export function startEngineProcess(
       pending.clear()
     })
     return proc
+  }
+
+  // The engine asks main for what only a host can do. The request is checked again here: main
+  // holds the dialogs and the system viewer, and answers only well-formed requests.
+  const answerHost = async (proc: UtilityProcess, id: unknown, request: unknown) => {
+    if (typeof id !== 'number') return
+    const parsed = hostRequest.safeParse(request)
+    let result: CallResult<unknown>
+    if (!parsed.success)
+      result = {
+        ok: false,
+        error: { code: 'invalid-input', message: 'The engine sent a malformed host request.' },
+      }
+    else {
+      try {
+        result = { ok: true, value: await answerHostRequest(capabilities, parsed.data) }
+      } catch (error) {
+        result = { ok: false, error: toErrorData(error) }
+      }
+    }
+    // An engine that stopped meanwhile has nobody waiting for the answer.
+    if (child === proc) proc.postMessage({ type: 'host-result', id, result } satisfies ToEngine)
   }
 
   const send = (message: ToEngine & { id: number }): Promise<CallResult<unknown>> => {

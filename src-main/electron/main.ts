@@ -11,6 +11,7 @@ import {
 } from 'electron'
 import { type CallResult, type Events, type FileRef, isMethodName } from '../contract'
 import { startEngineProcess } from './engine-process'
+import { electronCapabilities } from './host-capabilities'
 import { buildMenu } from './menu'
 import { hardenContents, hardenSession } from './security'
 import { loadWindowState, saveWindowState } from './window-state'
@@ -41,10 +42,16 @@ function main(): void {
   // resources/ and models/ (sample data, baseline model) sit beside the app when packaged
   // (electron-builder extraResources) and at the project root in development.
   const appRoot = app.isPackaged ? process.resourcesPath : app.getAppPath()
-  const engine = startEngineProcess(join(here, 'engine.js'), dataDir, appRoot, (event, payload) => {
-    for (const w of BrowserWindow.getAllWindows())
-      w.webContents.send('workbench:event', event, payload)
-  })
+  const engine = startEngineProcess(
+    join(here, 'engine.js'),
+    dataDir,
+    appRoot,
+    (event, payload) => {
+      // Only the app window hears the engine: a hidden printing window is no audience.
+      mainWindow?.webContents.send('workbench:event', event, payload)
+    },
+    electronCapabilities(() => mainWindow),
+  )
 
   // Only the app's own top frame may call the engine or hand it files.
   const fromAppWindow = (event: IpcMainInvokeEvent): boolean =>

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { type CallResult, type WorkbenchErrorData, toErrorData } from '../contract'
 import { type Engine, createEngine } from './engine'
 import type { FromEngine, ToEngine } from './utility-protocol'
+import { remoteCapabilities } from './host/remote-capabilities'
 import { seedSampleIfEmpty } from './sample/sample'
 
 // The engine as Electron's utility process. It talks to main through `process.parentPort`;
@@ -22,6 +23,10 @@ const argument = (name: string) => {
 const dataDir = argument('--data-dir')
 const appRoot = argument('--app-root')
 
+// Printing, saving, notifying and opening files are main's: each is a `host` request answered by
+// a `host-result` of the same id.
+const host = remoteCapabilities((id, request) => port.postMessage({ type: 'host', id, request }))
+
 let engine: Engine | null = null
 let startupError: WorkbenchErrorData | null = null
 try {
@@ -32,6 +37,7 @@ try {
     exclusive: true,
     maintenance: true,
     workerPath: fileURLToPath(new URL('./worker.js', import.meta.url)),
+    capabilities: host.capabilities,
   })
   engine.subscribe((event, payload) =>
     port.postMessage({ type: 'event', event, payload } as FromEngine),
@@ -53,6 +59,10 @@ try {
 port.on('message', ({ data }) => {
   if (data.type === 'shutdown') {
     void (engine?.close() ?? Promise.resolve()).finally(() => process.exit(0))
+    return
+  }
+  if (data.type === 'host-result') {
+    host.receive(data.id, data.result)
     return
   }
   const running = engine
