@@ -8,7 +8,7 @@ import {
   isMethodName,
 } from '../src-main/contract'
 
-// Gives the page exactly `window.workbench = { call, on, fileRef }`, restricted to the
+// Gives the page exactly `window.workbench = { call, on, fileRef, download }`, restricted to the
 // contract's names. The page never sees ipcRenderer.
 
 const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
@@ -47,6 +47,9 @@ const api: WorkbenchApi = {
     if (!granted.ok)
       throw Object.assign(new Error(granted.error.message), { code: granted.error.code })
     return granted.value
+  },
+  download() {
+    // Main saves through the save dialog and hands the page no download ids.
   },
 }
 

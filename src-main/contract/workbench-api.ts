@@ -20,4 +20,10 @@ export interface WorkbenchApi {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<CallResult<MethodOutput<M>>>
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
   fileRef(file: File): Promise<FileRef>
+  /**
+   * Starts the browser's download of a file the engine saved for it (a `downloadId` from a save
+   * in the web host). The desktop app saves through its own dialog and never hands out a
+   * download id, so there this does nothing.
+   */
+  download(downloadId: string): void
 }

@@ -33,6 +33,8 @@ export interface WebHost {
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3
 const DEFAULT_MAX_CALL_BYTES = 1024 ** 2
 const BRIDGE_PATH = '/workbench-bridge.js'
+/** `GET /api/download/<id>?token=...`: a file the engine saved for the browser, once. */
+export const DOWNLOAD_PREFIX = '/api/download/'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -97,8 +99,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://${host}`)
 
     if (url.pathname.startsWith('/api/')) {
+      // An EventSource and a download link cannot send headers: those two carry it in the query.
       const given =
-        url.pathname === '/api/events'
+        url.pathname === '/api/events' || url.pathname.startsWith(DOWNLOAD_PREFIX)
           ? url.searchParams.get('token')
           : req.headers['x-workbench-token']
       if (typeof given !== 'string' || !sameToken(given, token)) {
@@ -112,6 +115,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (url.pathname === '/api/events' && req.method === 'GET') return handleEvents(req, res)
       if (url.pathname === '/api/upload' && req.method === 'POST')
         return handleUpload(req, res, url)
+      if (url.pathname.startsWith(DOWNLOAD_PREFIX) && req.method === 'GET')
+        return handleDownload(url.pathname.slice(DOWNLOAD_PREFIX.length), res)
       throw new HttpError(404, 'not-found', `No API route ${req.method} ${url.pathname}.`)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -194,6 +199,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendJson(res, 200, { ok: true, value: ref })
   }
 
+  /**
+   * A file the engine saved for the browser, by the one-time id its `saveFile` returned: served
+   * once, then gone. The page names only the id, never a path.
+   */
+  function handleDownload(id: string, res: ServerResponse): void {
+    const download = options.engine.takeDownload(id)
+    if (!download)
+      throw new HttpError(
+        404,
+        'not-found',
+        'This download is not available: it was already fetched, has expired, or never existed. Save the file again.',
+      )
+    res.writeHead(200, {
+      'content-type': download.mime,
+      'content-length': download.bytes.byteLength,
+      'content-disposition': contentDisposition(download.name),
+      'cache-control': 'no-store',
+      // Whatever the file holds (an HTML report), it is never run as a page of this origin.
+      'content-security-policy': "sandbox; default-src 'none'",
+    })
+    res.end(download.bytes)
+  }
+
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
     const relative = pathname === '/' ? 'index.html' : decodePath(pathname).replace(/^\/+/, '')
     const file = resolve(rendererDir, normalize(relative))
@@ -258,6 +286,12 @@ function safeFileName(name: string): string {
     .replace(/[^\w.\- ]+/g, '_')
     .replace(/^\.+/, '')
   return cleaned.slice(0, 120) || 'upload'
+}
+
+/** An attachment with its name, ASCII for old clients and UTF-8 (RFC 6266) for the rest. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
 /** `GET /%` is a malformed address (400), not a failure of the host (it was a 500 URIError). */

@@ -45,9 +45,11 @@ export type PdfOptions = z.infer<typeof pdfOptions>
 export const saveRequest = z.strictObject({
   /** a file name without folders, such as "aromatase-report.pdf" */
   suggestedName: z.string().min(1).max(200),
-  bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_SAVE_BYTES, {
-    message: `A file saved through the host may be at most ${MAX_SAVE_BYTES / 1024 ** 2} MB.`,
-  }),
+  // any Uint8Array: a Buffer, or a view of shared memory, is as good as a plain one here
+  bytes: z.custom<Uint8Array>(
+    (v) => v instanceof Uint8Array && v.byteLength <= MAX_SAVE_BYTES,
+    `bytes as a Uint8Array of at most ${MAX_SAVE_BYTES / 1024 ** 2} MB`,
+  ),
   mime: z
     .string()
     .max(100)

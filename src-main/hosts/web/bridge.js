@@ -1,5 +1,5 @@
 // The web host's stand-in for the Electron preload: gives the page the same `window.workbench`
-// ({ call, on, fileRef }) over HTTP and Server-Sent Events. Served as a file so the page's
+// ({ call, on, fileRef, download }) over HTTP and Server-Sent Events. Served as a file so the page's
 // Content-Security-Policy can forbid inline scripts.
 ;(() => {
   const TOKEN_KEY = 'assay-workbench-token'
@@ -72,6 +72,18 @@
       const body = await response.json()
       if (!body.ok) throw Object.assign(new Error(body.error.message), { code: body.error.code })
       return body.value
+    },
+    download(downloadId) {
+      // The engine keeps the file under a one-time id; a link to it makes the browser save it
+      // with the name the host's Content-Disposition gives. Only ids, never paths, are sent.
+      if (!/^[0-9a-f]{32}$/.test(String(downloadId))) return
+      const link = document.createElement('a')
+      link.href = `/api/download/${downloadId}?token=${encodeURIComponent(token)}`
+      link.rel = 'noopener'
+      link.download = ''
+      document.body.appendChild(link)
+      link.click()
+      link.remove()
     },
   })
 })()
