@@ -33,9 +33,9 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
     ses.setPermissionCheckHandler(() => false)
     // The document is a file of our own; every other request (images, styles, frames, file: URLs
-    // it names) is cancelled. Inline data: images never reach the network layer.
+    // it names) is cancelled. data: URLs (inline images and fonts) carry their content with them.
     ses.webRequest.onBeforeRequest((details, callback) => {
-      callback({ cancel: !allowedDocuments.has(details.url) })
+      callback({ cancel: !(allowedDocuments.has(details.url) || details.url.startsWith('data:')) })
     })
     printSession = ses
     return ses
@@ -86,7 +86,8 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
           PRINT_TIMEOUT_MS,
           'print the PDF',
         )
-        return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength)
+        // a copy of its own: a view would send the whole underlying buffer to the engine
+        return new Uint8Array(pdf)
       } finally {
         allowedDocuments.delete(url)
         if (!window.isDestroyed()) window.destroy()
@@ -113,7 +114,14 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
         ? await dialog.showSaveDialog(parent, options)
         : await dialog.showSaveDialog(options)
       if (choice.canceled || !choice.filePath) return { saved: false }
-      await writeFile(choice.filePath, bytes)
+      try {
+        await writeFile(choice.filePath, bytes)
+      } catch (error) {
+        throw new WorkbenchError(
+          'file-not-readable',
+          `The file could not be written to ${choice.filePath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Choose a folder you can write to.`,
+        )
+      }
       saved.add(await realpath(choice.filePath))
       return { saved: true, path: choice.filePath }
     },

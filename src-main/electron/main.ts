@@ -159,7 +159,11 @@ function main(): void {
     if (mainWindow.isMinimized()) mainWindow.restore()
     mainWindow.focus()
   })
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, isAppUrl))
+  app.on('web-contents-created', (_event, contents) =>
+    // Only the app's own pages (the default session) open links in the browser; the hidden
+    // window that prints reports has a session of its own and opens nothing.
+    hardenContents(contents, isAppUrl, { openLinks: contents.session === session.defaultSession }),
+  )
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })

@@ -17,16 +17,25 @@ export function hardenSession(session: Session): void {
   // file gets no response headers to carry it (see electron.vite.config.ts).
 }
 
-/** The page may not navigate away from the app or open windows; links go to the browser. */
-export function hardenContents(contents: WebContents, isAppUrl: (url: string) => boolean): void {
+/**
+ * The page may not navigate away from the app or open windows; the app's links go to the
+ * browser. With `openLinks: false` (a document printed from data) nothing is opened at all: a
+ * `<meta http-equiv="refresh">` in a report would otherwise send the user's browser to whatever
+ * address the data named.
+ */
+export function hardenContents(
+  contents: WebContents,
+  isAppUrl: (url: string) => boolean,
+  { openLinks = true }: { openLinks?: boolean } = {},
+): void {
   contents.on('will-navigate', (event, url) => {
     if (isAppUrl(url)) return
     event.preventDefault()
-    openExternalSafely(url)
+    if (openLinks) openExternalSafely(url)
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {
-    openExternalSafely(url)
+    if (openLinks) openExternalSafely(url)
     return { action: 'deny' }
   })
 }
