@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { WorkbenchError } from '../../contract'
 import { MAX_PDF_HTML_CHARS, type PdfOptions } from './capabilities'
 import { REPORT_CSP } from './report-csp'
@@ -123,8 +123,16 @@ export class ChromiumPdfPrinter {
           { chromiumPath: this.executablePath },
         ),
       )
-    const launching = chromium
-      .launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS })
+    // Loaded on first print, not with the engine: importing playwright-core takes seconds, which
+    // every CLI command and every start of the desktop engine would otherwise pay.
+    const launching = import('playwright-core')
+      .then(({ chromium }) =>
+        chromium.launch({
+          executablePath: this.executablePath,
+          headless: true,
+          args: CHROMIUM_ARGS,
+        }),
+      )
       .then(
         async (browser) => {
           if (this.closed) {
