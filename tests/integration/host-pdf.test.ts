@@ -4,7 +4,10 @@ import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toErrorData } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
+import { answerHostRequest, hostRequest } from '../../src-main/engine/host/capabilities'
+import { remoteCapabilities } from '../../src-main/engine/host/remote-capabilities'
 import { createHeadlessHost } from '../../src-main/engine/host/headless-host'
 import { startTestEngine, tempDir } from '../helpers'
 
@@ -273,5 +276,37 @@ describe('the engine closes its browser', () => {
       (e: unknown) => e as { code?: string },
     )
     expect(after?.code).toBe('pdf-unavailable')
+  }, 60_000)
+})
+
+describe('through the process protocol, as the desktop engine asks main', () => {
+  it('a request crosses as a structured clone, passes main’s check and comes back as the PDF', async () => {
+    const dir = tempDir()
+    const host = createHeadlessHost({ kind: 'cli', dataDir: dir.path })
+    // What Electron does between the utility process and main: the V8 serializer both ways, and
+    // main's schema check before it answers.
+    const remote = remoteCapabilities((id, request) => {
+      const arrived = hostRequest.parse(structuredClone(request))
+      void answerHostRequest(host, arrived).then(
+        (value) => remote.receive(id, structuredClone({ ok: true as const, value })),
+        (error: unknown) => remote.receive(id, { ok: false, error: toErrorData(error) }),
+      )
+    })
+    try {
+      const pdf = await remote.capabilities.printToPdf(REPORT, { pageSize: 'Letter' })
+      const file = join(dir.path, 'remote.pdf')
+      writeFileSync(file, pdf)
+      expect(pdfInfo(file)).toMatchObject({ pages: 3, width: 612, height: 792 })
+      expect(pdfText(file)).toContain('CHEMBL3353')
+      const refused = await remote.capabilities.openFile('/etc/passwd').then(
+        () => null,
+        (e: unknown) => e as { code?: string },
+      )
+      expect(refused?.code).toBe('not-allowed')
+    } finally {
+      await remote.capabilities.close()
+      await host.close()
+      dir.remove()
+    }
   }, 60_000)
 })
