@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,6 +11,7 @@ import {
   safeSaveName,
 } from '../engine/host/capabilities'
 import { withReportCsp } from '../engine/host/report-csp'
+import { SavedFiles } from '../engine/host/saved-files'
 
 /** An in-memory session of its own: nothing a printed document does touches the app's session. */
 const PRINT_PARTITION = 'assay-workbench-print'
@@ -24,7 +25,7 @@ const PRINT_TIMEOUT_MS = 60_000
 export function electronCapabilities(mainWindow: () => BrowserWindow | null): HostCapabilities {
   // shell.openPath runs whatever the path names with its default program: only files the user
   // saved here through the dialog are opened, so the engine cannot launch anything else.
-  const saved = new Set<string>()
+  const saved = new SavedFiles()
   let printSession: Electron.Session | null = null
 
   const printingSession = (): Electron.Session => {
@@ -114,15 +115,7 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
         ? await dialog.showSaveDialog(parent, options)
         : await dialog.showSaveDialog(options)
       if (choice.canceled || !choice.filePath) return { saved: false }
-      try {
-        await writeFile(choice.filePath, bytes)
-      } catch (error) {
-        throw new WorkbenchError(
-          'file-not-readable',
-          `The file could not be written to ${choice.filePath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Choose a folder you can write to.`,
-        )
-      }
-      saved.add(await realpath(choice.filePath))
+      await saved.write(choice.filePath, bytes)
       return { saved: true, path: choice.filePath }
     },
 
@@ -133,12 +126,7 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
     },
 
     async openFile(path) {
-      const real = await realpath(path).catch(() => null)
-      if (real === null || !saved.has(real))
-        throw new WorkbenchError(
-          'not-allowed',
-          'Only a file saved from the workbench can be opened from here.',
-        )
+      const real = await saved.check(path)
       const failure = await shell.openPath(real)
       if (failure)
         throw new WorkbenchError('host-unavailable', `The file could not be opened: ${failure}`)

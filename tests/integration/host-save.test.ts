@@ -4,7 +4,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, chromiumPath } from '../../src-main/engine/host/chromium-pdf'
+import { CHROMIUM_FLAGS, chromiumPath } from '../../src-main/engine/host/chromium-pdf'
 import type { WorkbenchApi } from '../../src-main/contract'
 import { type Engine, createEngine } from '../../src-main/engine/engine'
 import { createHeadlessHost } from '../../src-main/engine/host/headless-host'
@@ -110,9 +110,7 @@ describe('saving in the web host: a one-time browser download', () => {
   it("the page's bridge turns a download id into the browser's own download, once", async () => {
     const bytes = randomBytes(5000)
     const id = await save('predictions v3.pdf', bytes)
-    // the printer's flags, but able to reach the web host (the printer resolves no address at all)
-    const args = CHROMIUM_ARGS.filter((a) => !a.startsWith('--host-resolver-rules'))
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args })
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS })
     try {
       const page = await browser.newPage({ acceptDownloads: true })
       await page.goto(host.url)

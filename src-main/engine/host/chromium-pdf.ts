@@ -9,12 +9,8 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 }
 
-/**
- * The flags the project runs Chromium with everywhere (see the Playwright config), plus a host
- * resolver that resolves no name at all: whatever a report's HTML names, the browser cannot even
- * look it up (DNS is a leak of its own).
- */
-export const CHROMIUM_ARGS = [
+/** The flags the project runs Chromium with everywhere: headless, no sandbox, nothing in the background. */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -22,6 +18,15 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+]
+
+/**
+ * The printer's flags: the project's, plus a host resolver that resolves no address at all, IP
+ * literals included. Whatever a report's HTML names, the browser cannot even look it up (DNS is
+ * a leak of its own), on top of every request being refused.
+ */
+export const CHROMIUM_ARGS = [
+  ...CHROMIUM_FLAGS,
   '--dns-prefetch-disable',
   '--host-resolver-rules=MAP * ~NOTFOUND',
 ]

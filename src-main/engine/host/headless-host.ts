@@ -1,10 +1,10 @@
-import { realpath, stat, writeFile } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
-import { WorkbenchError } from '../../contract'
 import { assertWritableOutside } from '../files/data-folder-guard'
 import { type HostCapabilities, safeSaveName } from './capabilities'
 import { ChromiumPdfPrinter } from './chromium-pdf'
 import type { DownloadStore } from './downloads'
+import { SavedFiles } from './saved-files'
 
 export interface HeadlessHostOptions {
   /** `web`: files go to the browser as one-time downloads; `cli`: files are written to disk. */
@@ -29,7 +29,7 @@ export interface HeadlessHostOptions {
  */
 export function createHeadlessHost(options: HeadlessHostOptions): HostCapabilities {
   const printer = new ChromiumPdfPrinter(options.chromiumPath)
-  const written = new Set<string>()
+  const saved = new SavedFiles()
   const downloads = options.kind === 'web' ? options.downloads : undefined
   if (options.kind === 'web' && !downloads)
     throw new Error('the web host keeps its downloads in a DownloadStore; none was given')
@@ -44,27 +44,14 @@ export function createHeadlessHost(options: HeadlessHostOptions): HostCapabiliti
       // The CLI runs in the engine's process: writing over the database or into the data folder
       // would damage what the engine holds open.
       await assertWritableOutside(options.dataDir, target)
-      try {
-        await writeFile(target, bytes)
-      } catch (error) {
-        throw new WorkbenchError(
-          'file-not-readable',
-          `The file could not be written to ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Choose a folder you can write to.`,
-        )
-      }
-      written.add(await realpath(target))
+      await saved.write(target, bytes)
       return { saved: true, path: target }
     },
 
     notify: () => Promise.resolve({ shown: false }),
 
     async openFile(path) {
-      const real = await realpath(path).catch(() => null)
-      if (real === null || !written.has(real))
-        throw new WorkbenchError(
-          'not-allowed',
-          'Only a file the workbench saved itself can be opened from here.',
-        )
+      await saved.check(path)
       // No viewer to hand it to: the CLI prints the path, the browser shows its download.
       return { opened: false }
     },
