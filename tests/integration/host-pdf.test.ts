@@ -45,13 +45,18 @@ function countColour(file: string, [r, g, b]: [number, number, number]): number 
   return n
 }
 
-/** Chromium processes started by this test process (the browser is our direct child). */
-function ourChromiums(): number {
-  const out = execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], {
+/** Process ids of the Chromiums started by this test process (the browser is our direct child). */
+function ourChromiumPids(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], {
     encoding: 'utf8',
   })
-  return out.split('\n').filter((line) => /chrom/i.test(line)).length
+  return out
+    .split('\n')
+    .filter((line) => /chrom/i.test(line))
+    .map((line) => Number.parseInt(line.trim(), 10))
 }
+
+const ourChromiums = () => ourChromiumPids().length
 
 const REPORT = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Aromatase report</title>
@@ -149,6 +154,20 @@ describe('printing HTML to PDF with an installed Chromium', () => {
   it('keeps one browser for every print', async () => {
     await host.printToPdf('<p>one</p>', { pageSize: 'A4' })
     await host.printToPdf('<p>two</p>', { pageSize: 'A4' })
+    expect(ourChromiums()).toBe(1)
+  }, 60_000)
+
+  it('starts a new browser when the one it kept has died', async () => {
+    await host.printToPdf('<p>before</p>', { pageSize: 'A4' })
+    const [pid] = ourChromiumPids()
+    expect(pid).toBeGreaterThan(0)
+    process.kill(pid as number, 'SIGKILL')
+    await new Promise((r) => setTimeout(r, 500))
+    const pdf = await host.printToPdf('<p>after the crash</p>', { pageSize: 'A4' })
+    const file = join(dir.path, 'after.pdf')
+    writeFileSync(file, pdf)
+    expect(pdfText(file)).toContain('after the crash')
+    expect(ourChromiumPids()).not.toContain(pid)
     expect(ourChromiums()).toBe(1)
   }, 60_000)
 })

@@ -45,7 +45,7 @@ const DOCUMENT_URL = 'https://report.invalid/'
 
 /**
  * Prints HTML to PDF in an installed Chromium through playwright-core, for the web host and the
- * CLI. One browser is started on first use and kept (starting one costs about a second); each
+ * CLI. One browser is started on first use and kept (starting one takes seconds); each
  * print gets a fresh context with JavaScript off, every request but the document's own aborted,
  * and the document served with a CSP that forbids fetching anything. A report's values come from
  * data (compound names can contain markup): even unescaped markup cannot make the browser reach
@@ -63,7 +63,19 @@ export class ChromiumPdfPrinter {
         'invalid-input',
         `The document to print is ${html.length} characters; at most ${MAX_PDF_HTML_CHARS} are printed.`,
       )
-    const browser = await this.launch()
+    try {
+      return await this.printIn(await this.launch(), html, options)
+    } catch (error) {
+      if (error instanceof WorkbenchError) throw error
+      // Chromium crashed, was killed or timed out: a failure to print, not a bug in the workbench.
+      throw new WorkbenchError(
+        'pdf-unavailable',
+        `Chromium could not print the document: ${firstLine(error)}. Try again; if it keeps failing, check that ${this.executablePath} runs.`,
+      )
+    }
+  }
+
+  private async printIn(browser: Browser, html: string, options: PdfOptions): Promise<Uint8Array> {
     const context = await browser.newContext({
       javaScriptEnabled: false,
       serviceWorkers: 'block',
