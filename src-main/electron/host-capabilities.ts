@@ -53,7 +53,7 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
       await writeFile(file, withReportCsp(html), { mode: 0o600 })
       const url = pathToFileURL(file).href
       allowedDocuments.add(url)
-      const window = new BrowserWindow({
+      const hidden = new BrowserWindow({
         show: false,
         width: 1024,
         height: 1400,
@@ -70,13 +70,13 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
           safeDialogs: true,
         },
       })
-      const contents = window.webContents
+      const contents = hidden.webContents
       contents.on('will-navigate', (event) => event.preventDefault())
       contents.on('will-redirect', (event) => event.preventDefault())
       contents.on('will-attach-webview', (event) => event.preventDefault())
       contents.setWindowOpenHandler(() => ({ action: 'deny' }))
       try {
-        await withTimeout(window.loadURL(url), PRINT_TIMEOUT_MS, 'load the document to print')
+        await withTimeout(hidden.loadURL(url), PRINT_TIMEOUT_MS, 'load the document to print')
         const pdf = await withTimeout(
           contents.printToPDF({
             pageSize: options.pageSize,
@@ -91,7 +91,7 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
         return new Uint8Array(pdf)
       } finally {
         allowedDocuments.delete(url)
-        if (!window.isDestroyed()) window.destroy()
+        if (!hidden.isDestroyed()) hidden.destroy()
         await rm(folder, { recursive: true, force: true })
       }
     },
