@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'upload-too-large',
   'already-running',
   'unauthorized',
+  'reference-unavailable',
   'internal',
 ] as const
 

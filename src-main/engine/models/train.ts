@@ -24,6 +24,7 @@ import type { EngineContext } from '../context'
 import type { JobContext } from '../jobs/job-runner'
 import { type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { referenceDistributions } from './reference'
+import { insertReference, referenceOf } from './reference-data'
 import { writeTransaction } from '../db/write-transaction'
 import { audit, insertModel, nextVersion, promote } from './registry'
 import type { TrainingSet } from './training-set'
@@ -154,6 +155,8 @@ export async function trainModel(
   const seedColumns = set.featureNames.flatMap((name, j) => (name.startsWith('morgan_') ? [] : [j]))
   const domain = fitDomain(data, seedColumns, input.seed)
   const reference = referenceDistributions(data, set.featureNames, seedColumns)
+  // the training rows themselves, the reference of the model's drift checks
+  const referenceData = referenceOf(set, best.oof, 'training')
   const importance = featureImportance(model)
 
   // ONNX Runtime must route and sum every training row as our own code does.
@@ -225,6 +228,7 @@ export async function trainModel(
       parentVersionId: parent?.id ?? null,
       isSynthetic: false,
     })
+    insertReference(ctx.db, id, referenceData)
     for (const run of evaluated) insertRun(ctx, job, set, run, run === best ? id : null)
     audit(ctx.db, 'train', version, input.reason, {
       jobId: job.jobId,
