@@ -6,33 +6,26 @@ import {
   type Metrics,
   type SearchCandidate,
   type TrainResult,
-  WorkbenchError,
   type modelsTrainInput,
 } from '../../contract'
 import { featureUnits } from '../../chem/feature-sets'
-import { calibrate } from '../../ml/conformal'
 import { foldRows, kFolds, timeSplit } from '../../ml/cv'
-import { fitDomain } from '../../ml/domain'
-import { featureImportance, type Model, predict } from '../../ml/model'
+import type { Model } from '../../ml/model'
 import { regressionMetrics } from '../../ml/metrics'
 import { withDefaults } from '../../ml/fit'
-import { exportOnnx } from '../../ml/onnx-export'
-import { scoreOnce } from '../../ml/runtime'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
 import type { JobContext } from '../jobs/job-runner'
 import { type Candidate, autoCandidates, singleCandidate } from './candidates'
-import { referenceDistributions } from './reference'
-import { insertReference, referenceOf } from './reference-data'
+import { insertReference } from './reference-data'
 import { writeTransaction } from '../db/write-transaction'
 import { audit, insertModel, nextVersion, promote } from './registry'
 import type { TrainingSet } from './training-set'
 
 type TrainInput = z.output<typeof modelsTrainInput>
 
-/** Largest |TypeScript - ONNX Runtime| a model may show on its own training rows. */
-export const ONNX_TOLERANCE = 1e-4
+export { ONNX_TOLERANCE } from './finish-model'
 
 interface Evaluated {
   candidate: Candidate
@@ -147,20 +140,6 @@ export async function trainModel(
   const model = final.model as Model
 
   job.progress({ phase: 'interval, ONNX', fraction: (slots - 1) / slots })
-  const calibration = calibrate(data.y, best.oof, 0.1)
-  let covered = 0
-  for (let i = 0; i < data.n; i++)
-    if (Math.abs((data.y[i] ?? NaN) - (best.oof[i] ?? NaN)) <= calibration.q) covered++
-  const intervalCoverage = covered / data.n
-  const seedColumns = set.featureNames.flatMap((name, j) => (name.startsWith('morgan_') ? [] : [j]))
-  const domain = fitDomain(data, seedColumns, input.seed)
-  const reference = referenceDistributions(data, set.featureNames, seedColumns)
-  // the training rows themselves, the reference of the model's drift checks
-  const referenceData = referenceOf(set, best.oof, 'training')
-  const importance = featureImportance(model)
-
-  // ONNX Runtime must route and sum every training row as our own code does.
-  const ours = predict(model, data)
   const metadata = (version: string) => ({
     model_version: version,
     target: set.summary.target,
@@ -175,19 +154,24 @@ export async function trainModel(
   // The version name is part of the ONNX metadata, so the file is written for the name the model
   // will most likely get, before the write lock is taken: exporting a large forest takes seconds,
   // which another process's registration then spent waiting (and failed with "database is locked"
-  // after the busy timeout). The metadata does not change what the model computes, so a file
-  // written again under another name needs no second check.
+  // after the busy timeout). The interval, the domain, the reference, the export and ONNX
+  // Runtime's check of it run on a worker: seconds the engine thread spends answering instead.
   let version = nextVersion(ctx.db)
-  let onnx = exportOnnx(model, metadata(version))
-  const theirs = await scoreOnce(onnx, data)
-  let onnxMaxDifference = 0
-  for (let i = 0; i < data.n; i++)
-    onnxMaxDifference = Math.max(onnxMaxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
-  if (!(onnxMaxDifference <= ONNX_TOLERANCE))
-    throw new WorkbenchError(
-      'internal',
-      `The exported ONNX model disagrees with the trained model by ${onnxMaxDifference} on its own training data; it was not registered.`,
-    )
+  const finished = await ctx.pool.run(
+    'ml.finishModel',
+    {
+      ...matrixOf(set),
+      model,
+      metadata: metadata(version),
+      featureNames: set.featureNames,
+      compoundIds: set.compoundIds,
+      oof: best.oof,
+      seed: input.seed,
+    },
+    { signal: job.signal },
+  )
+  const { calibration, intervalCoverage, domain, reference, referenceData, importance } = finished
+  let { onnx, onnxMaxDifference } = finished
   // Registering may wait for another writer: a cancel meanwhile would say "cancelled" about a
   // model that is kept.
   job.pointOfNoReturn()
@@ -221,7 +205,7 @@ export async function trainModel(
       calibration,
       domain,
       reference,
-      importance: Array.from(importance),
+      importance,
       rdkitVersion: set.summary.rdkitVersions.join(', ') || null,
       onnx,
       onnxSha256: createHash('sha256').update(onnx).digest('hex'),
@@ -250,7 +234,12 @@ export async function trainModel(
     const outcome = await writeTransaction(ctx.db, register)
     if ('registered' in outcome) break
     version = outcome.taken
-    onnx = exportOnnx(model, metadata(version))
+    // written again under the new name, and checked again: the registry keeps checked bytes only
+    ;({ onnx, onnxMaxDifference } = await ctx.pool.run(
+      'ml.exportOnnx',
+      { ...matrixOf(set), model, metadata: metadata(version) },
+      { signal: job.signal },
+    ))
   }
   const promoted = input.promote
 
