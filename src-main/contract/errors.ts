@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'pdf-unavailable',
   'host-unavailable',
+  'reference-unavailable',
   'internal',
 ] as const
 

@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'drift_runs',
   'import_rejections',
   'imports',
+  'model_reference',
   'model_versions',
   'prediction_batches',
   'predictions',

@@ -11,7 +11,7 @@ import {
   rollback,
 } from './registry'
 import { trainModel } from './train'
-import { buildTrainingSet, listTargets } from './training-set'
+import { buildTrainingSetOnWorker, listTargets } from './training-set'
 
 export const modelHandlers: HandlerGroup<
   | 'models.targets'
@@ -28,10 +28,10 @@ export const modelHandlers: HandlerGroup<
   | 'models.import'
 > = {
   'models.targets': (_input, ctx) => listTargets(ctx.db),
-  'models.trainingSet': (input, ctx) => buildTrainingSet(ctx.db, input).summary,
-  'models.train': (input, ctx) => {
+  'models.trainingSet': async (input, ctx) => (await buildTrainingSetOnWorker(ctx, input)).summary,
+  'models.train': async (input, ctx) => {
     // Problems with the data are said now, before a job starts; the job trains on this set.
-    const set = buildTrainingSet(ctx.db, input)
+    const set = await buildTrainingSetOnWorker(ctx, input)
     return ctx.jobs.start('models.train', (job) => trainModel(ctx, input, set, job))
   },
   'models.list': (_input, ctx) => listModels(ctx.db),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import {
   type AutoSearch,
@@ -6,32 +5,26 @@ import {
   type Metrics,
   type SearchCandidate,
   type TrainResult,
-  WorkbenchError,
   type modelsTrainInput,
 } from '../../contract'
 import { featureUnits } from '../../chem/feature-sets'
-import { calibrate } from '../../ml/conformal'
 import { foldRows, kFolds, timeSplit } from '../../ml/cv'
-import { fitDomain } from '../../ml/domain'
-import { featureImportance, type Model, predict } from '../../ml/model'
+import type { Model } from '../../ml/model'
 import { regressionMetrics } from '../../ml/metrics'
 import { withDefaults } from '../../ml/fit'
-import { exportOnnx } from '../../ml/onnx-export'
-import { scoreOnce } from '../../ml/runtime'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
 import type { JobContext } from '../jobs/job-runner'
 import { type Candidate, autoCandidates, singleCandidate } from './candidates'
-import { referenceDistributions } from './reference'
+import { insertReference } from './reference-data'
 import { writeTransaction } from '../db/write-transaction'
 import { audit, insertModel, nextVersion, promote } from './registry'
 import type { TrainingSet } from './training-set'
 
 type TrainInput = z.output<typeof modelsTrainInput>
 
-/** Largest |TypeScript - ONNX Runtime| a model may show on its own training rows. */
-export const ONNX_TOLERANCE = 1e-4
+export { ONNX_TOLERANCE } from './finish-model'
 
 interface Evaluated {
   candidate: Candidate
@@ -146,25 +139,28 @@ export async function trainModel(
   const model = final.model as Model
 
   job.progress({ phase: 'interval, ONNX', fraction: (slots - 1) / slots })
-  const calibration = calibrate(data.y, best.oof, 0.1)
-  let covered = 0
-  for (let i = 0; i < data.n; i++)
-    if (Math.abs((data.y[i] ?? NaN) - (best.oof[i] ?? NaN)) <= calibration.q) covered++
-  const intervalCoverage = covered / data.n
-  const seedColumns = set.featureNames.flatMap((name, j) => (name.startsWith('morgan_') ? [] : [j]))
-  const domain = fitDomain(data, seedColumns, input.seed)
-  const reference = referenceDistributions(data, set.featureNames, seedColumns)
-  const importance = featureImportance(model)
-
-  // ONNX Runtime must route and sum every training row as our own code does.
-  const ours = predict(model, data)
   const metadata = onnxMetadata(set, input, best.candidate.learner)
   // The version name is part of the ONNX metadata, so the file is written for the name the model
   // will most likely get, before the write lock is taken: exporting a large forest takes seconds,
   // which another process's registration then spent waiting (and failed with "database is locked"
-  // after the busy timeout).
+  // after the busy timeout). The interval, the domain, the reference, the export and ONNX
+  // Runtime's check of it run on a worker: seconds the engine thread spends answering instead.
   let version = nextVersion(ctx.db)
-  let onnx = await exportVerified(model, metadata(version), data, ours)
+  const finished = await ctx.pool.run(
+    'ml.finishModel',
+    {
+      ...matrixOf(set),
+      model,
+      metadata: metadata(version),
+      featureNames: set.featureNames,
+      compoundIds: set.compoundIds,
+      oof: best.oof,
+      seed: input.seed,
+    },
+    { signal: job.signal },
+  )
+  const { calibration, intervalCoverage, domain, reference, referenceData, importance } = finished
+  let onnx = finished.onnx
   // Registering may wait for another writer: a cancel meanwhile would say "cancelled" about a
   // model that is kept.
   job.pointOfNoReturn()
@@ -198,13 +194,14 @@ export async function trainModel(
       calibration,
       domain,
       reference,
-      importance: Array.from(importance),
+      importance,
       rdkitVersion: set.summary.rdkitVersions.join(', ') || null,
       onnx: onnx.bytes,
       onnxSha256: onnx.sha256,
       parentVersionId: parent?.id ?? null,
       isSynthetic: false,
     })
+    insertReference(ctx.db, id, referenceData)
     for (const run of evaluated) insertRun(ctx, job, set, run, run === best ? id : null)
     audit(ctx.db, 'train', version, input.reason, {
       jobId: job.jobId,
@@ -228,7 +225,11 @@ export async function trainModel(
     version = outcome.taken
     // Another name means other bytes, and the registry keeps only bytes ONNX Runtime has checked:
     // the file written again is checked again rather than trusted to match the first.
-    onnx = await exportVerified(model, metadata(version), data, ours)
+    onnx = await ctx.pool.run(
+      'ml.exportOnnx',
+      { ...matrixOf(set), model, metadata: metadata(version) },
+      { signal: job.signal },
+    )
   }
   const promoted = input.promote
 
@@ -245,14 +246,6 @@ export async function trainModel(
     promoted,
     onnxSha256: onnx.sha256,
   }
-}
-
-/** ONNX bytes ONNX Runtime was seen to reproduce our predictions with, as the registry stores them. */
-interface VerifiedOnnx {
-  bytes: Uint8Array
-  sha256: string
-  /** largest |ours - ONNX Runtime| over the training rows */
-  maxDifference: number
 }
 
 /**
@@ -275,30 +268,6 @@ function onnxMetadata(
     app_version: appVersion(),
   }
   return (version) => ({ model_version: version, ...fixed })
-}
-
-/**
- * Exports the model and scores the training rows with ONNX Runtime from exactly those bytes; the
- * bytes, their hash and the largest difference are returned together so that what is registered
- * is what was checked.
- */
-async function exportVerified(
-  model: Model,
-  metadata: Record<string, string>,
-  data: TrainingSet['data'],
-  ours: ArrayLike<number>,
-): Promise<VerifiedOnnx> {
-  const bytes = exportOnnx(model, metadata)
-  const theirs = await scoreOnce(bytes, data)
-  let maxDifference = 0
-  for (let i = 0; i < data.n; i++)
-    maxDifference = Math.max(maxDifference, Math.abs((ours[i] ?? 0) - (theirs[i] ?? 0)))
-  if (!(maxDifference <= ONNX_TOLERANCE))
-    throw new WorkbenchError(
-      'internal',
-      `The exported ONNX model disagrees with the trained model by ${maxDifference} on its own training data; it was not registered.`,
-    )
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), maxDifference }
 }
 
 function matrixOf(set: TrainingSet) {

@@ -11,7 +11,8 @@ import { rdkitVersionString } from '../../chem/rdkit-version'
 import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
 import { median } from '../../ml/metrics'
-import type { Db } from '../db/connection'
+import { type Db, databasePath } from '../db/connection'
+import type { WorkerPool } from '../workers/pool'
 import { CONTEXT_COUNTS } from '../db/context-counts'
 
 export const DEFAULT_TYPES = ['IC50']
@@ -271,4 +272,15 @@ function compoundFeatures(r: CompoundDb) {
 function descriptorNamesOf(rows: CompoundDb[]): string[] {
   const first = rows.find((r) => r.descriptors_json)
   return first ? Object.keys(JSON.parse(first.descriptors_json as string) as object) : []
+}
+
+/**
+ * Builds a training set on a worker thread, through a read-only connection of its own: the
+ * engine thread keeps answering while a set of hundreds of thousands of activities is read.
+ */
+export function buildTrainingSetOnWorker(
+  ctx: { pool: WorkerPool; options: { dataDir: string } },
+  definition: TrainingSetDefinition,
+): Promise<TrainingSet> {
+  return ctx.pool.run('ml.trainingSet', { path: databasePath(ctx.options.dataDir), definition })
 }

@@ -120,7 +120,11 @@ export class WorkerPool {
     if (message.type === 'result') pending.resolve(message.value)
     else
       pending.reject(
-        new WorkbenchError(isErrorCode(message.code) ? message.code : 'internal', message.message),
+        new WorkbenchError(
+          isErrorCode(message.code) ? message.code : 'internal',
+          message.message,
+          message.details,
+        ),
       )
     this.dispatch()
   }

@@ -12,6 +12,9 @@ import { parseImport } from '../import/row-batches'
 import { stageImport } from '../import/stage-import'
 import { commitImport } from '../import/commit-import'
 import type { TaskName, WorkerTasks } from './tasks'
+import Database from 'better-sqlite3'
+import { buildTrainingSet } from '../models/training-set'
+import { finishModel, verifiedOnnx } from '../models/finish-model'
 import { takeDataset, takeRows } from '../../ml/dataset'
 import { fitLearner } from '../../ml/fit'
 import { predict } from '../../ml/model'
@@ -100,6 +103,21 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   'import.commit': async (input) => commitImport(input),
 
   'db.quickCheck': ({ path }) => Promise.resolve(quickCheck(path)),
+
+  'ml.trainingSet': ({ path, definition }) => {
+    const db = new Database(path, { readonly: true, fileMustExist: true })
+    try {
+      // an import's final step holds the write lock; readers in WAL mode are not blocked by it
+      db.pragma('busy_timeout = 5000')
+      return Promise.resolve(buildTrainingSet(db, definition))
+    } finally {
+      db.close()
+    }
+  },
+
+  'ml.finishModel': (input) => finishModel(input),
+
+  'ml.exportOnnx': (input) => verifiedOnnx(input),
 
   'ml.fit': async (input, progress) => {
     const started = performance.now()

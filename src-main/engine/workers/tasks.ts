@@ -9,6 +9,8 @@ import type { Mapping } from '../../chem/columns'
 import type { LearnerName, LearnerParams } from '../../ml/fit'
 import type { Model } from '../../ml/model'
 import type { QuickCheckResult } from '../db/quick-check'
+import type { TrainingSet, TrainingSetDefinition } from '../models/training-set'
+import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../models/finish-model'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
@@ -73,6 +75,31 @@ export interface WorkerTasks {
     }
     progress: { trees: number; of: number }
   }
+  /**
+   * Builds a training set through a read-only connection of the worker's own: seconds at a few
+   * hundred thousand activities, which the engine thread must not spend. The features come back
+   * in shared memory.
+   */
+  'ml.trainingSet': {
+    input: { path: string; definition: TrainingSetDefinition }
+    output: TrainingSet
+    progress: never
+  }
+  /**
+   * What follows the final fit: the interval, the applicability domain, the reference data, the
+   * feature importance, the ONNX export and ONNX Runtime's check of it on every training row.
+   */
+  'ml.finishModel': {
+    input: FinishInput
+    output: FinishedModel
+    progress: never
+  }
+  /** Exports a model to ONNX under other metadata and checks the bytes again with ONNX Runtime. */
+  'ml.exportOnnx': {
+    input: VerifyInput
+    output: VerifiedOnnx
+    progress: never
+  }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
   'db.quickCheck': {
     input: { path: string }
@@ -107,4 +134,4 @@ export interface RunMessage {
 export type WorkerMessage =
   | { type: 'progress'; taskId: number; progress: unknown }
   | { type: 'result'; taskId: number; value: unknown }
-  | { type: 'error'; taskId: number; message: string; code?: string }
+  | { type: 'error'; taskId: number; message: string; code?: string; details?: unknown }

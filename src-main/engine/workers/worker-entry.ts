@@ -18,7 +18,13 @@ port.on('message', (message: RunMessage) => {
     send({ type: 'error', taskId: message.taskId, message: `Unknown worker task ${message.task}` })
     return
   }
-  handler(message.input, (progress) => send({ type: 'progress', taskId: message.taskId, progress }))
+  // A handler that throws before its first await fails its task, not the whole thread.
+  Promise.resolve()
+    .then(() =>
+      handler(message.input, (progress) =>
+        send({ type: 'progress', taskId: message.taskId, progress }),
+      ),
+    )
     .then((value) => send({ type: 'result', taskId: message.taskId, value }))
     .catch((error: unknown) =>
       send({
@@ -27,6 +33,7 @@ port.on('message', (message: RunMessage) => {
         message: error instanceof Error ? error.message : String(error),
         // WorkbenchErrors keep their code across the thread boundary
         code: error instanceof WorkbenchError ? error.code : undefined,
+        details: error instanceof WorkbenchError ? error.details : undefined,
       }),
     )
 })
