@@ -20,6 +20,7 @@ const EXPECTED_TABLES = [
   'compounds',
   'drift_features',
   'drift_runs',
+  'import_present_rows',
   'import_rejections',
   'imports',
   'model_versions',
@@ -91,6 +92,7 @@ describe('migrations', () => {
         'unusable_reason',
         'target_chembl_id',
         'document_year',
+        'activity_id',
       ]),
     )
     expect(columns('compounds')).toEqual(
