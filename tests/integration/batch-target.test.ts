@@ -32,7 +32,7 @@ const HEADER = [
   'standard_units',
   'target_chembl_id',
   'target_pref_name',
-]
+] as const
 const SAMPLE_TARGET = 'SYNTHETIC-SAMPLE'
 type Line = Record<(typeof HEADER)[number], string>
 
@@ -133,9 +133,8 @@ describe('a batch file naming other targets than the model’s', () => {
     const cell = (v: string) => (/[",]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
     writeFileSync(
       path,
-      [HEADER.join(','), ...lines.map((l) => HEADER.map((h) => cell(l[h] ?? '')).join(','))].join(
+      [HEADER.join(','), ...lines.map((l) => HEADER.map((h) => cell(l[h])).join(','))].join('\n') +
         '\n',
-      ) + '\n',
     )
   }, 60_000)
   afterAll(async () => {
