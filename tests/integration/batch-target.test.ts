@@ -232,3 +232,87 @@ describe('a batch file naming other targets than the model’s', () => {
     expect(s.outOfSample?.compounds).toBe(25)
   }, 120_000)
 })
+
+describe('in-sample after more data was imported', () => {
+  const dir = tempDir()
+  let engine: Engine
+  const sample = readTable(join(REPO_ROOT, SAMPLE_FILE), ';').rows
+  const trained = sample.filter(
+    (r) =>
+      r['Standard Type'] === 'IC50' &&
+      r['Standard Relation'] === "'='" &&
+      r['Standard Units'] === 'nM' &&
+      Number(r['Standard Value']) > 0,
+  )
+  const header =
+    'molecule_chembl_id,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units,target_chembl_id'
+  // five compounds measured after the model was trained, on its target
+  const later = Array.from(
+    { length: 5 },
+    (_, i) =>
+      `LATER-${i + 1},${300 + 11 * i},${2 + 0.4 * i},4,1,IC50,=,${40 * (i + 1)},nM,${SAMPLE_TARGET}`,
+  )
+  const known = trained
+    .slice(0, 10)
+    .map(
+      (r) =>
+        `${r['Molecule ChEMBL ID']},${r['Molecular Weight']},${r.AlogP},${r.HBA},${r.HBD},IC50,=,${r['Standard Value']},nM,${SAMPLE_TARGET}`,
+    )
+  beforeAll(async () => {
+    engine = startTestEngine(join(dir.path, 'data'))
+    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
+    const started = await ok(
+      engine.invoke('models.train', {
+        target: SAMPLE_TARGET,
+        featureSet: 'core4',
+        learner: 'ridge',
+        folds: 2,
+      }),
+    )
+    const end = await waitForFinished(engine, started.jobId)
+    if (end.state !== 'succeeded') throw new Error(end.error?.message)
+    const laterFile = join(dir.path, 'later.csv')
+    writeFileSync(laterFile, [header, ...later].join('\n') + '\n')
+    const imported = await ok(
+      engine.invoke('imports.start', {
+        file: await fileRef(engine, laterFile),
+        computeDescriptors: false,
+      }),
+    )
+    const done = await waitForFinished(engine, imported.jobId)
+    if (done.state !== 'succeeded') throw new Error(done.error?.message)
+  }, 180_000)
+  afterAll(async () => {
+    await engine?.close()
+    dir.remove()
+  })
+
+  it('keeps the compounds a model was trained on with the model', () => {
+    const stored = engine.context.db
+      .prepare(
+        `SELECT t.molecule_key FROM model_training_compounds t
+           JOIN model_versions m ON m.id = t.model_version_id WHERE m.version = 'v2'`,
+      )
+      .pluck()
+      .all() as string[]
+    expect(stored.sort()).toEqual(trained.map((r) => r['Molecule ChEMBL ID']).sort())
+  })
+
+  it('still tells trained compounds from new ones', async () => {
+    const path = join(dir.path, 'batch.csv')
+    writeFileSync(path, [header, ...known, ...later].join('\n') + '\n')
+    const started = await ok(
+      engine.invoke('predictions.batch', { file: await fileRef(engine, path), model: 'v2' }),
+    )
+    const finished = await waitForFinished(engine, started.jobId)
+    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+    const s = finished.result as BatchSummary
+    expect(s.inSample?.compounds).toBe(10)
+    expect(s.outOfSample?.compounds).toBe(5)
+    const { rows } = await ok(engine.invoke('predictions.rows', { batchId: s.batchId }))
+    expect(rows.map((r) => r.inTrainingSet)).toEqual([
+      ...known.map(() => true),
+      ...later.map(() => false),
+    ])
+  }, 120_000)
+})

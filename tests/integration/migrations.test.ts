@@ -23,6 +23,7 @@ const EXPECTED_TABLES = [
   'import_present_rows',
   'import_rejections',
   'imports',
+  'model_training_compounds',
   'model_versions',
   'prediction_batches',
   'predictions',

@@ -74,11 +74,17 @@ export function applyMeasured(
 
 /**
  * The molecule keys (ChEMBL id, else "smiles:" and the canonical SMILES) of the compounds a model
- * was trained on, rebuilt from the database by the model's own definition and accepted only when
- * the rebuilt set has the model's training-set hash. Null when it cannot be told: the data changed
- * since training, or the model came from elsewhere.
+ * was trained on: as stored with it when it was trained here; for a model without that list (the
+ * bundled baseline, one imported from a colleague, one trained before the list was kept) rebuilt
+ * from the database by the model's own definition and accepted only when the rebuilt set has the
+ * model's training-set hash. Null when it cannot be told.
  */
 export function trainingCompounds(db: Db, model: LoadedModel): Set<string> | null {
+  const stored = db
+    .prepare('SELECT molecule_key FROM model_training_compounds WHERE model_version_id = ?')
+    .pluck()
+    .all(model.row.id) as string[]
+  if (stored.length > 0) return new Set(stored)
   const def = modelDefinition(model)
   try {
     const set = buildTrainingSet(db, {
