@@ -24,6 +24,7 @@ export const FIELDS = [
   'activity_comment',
   'data_validity_comment',
   'potential_duplicate',
+  'activity_id',
 ] as const
 
 export type Field = (typeof FIELDS)[number]
@@ -57,6 +58,8 @@ export const SYNONYMS: Record<Field, string[]> = {
   activity_comment: ['activitycomment', 'comment'],
   data_validity_comment: ['datavaliditycomment', 'validitycomment'],
   potential_duplicate: ['potentialduplicate'],
+  // ChEMBL's own id of the measurement: web-services dumps have it, the web export does not
+  activity_id: ['activityid', 'chemblactivityid'],
 }
 
 /** Fields that give a molecule its identity; a file needs at least one of them. */

@@ -72,6 +72,8 @@ export interface ActivityValues {
   targetName: string | null
   documentChemblId: string | null
   documentYear: number | null
+  /** ChEMBL's activity id, when the file has one */
+  activityId: number | null
 }
 
 export interface NormalisedRow {
@@ -155,6 +157,23 @@ function count(fields: string[], index: number | undefined, label: string): Pars
   return v
 }
 
+/**
+ * ChEMBL's activity id: a positive whole number. pandas writes a column with gaps as floats
+ * ("31863.0"), so a zero fraction is the same id.
+ */
+function activityIdOf(fields: string[], index: number | undefined): number | null | Rejection {
+  const t = text(fields, index)
+  if (t === null) return null
+  const m = /^\+?0*(\d{1,15})(\.0*)?$/.exec(t)
+  const id = m ? Number(m[1]) : Number.NaN
+  if (!(id > 0))
+    return {
+      reason: 'non-numeric-value',
+      detail: `Activity ID "${t.slice(0, 40)}" is not a ChEMBL activity id (a positive whole number)`,
+    }
+  return id
+}
+
 function outOfRange(label: string, value: number, min: number, max: number, unit = ''): Rejection {
   return {
     reason: 'out-of-range',
@@ -219,6 +238,8 @@ export function normaliseRow(
 
   const standardValue = number(fields, mapping.standard_value, 'Standard value')
   if (isRejection(standardValue)) return { rejection: standardValue }
+  const activityId = activityIdOf(fields, mapping.activity_id)
+  if (isRejection(activityId)) return { rejection: activityId }
   const pchembl = number(fields, mapping.pchembl_value, 'pChEMBL value')
   if (isRejection(pchembl)) return { rejection: pchembl }
   if (pchembl !== null && (pchembl < 0 || pchembl > 20)) {
@@ -323,6 +344,7 @@ export function normaliseRow(
     targetName: text(fields, mapping.target_name),
     documentChemblId: text(fields, mapping.document_chembl_id),
     documentYear,
+    activityId,
   }
   return { row }
 }

@@ -88,7 +88,14 @@ export interface ImportSummary {
   unusableByReason: Record<string, number>
   compoundsNew: number
   compoundsUpdated: number
+  /** measurements added to the database */
   activities: number
+  /**
+   * accepted rows that an earlier import had already stored (same ChEMBL activity id, or the same
+   * compound, type, relation, value, units, assay and document): not added a second time, linked
+   * to the stored measurement instead
+   */
+  alreadyPresent: number
   /** seed features in the file compared with RDKit's for the same structure */
   disagreements: { compared: number; mw: number; alogp: number }
   rdkitVersion: string | null
@@ -107,6 +114,8 @@ export interface ImportRecord {
   rowsRejected: number
   compoundsNew: number
   compoundsUpdated: number
+  /** accepted rows an earlier import had already stored (see ImportSummary) */
+  alreadyPresent: number
   rejectionsByReason: Record<string, number>
   unusableByReason: Record<string, number>
   rdkitVersion: string | null

@@ -44,12 +44,14 @@ import {
   backupsRestoreInput,
 } from './database'
 import {
+  type BatchFileCheck,
   type BatchSummary,
   type PredictionRow,
   type PredictionsCsv,
   type SinglePrediction,
   predictionsBatchIdInput,
   predictionsBatchInput,
+  predictionsCheckFileInput,
   predictionsCsvInput,
   predictionsRowsInput,
   predictionsSingleInput,
@@ -217,6 +219,14 @@ export const methods = {
   'predictions.batch': method<typeof predictionsBatchInput, JobStarted>(
     predictionsBatchInput,
     'Predict a batch',
+  ),
+  /**
+   * Reads a batch file before it is scored: the targets and standard types its rows name, against
+   * the model's, so rows of other targets can be left out knowingly.
+   */
+  'predictions.checkFile': method<typeof predictionsCheckFileInput, BatchFileCheck>(
+    predictionsCheckFileInput,
+    'Check a batch file',
   ),
   /** Past batches (files and database), newest first. */
   'predictions.batches': method<typeof empty, BatchSummary[]>(empty, 'Prediction history'),

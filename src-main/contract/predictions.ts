@@ -61,11 +61,23 @@ export const predictionsBatchInput = z
     /** compounds already in the database (optionally only those of one import) */
     database: z.object({ importId: z.number().int().positive().optional() }).strict().optional(),
     mapping: z.record(z.string().min(1).max(500), z.string().max(100)).optional(),
+    /** score only a file's rows that name the model's target */
+    onlyModelTarget: z.boolean().optional(),
   })
   .strict()
   .refine((v) => (v.file === undefined) !== (v.database === undefined), {
     message: 'Give either a file or database compounds to score',
   })
+
+/** A batch file's targets and types, against a model (default: as predictions.batch picks it). */
+export const predictionsCheckFileInput = z
+  .object({
+    model: versionName.optional(),
+    target: z.string().trim().min(1).max(64).optional(),
+    file: fileRefSchema,
+    mapping: z.record(z.string().min(1).max(500), z.string().max(100)).optional(),
+  })
+  .strict()
 
 /** Which rows of a batch, in which order: what the results table shows, and what it exports. */
 const predictionFilter = {
@@ -123,7 +135,36 @@ export interface BatchSummary {
   rowsPerSecond: number
   /** when the input had measured values: RMSE of those rows, and how many */
   observed: { rows: number; rmse: number } | null
+  /**
+   * RMSE on compounds the model was trained on (each compound once): in-sample, so flattering;
+   * null when none had a measured value or the training set cannot be told
+   */
+  inSample: { compounds: number; rmse: number } | null
+  /** RMSE on compounds new to the model (each compound once) */
+  outOfSample: { compounds: number; rmse: number } | null
+  /** rows of the file naming a target other than the model's (null: not a file, or no target column) */
+  otherTargetRows: number | null
+  /** true when only the rows naming the model's target were scored */
+  onlyModelTarget: boolean
   createdAt: string
+}
+
+/** A batch file's targets and standard types, checked before scoring it. */
+export interface BatchFileCheck {
+  rows: number
+  modelVersion: string
+  modelTarget: string
+  modelTargetName: string | null
+  /** the model's standard types */
+  modelTypes: string[]
+  /** false when the file has no target column (nothing to check) */
+  hasTargetColumn: boolean
+  /** every target the file names, most rows first; rows naming none under targetChemblId null */
+  targets: { targetChemblId: string | null; name: string | null; rows: number }[]
+  /** rows that do not name the model's target (another target, or none when the file has the column) */
+  otherTargetRows: number
+  /** the file's standard types, most rows first, and whether the model was trained on each */
+  standardTypes: { type: string | null; rows: number; modelType: boolean }[]
 }
 
 export interface PredictionRow {
@@ -137,6 +178,8 @@ export interface PredictionRow {
   intervalHigh: number | null
   inDomain: boolean | null
   observed: number | null
+  /** whether the model was trained on this compound (null: not known) */
+  inTrainingSet: boolean | null
   failure: string | null
 }
 

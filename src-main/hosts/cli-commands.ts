@@ -230,6 +230,7 @@ function importJson(s: ImportSummary) {
     compoundsNew: s.compoundsNew,
     compoundsUpdated: s.compoundsUpdated,
     activities: s.activities,
+    alreadyPresent: s.alreadyPresent,
     seconds: Number(s.seconds.toFixed(3)),
     rowsPerSecond: Math.round(s.rowsPerSecond),
     skipped: s.skipped,
@@ -265,7 +266,7 @@ function formatImport(s: ImportSummary): string {
     .join(', ')
   return (
     `${s.file} (${s.format}, import #${s.importId}): ${n(s.rowsTotal)} rows, ${n(s.rowsAccepted)} accepted, ${n(s.rowsRejected)} rejected${reasons ? ` (${reasons})` : ''}; ` +
-    `${n(s.compoundsNew)} new compounds, ${n(s.compoundsUpdated)} updated; ${n(s.activities)} activities in ${s.seconds.toFixed(1)} s (${n(Math.round(s.rowsPerSecond))} rows/s)\n`
+    `${n(s.compoundsNew)} new compounds, ${n(s.compoundsUpdated)} updated; ${n(s.activities)} activities added${s.alreadyPresent > 0 ? `, ${n(s.alreadyPresent)} already present` : ''} in ${s.seconds.toFixed(1)} s (${n(Math.round(s.rowsPerSecond))} rows/s)\n`
   )
 }
 

@@ -5,8 +5,9 @@ import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const PREDICT_HELP = `  assay predict (--mw X --alogp X --hba N --hbd N | --smiles S | --input FILE)
-                [--model VERSION] [--out FILE.csv] [--json] [--data-dir D]
+                [--model VERSION] [--out FILE.csv] [--only-model-target] [--json] [--data-dir D]
                                              predict p-activity with the production model
+                                             (--only-model-target: skip rows naming other targets)
 `
 
 function numberOption(value: unknown, name: string): number {
@@ -29,6 +30,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
       input: { type: 'string' },
       model: { type: 'string' },
       out: { type: 'string' },
+      'only-model-target': { type: 'boolean' },
     },
     async run(engine, values, _p, io) {
       const seeds = ['mw', 'alogp', 'hba', 'hbd'].filter((k) => values[k] !== undefined)
@@ -41,7 +43,10 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
         // Writing over the database (or any file of the data folder) is refused before scoring.
         const out = typeof values.out === 'string' ? resolve(values.out) : null
         if (out !== null) await assertWritableOutside(engine.context.options.dataDir, out)
-        const { jobId } = await expectOk(engine.invoke('predictions.batch', { model, file }))
+        const onlyModelTarget = values['only-model-target'] === true
+        const { jobId } = await expectOk(
+          engine.invoke('predictions.batch', { model, file, onlyModelTarget }),
+        )
         const s = (await waitForJob(engine, jobId)) as BatchSummary
         if (out !== null) {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
@@ -57,7 +62,28 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
           modelVersion: s.modelVersion,
           inDomain: s.inDomain,
           observed: s.observed,
+          inSample: s.inSample,
+          outOfSample: s.outOfSample,
+          otherTargetRows: s.otherTargetRows,
+          onlyModelTarget: s.onlyModelTarget,
         }
+        const other = s.otherTargetRows
+          ? `\n${s.otherTargetRows} rows name targets other than the model's: ${
+              s.onlyModelTarget
+                ? 'not scored'
+                : 'scored, measured values not compared (--only-model-target skips them)'
+            }`
+          : ''
+        const split = [
+          s.inSample
+            ? `RMSE ${round(s.inSample.rmse, 3)} in-sample (${s.inSample.compounds} compounds the model was trained on)`
+            : '',
+          s.outOfSample
+            ? `RMSE ${round(s.outOfSample.rmse, 3)} out-of-sample (${s.outOfSample.compounds} new compounds)`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
         io.stdout(
           values.json
             ? `${JSON.stringify(summary)}\n`
@@ -68,8 +94,8 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
                       .join(', ')})`
                   : ''
               }, ${s.inDomain} inside the applicability domain${s.observed ? `; RMSE ${round(s.observed.rmse, 3)} on ${s.observed.rows} measured rows` : ''}${
-                typeof values.out === 'string' ? `\nWrote ${resolve(values.out)}` : ''
-              }\n`,
+                split ? `\n${split}` : ''
+              }${other}${typeof values.out === 'string' ? `\nWrote ${resolve(values.out)}` : ''}\n`,
         )
         return 0
       }

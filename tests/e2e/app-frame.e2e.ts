@@ -17,7 +17,7 @@ const SHOTS = join(REPO_ROOT, 'test-results/screens')
 test('the app loads and shows the engine status in the status bar', async ({ page, webHost }) => {
   await page.goto(webHost.url)
   await expect(page).toHaveTitle('Assay Workbench')
-  await expect(page.getByTestId('engine-status')).toContainText('Engine ready · schema v3')
+  await expect(page.getByTestId('engine-status')).toContainText('Engine ready · schema v4')
   // The token is moved out of the address bar once the bridge has it.
   expect(page.url()).not.toContain('token=')
   await page.reload()

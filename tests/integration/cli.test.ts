@@ -46,13 +46,13 @@ describe('assay CLI', () => {
     expect(r.stderr).toBe('')
     const status = JSON.parse(r.stdout)
     expect(status).toMatchObject({
-      schemaVersion: 3,
+      schemaVersion: 4,
       dataDir,
       versions: { node: process.versions.node },
     })
     expect(existsSync(databasePath(dataDir))).toBe(true)
     const db = new Database(databasePath(dataDir), { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(3)
+    expect(db.pragma('user_version', { simple: true })).toBe(4)
     db.close()
   })
 

@@ -115,7 +115,11 @@ describe('an import is all or nothing', () => {
         expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 })
       }
       // the indexes a big import rebuilds at its end are back as they were
-      expect(activityIndexes(db)).toEqual(['activity_records_compound', 'activity_records_context'])
+      expect(activityIndexes(db)).toEqual([
+        'activity_records_activity_id',
+        'activity_records_compound',
+        'activity_records_context',
+      ])
       // no copy of the file is left behind
       expect(readdirSync(join(dir.path, 'cancel', 'imports'))).toEqual([])
       // the cancelled worker's write lock is gone: a new import commits
@@ -155,6 +159,7 @@ describe('an import is all or nothing', () => {
       if (result.state === 'succeeded') {
         expect(result.result).toMatchObject({ rowsTotal: 60_000 })
         expect(activityIndexes(engine.context.db)).toEqual([
+          'activity_records_activity_id',
           'activity_records_compound',
           'activity_records_context',
         ])

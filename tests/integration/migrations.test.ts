@@ -20,9 +20,11 @@ const EXPECTED_TABLES = [
   'compounds',
   'drift_features',
   'drift_runs',
+  'import_present_rows',
   'import_rejections',
   'imports',
   'model_reference',
+  'model_training_compounds',
   'model_versions',
   'prediction_batches',
   'predictions',
@@ -92,6 +94,7 @@ describe('migrations', () => {
         'unusable_reason',
         'target_chembl_id',
         'document_year',
+        'activity_id',
       ]),
     )
     expect(columns('compounds')).toEqual(

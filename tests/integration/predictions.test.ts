@@ -121,17 +121,19 @@ describe('predictions with the bundled baseline model', () => {
     }
   })
 
-  it('reads measured values of log-scale types as the importer does', async () => {
+  it('compares only with measured values of the model’s own standard type', async () => {
     const file = join(dir.path, 'log-types.csv')
     writeFileSync(
       file,
       [
         'molecule_chembl_id,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units',
-        // hand-worked: log10(IC50 in nM) = 3.45 -> 9 - 3.45; pIC50 7.2 -> 7.2; a pIC50 "in uM"
-        // may be a log of a uM value, so it is no measurement to compare with
+        // the baseline is trained on IC50: a Log IC50 or a pIC50 is another standard type, not
+        // compared with (as a training set would not mix them), however it is read
         'L1,350.4,3.1,5,1,Log IC50,=,3.45,nM',
         'L2,350.4,3.1,5,1,pIC50,=,7.2,',
         'L3,350.4,3.1,5,1,pIC50,=,0.155,uM',
+        // hand-worked: 0.25 uM = 250 nM -> 9 - log10(250)
+        'L4,350.4,3.1,5,1,IC50,=,0.25,uM',
       ].join('\n'),
     )
     const started = await ok(
@@ -143,10 +145,11 @@ describe('predictions with the bundled baseline model', () => {
       engine.invoke('predictions.rows', { batchId: s.batchId, failed: false }),
     )
     const observed = (id: string) => rows.find((r) => r.moleculeId === id)?.observed
-    expect(observed('L1')).toBeCloseTo(5.55, 12)
-    expect(observed('L2')).toBeCloseTo(7.2, 12)
+    expect(observed('L1')).toBeNull()
+    expect(observed('L2')).toBeNull()
     expect(observed('L3')).toBeNull()
-    expect(s.observed?.rows).toBe(2)
+    expect(observed('L4')).toBeCloseTo(9 - Math.log10(250), 12)
+    expect(s.observed?.rows).toBe(1)
   })
 
   it('scores a dropped file, lists the rows it cannot score with reasons, and exports CSV', async () => {

@@ -132,7 +132,7 @@ describe('web host', () => {
     expect(r.status).toBe(200)
     expect(JSON.parse(r.body)).toMatchObject({
       ok: true,
-      value: { schemaVersion: 3, host: 'test' },
+      value: { schemaVersion: 4, host: 'test' },
     })
   })
 

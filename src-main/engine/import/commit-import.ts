@@ -10,6 +10,7 @@ import { suspendIndexes } from './bulk-indexes'
 import { mergeCompounds } from './compound-store'
 import { mergeContexts } from './context-store'
 import { columnsOf, quoted } from './merge-sql'
+import { findPresentRows } from './present-rows'
 
 export interface CommitImportInput {
   dataDir: string
@@ -86,6 +87,7 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
     importId: number | null,
     previousImportId: number | null,
     compounds: { added: number; updated: number },
+    alreadyPresent = 0,
   ): ImportSummary => ({
     importId,
     skipped: importId === null,
@@ -101,7 +103,8 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
     unusableByReason: staged.unusableByReason,
     compoundsNew: compounds.added,
     compoundsUpdated: compounds.updated,
-    activities: staged.activities,
+    activities: staged.activities - alreadyPresent,
+    alreadyPresent,
     disagreements: {
       compared: staged.disagreements.compared,
       mw: staged.disagreements.mw,
@@ -157,7 +160,10 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
     importId,
   )
 
-  const restoreIndexes = suspendIndexes(db, staged.activities)
+  // Measurements an earlier import stored are not added again; each is linked to the one it is.
+  const present = findPresentRows(db)
+  const added = staged.activities - present
+  const restoreIndexes = suspendIndexes(db, added)
   // The staged rows in file order (their ids), each compound and context looked up by its key in
   // the maps: records stay the outer loop.
   const records = columnsOf(db, 'activity_records').filter((c) => c !== 'id')
@@ -176,6 +182,15 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
          FROM staged.activity_records AS r
          CROSS JOIN temp.compound_ids AS m ON m.staged = r.compound_id
          CROSS JOIN temp.context_ids AS x ON x.staged = r.context_id
+        WHERE NOT EXISTS (SELECT 1 FROM temp.present_rows AS p WHERE p.staged = r.id)
+        ORDER BY r.id`,
+    )
+    .run({ importId }).changes
+  const linked = db
+    .prepare(
+      `INSERT INTO main.import_present_rows (import_id, line_number, activity_record_id, matched_by)
+       SELECT @importId, r.line_number, p.activity, p.matched_by
+         FROM temp.present_rows AS p JOIN staged.activity_records AS r ON r.id = p.staged
         ORDER BY r.id`,
     )
     .run({ importId }).changes
@@ -188,12 +203,13 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
     )
     .run({ importId }).changes
   // Counts add up or nothing is kept: a row lost between the files would otherwise go unnoticed.
-  if (moved !== staged.activities || rejected !== rejections)
+  if (moved !== added || linked !== present || rejected !== rejections)
     throw new WorkbenchError(
       'internal',
-      `Moving the rows of ${input.fileName} into the database lost some (${moved} of ${staged.activities} activities, ${rejected} of ${rejections} rejections); nothing was imported.`,
+      `Moving the rows of ${input.fileName} into the database lost some (${moved} of ${added} activities, ${linked} of ${present} already present, ${rejected} of ${rejections} rejections); nothing was imported.`,
     )
   restoreIndexes()
+  db.prepare('UPDATE main.imports SET rows_already_present = ? WHERE id = ?').run(present, importId)
 
   db.prepare(
     "INSERT INTO main.audit_log (at, action, entity_type, entity_id, details_json) VALUES (?, 'import', 'import', ?, ?)",
@@ -206,8 +222,9 @@ function commitInTransaction(db: Database.Database, input: CommitImportInput): I
       rowsTotal: staged.rowsTotal,
       rowsAccepted: staged.rowsAccepted,
       rowsRejected,
+      rowsAlreadyPresent: present,
     }),
   )
   db.exec('COMMIT')
-  return summary(importId, previous?.id ?? null, compounds)
+  return summary(importId, previous?.id ?? null, compounds, present)
 }

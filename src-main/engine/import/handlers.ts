@@ -193,6 +193,7 @@ interface ImportRowDb {
   rows_rejected: number
   compounds_new: number
   compounds_updated: number
+  rows_already_present: number
   unusable_json: string
   rdkit_version: string | null
   is_synthetic: number
@@ -218,6 +219,7 @@ export function listImports(ctx: EngineContext): ImportRecord[] {
     rowsRejected: r.rows_rejected,
     compoundsNew: r.compounds_new,
     compoundsUpdated: r.compounds_updated,
+    alreadyPresent: r.rows_already_present,
     rejectionsByReason: Object.fromEntries(
       reasons.filter((x) => x.import_id === r.id).map((x) => [x.reason, x.n]),
     ),

@@ -70,6 +70,8 @@ export interface RowBatch {
   valueNm: Float64Array
   pActivity: Float64Array
   pchembl: Float64Array
+  /** ChEMBL's activity id, NaN for none */
+  activityId: Float64Array
 }
 
 export interface BatchesEnd {
@@ -130,6 +132,7 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       batch.valueNm,
       batch.pActivity,
       batch.pchembl,
+      batch.activityId,
     ].map((a) => a.buffer as ArrayBuffer)
     while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((r) => (wake = r))
     inFlight++
@@ -166,6 +169,7 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       valueNm: new Float64Array(cap),
       pActivity: new Float64Array(cap),
       pchembl: new Float64Array(cap),
+      activityId: new Float64Array(cap),
     }
     const reject = (record: CsvRecord, r: Rejection, raw = record.raw) =>
       b.rejections.push({ line: record.line, reason: r.reason, detail: r.detail, raw })
@@ -227,6 +231,7 @@ export async function parseImport(input: ParseImportInput, port: MessagePort): P
       b.valueNm[i] = a.valueNm ?? Number.NaN
       b.pActivity[i] = a.pActivity ?? Number.NaN
       b.pchembl[i] = a.pchembl ?? Number.NaN
+      b.activityId[i] = a.activityId ?? Number.NaN
     }
     b.bytes = bytes
     b.rowsTotal = rowsTotal

@@ -40,7 +40,7 @@ export interface WriteProgress {
   rows: number
 }
 
-const ACTIVITY_COLUMNS = 10
+const ACTIVITY_COLUMNS = 11
 const ROWS_PER_INSERT = 10
 /**
  * The import id staged rows carry until commitImport gives them the real one. The staged tables
@@ -122,7 +122,7 @@ export async function stageImport(
   // Ten rows per INSERT: a third less time per row than one statement each.
   const activitySql = (rows: number) =>
     `INSERT INTO activity_records (import_id, compound_id, context_id, line_number, relation, standard_value,
-       value_nm, p_activity, pchembl_value, usable, unusable_reason)
+       value_nm, p_activity, pchembl_value, usable, unusable_reason, activity_id)
      VALUES ${Array.from({ length: rows }, () => `(${STAGED_IMPORT_ID}, ${new Array(ACTIVITY_COLUMNS).fill('?').join(', ')})`).join(', ')}`
   const insertActivities = db.prepare(activitySql(ROWS_PER_INSERT))
   const insertActivity = db.prepare(activitySql(1))
@@ -190,6 +190,7 @@ export async function stageImport(
         num(b.pchembl[i] as number),
         reason === null && !Number.isNaN(b.pActivity[i] as number) ? 1 : 0,
         reason,
+        num(b.activityId[i] as number),
       )
       if (params.length === ROWS_PER_INSERT * ACTIVITY_COLUMNS) {
         insertActivities.run(params)

@@ -107,6 +107,30 @@ export function defaultTarget(db: Db, types: string[]): string {
 }
 
 /**
+ * Whether a measurement of the training set's target and types labels its compound: relation '='
+ * with a p-activity and usable (not censored, not in other units, not implausible, not a result
+ * in words), or doubted by ChEMBL's curators when the user includes those. Values ChEMBL's
+ * curators doubt carry their doubt as the reason only when nothing else rules them out (see
+ * normaliseRow), so including them on request takes no other check. Batch predictions compare
+ * with measured values by the same rule.
+ */
+export function isTrainingLabel(
+  r: { p_activity: number | null; usable: number; unusable_reason: string | null },
+  includeFlagged: boolean,
+): boolean {
+  return (
+    r.p_activity !== null &&
+    (r.usable === 1 ||
+      (includeFlagged && r.unusable_reason !== null && FLAG_REASONS.includes(r.unusable_reason)))
+  )
+}
+
+/** A compound's label from its included measurements: the median of their p-activities. */
+export function trainingLabel(pActivities: number[]): number {
+  return median(pActivities)
+}
+
+/**
  * Builds a training set from imported activities (DESIGN.md section 5): the target's activities of
  * the given types with relation '=' and a value in nM, one row per compound labelled with the
  * median p-activity of its repeats. Every activity left out is counted under its reason.
@@ -158,14 +182,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   let activitiesUsed = 0
   let lastCompound = -1
   let lastOk = false
-  // Values ChEMBL's curators doubt carry their doubt as the reason only when nothing else rules
-  // them out (see normaliseRow), so including them on request takes no other check.
-  const included = (r: ActivityDb) =>
-    r.p_activity !== null &&
-    (r.usable === 1 ||
-      (def.includeFlagged === true &&
-        r.unusable_reason !== null &&
-        FLAG_REASONS.includes(r.unusable_reason)))
+  const included = (r: ActivityDb) => isTrainingLabel(r, def.includeFlagged === true)
   for (const r of rows) {
     if (!included(r)) {
       exclude(r.unusable_reason ?? 'no-value')
@@ -218,7 +235,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     const first = g.rows[0] as ActivityDb
     const compound = g.compound
     writeFeatures(def.featureSet, descriptorNames, g.features, x, i * f)
-    y[i] = median(g.labels)
+    y[i] = trainingLabel(g.labels)
     compoundIds[i] = first.compound_id
     const ys = g.rows.map((r) => r.document_year).filter((v): v is number => v !== null && v > 0)
     years[i] = ys.length ? Math.min(...ys) : NaN

@@ -1,6 +1,8 @@
 import type { Db } from '../db/connection'
+import { isTrainingLabel, trainingLabel } from '../models/training-set'
 import type { Candidate } from './inputs'
 import type { LoadedModel } from './loaded-model'
+import { modelDefinition } from './measured'
 
 interface CompoundJoin {
   id: number
@@ -13,28 +15,43 @@ interface CompoundJoin {
   hbd: number | null
   descriptors_json: string | null
   morgan_fp: Uint8Array | null
-  observed: number | null
 }
 
 /**
- * Compounds already in the database (all, or those of one import), each with its median usable
- * p-activity against the model's target as the observed value.
+ * Compounds already in the database (all, or those of one import), each with its measured value
+ * by the training set's rule: the median p-activity of its measurements of the model's target and
+ * standard types that would label it in training.
  */
 export function candidatesFromDatabase(db: Db, model: LoadedModel, importId?: number): Candidate[] {
   const needDescriptors = model.featureSet !== 'core4'
+  const def = modelDefinition(model)
+  const labels = new Map<number, number[]>()
+  const measured = db
+    .prepare(
+      `SELECT compound_id, p_activity, usable, unusable_reason FROM activities
+        WHERE target_chembl_id = ? AND standard_type IN (SELECT value FROM json_each(?))`,
+    )
+    .all(def.target, JSON.stringify(def.types)) as {
+    compound_id: number
+    p_activity: number | null
+    usable: number
+    unusable_reason: string | null
+  }[]
+  for (const m of measured) {
+    if (!isTrainingLabel(m, def.includeFlagged)) continue
+    const list = labels.get(m.compound_id)
+    if (list) list.push(m.p_activity as number)
+    else labels.set(m.compound_id, [m.p_activity as number])
+  }
   const rows = db
     .prepare(
-      `WITH observed AS (
-         SELECT compound_id, avg(p_activity) AS p FROM activities
-          WHERE usable = 1 AND target_chembl_id = @target GROUP BY compound_id)
-       SELECT c.id, c.chembl_id, c.molecule_key, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd,
-              ${needDescriptors ? 'c.descriptors_json, c.morgan_fp' : 'NULL AS descriptors_json, NULL AS morgan_fp'},
-              o.p AS observed
-         FROM compounds c LEFT JOIN observed o ON o.compound_id = c.id
+      `SELECT c.id, c.chembl_id, c.molecule_key, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd,
+              ${needDescriptors ? 'c.descriptors_json, c.morgan_fp' : 'NULL AS descriptors_json, NULL AS morgan_fp'}
+         FROM compounds c
         WHERE @importId IS NULL OR c.id IN (SELECT compound_id FROM activities WHERE import_id = @importId)
         ORDER BY c.id`,
     )
-    .all({ target: model.row.target_chembl_id, importId: importId ?? null }) as CompoundJoin[]
+    .all({ importId: importId ?? null }) as CompoundJoin[]
   return rows.map((r, i) => ({
     rowNumber: i + 1,
     moleculeId: r.chembl_id ?? r.molecule_key,
@@ -45,7 +62,7 @@ export function candidatesFromDatabase(db: Db, model: LoadedModel, importId?: nu
       ? (JSON.parse(r.descriptors_json) as Record<string, number>)
       : null,
     morgan: r.morgan_fp,
-    observed: r.observed,
+    observed: labels.has(r.id) ? trainingLabel(labels.get(r.id) as number[]) : null,
     failure: null,
   }))
 }

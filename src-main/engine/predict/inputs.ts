@@ -2,9 +2,7 @@ import { WorkbenchError } from '../../contract'
 import { type Mapping, detectMapping, applyOverrides } from '../../chem/columns'
 import { type CompoundFeatures, writeFeatures } from '../../chem/feature-sets'
 import type { MoleculeFeatures } from '../../chem/rdkit'
-import { cellNumber } from '../../chem/normalise-row'
-import { pActivityFromLogType } from '../../chem/standard-types'
-import { nanomolarFactor, normaliseRelation, pActivityFromNm } from '../../chem/units'
+import { cellNumber, hasActivityColumns, normaliseRow } from '../../chem/normalise-row'
 import type { EngineContext } from '../context'
 import { readHead, readRecords } from '../import/read-table'
 import { splitEvenly } from '../workers/split-evenly'
@@ -22,6 +20,26 @@ export interface Candidate {
   observed: number | null
   /** set when the row cannot be scored whatever the model */
   failure: string | null
+  /** what a file's row says it measured, as the importer reads it (null: no measurement) */
+  measurement?: RowMeasurement | null
+  /** whether the model's training set holds this compound (null: not known) */
+  inTrainingSet?: boolean | null
+}
+
+/** A file row's measurement: which target and type, and the importer's reading of its value. */
+export interface RowMeasurement {
+  target: string | null
+  targetName: string | null
+  type: string | null
+  p_activity: number | null
+  usable: number
+  unusable_reason: string | null
+}
+
+/** What a scored file says about targets and types: which columns it has. */
+export interface FileColumns {
+  target: boolean
+  type: boolean
 }
 
 export interface FeatureRows {
@@ -48,7 +66,7 @@ export async function candidatesFromFile(
   path: string,
   overrides: Record<string, string> | undefined,
   onBytes?: (bytes: number, size: number) => void,
-): Promise<Candidate[]> {
+): Promise<Candidate[] & { columns?: FileColumns }> {
   const head = await readHead(path)
   const { mapping, problems } = applyOverrides(
     head.header,
@@ -68,7 +86,9 @@ export async function candidatesFromFile(
       `To score a file it needs a SMILES column, or all four of MW, AlogP, HBA and HBD. Columns found: ${head.header.join(', ')}.`,
       { columnsFound: head.header },
     )
-  const out: Candidate[] = []
+  const out: Candidate[] & { columns?: FileColumns } = []
+  out.columns = { target: m.target_chembl_id !== undefined, type: m.standard_type !== undefined }
+  const withActivities = hasActivityColumns(m)
   const field = (fields: string[], f: keyof Mapping) => {
     const i = m[f]
     return i === undefined ? undefined : fields[i]
@@ -97,7 +117,7 @@ export async function candidatesFromFile(
           else c.seed[k] = v
         }
         c.failure ??= seedProblem(c.seed)
-        c.observed = observedOf(r.fields, m)
+        c.measurement = measurementOf(r.fields, m, withActivities)
       }
       out.push(c)
     }
@@ -107,23 +127,29 @@ export async function candidatesFromFile(
 }
 
 /**
- * A row's measured p-activity: its pChEMBL value, else an '=' value of a log-scale type (pIC50,
- * Log IC50 in nM) read as the importer reads it, else an '=' value convertible to nM.
+ * A row's target, type and measurement, read by the importer's own rules (normaliseRow): units,
+ * log-scale types, censoring, implausible values and ChEMBL's doubts are judged as on import.
  */
-function observedOf(fields: string[], m: Mapping): number | null {
-  const p = cellNumber(fields, m.pchembl_value)
-  if (typeof p === 'number' && Number.isFinite(p)) return p
-  const v = cellNumber(fields, m.standard_value)
-  const units = m.standard_units === undefined ? undefined : fields[m.standard_units]?.trim()
-  const relation = m.standard_relation === undefined ? '' : (fields[m.standard_relation] ?? '')
-  const rel = relation.trim() === '' ? '=' : normaliseRelation(relation)
-  if (typeof v !== 'number' || !Number.isFinite(v) || rel !== '=') return null
-  // "Log IC50 3.45 nM" is pActivity 5.55, not 3.45 nM
-  const type = m.standard_type === undefined ? undefined : fields[m.standard_type]?.trim()
-  const log = pActivityFromLogType(type, v, units)
-  if (log !== null) return 'pActivity' in log ? log.pActivity : null
-  const factor = nanomolarFactor(units)
-  return v > 0 && factor !== null ? pActivityFromNm(v * factor) : null
+function measurementOf(fields: string[], m: Mapping, withActivities: boolean): RowMeasurement {
+  const cell = (i: number | undefined) => (i === undefined ? '' : (fields[i] ?? '').trim())
+  const target = cell(m.target_chembl_id).toUpperCase() || null
+  const measurement: RowMeasurement = {
+    target,
+    targetName: cell(m.target_name) || null,
+    type: cell(m.standard_type) || null,
+    p_activity: null,
+    usable: 0,
+    unusable_reason: null,
+  }
+  if (!withActivities) return measurement
+  const normalised = normaliseRow(fields, m, true)
+  const a = 'row' in normalised ? normalised.row.activity : null
+  if (a) {
+    measurement.p_activity = a.pActivity
+    measurement.usable = a.usable ? 1 : 0
+    measurement.unusable_reason = a.unusableReason
+  }
+  return measurement
 }
 
 /**

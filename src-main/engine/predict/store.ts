@@ -13,6 +13,7 @@ import type { Db } from '../db/connection'
 import { writeTransaction } from '../db/write-transaction'
 import type { Candidate } from './inputs'
 import type { LoadedModel } from './loaded-model'
+import { compoundKey } from './measured'
 
 export interface BatchResult {
   candidates: Candidate[]
@@ -21,7 +22,37 @@ export interface BatchResult {
   inDomain: Uint8Array
 }
 
+/** What a file's batch says about targets: rows naming others, and whether they were left out. */
+export interface TargetChoice {
+  otherTargetRows: number | null
+  onlyModelTarget: boolean
+}
+
+/**
+ * RMSE against measured values, each compound once (a file may hold a compound on several rows),
+ * split by whether the model was trained on the compound: in-sample errors flatter a model.
+ */
+function splitRmse(result: BatchResult) {
+  const seen = new Set<string>()
+  const acc = { in: { se: 0, n: 0 }, out: { se: 0, n: 0 } }
+  result.candidates.forEach((c, i) => {
+    if (c.failure !== null || c.observed === null || c.inTrainingSet == null) return
+    const key = compoundKey(c) ?? `row:${c.rowNumber}`
+    if (seen.has(key)) return
+    seen.add(key)
+    const side = c.inTrainingSet ? acc.in : acc.out
+    side.se += ((result.p[i] ?? NaN) - c.observed) ** 2
+    side.n++
+  })
+  const rmse = (a: { se: number; n: number }) => (a.n > 0 ? Math.sqrt(a.se / a.n) : null)
+  return {
+    inSample: { rmse: rmse(acc.in), n: acc.in.n },
+    outOfSample: { rmse: rmse(acc.out), n: acc.out.n },
+  }
+}
+
 const ROWS_PER_INSERT = 50
+const ROW_PARAMS = 15
 
 /**
  * Writes a batch and every row of it in one transaction; returns its summary. Waits on timers,
@@ -34,6 +65,7 @@ export function storeBatch(
   inputName: string | null,
   result: BatchResult,
   seconds: number,
+  targets: TargetChoice = { otherTargetRows: null, onlyModelTarget: false },
 ): Promise<BatchSummary> {
   const now = new Date().toISOString()
   const q = model.calibration.q
@@ -52,11 +84,14 @@ export function storeBatch(
     }
   }
   const rmse = observedRows > 0 ? Math.sqrt(se / observedRows) : null
+  const split = splitRmse(result)
   return writeTransaction(db, () => {
     const batch = db
       .prepare(
         `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
-           failures_json, rmse, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           failures_json, rmse, seconds, created_at, other_target_rows, only_model_target, rmse_in_sample,
+           rows_in_sample, rmse_out_of_sample, rows_out_of_sample)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         model.row.id,
@@ -68,24 +103,32 @@ export function storeBatch(
         rmse,
         seconds,
         now,
+        targets.otherTargetRows,
+        targets.onlyModelTarget ? 1 : 0,
+        split.inSample.rmse,
+        split.inSample.n,
+        split.outOfSample.rmse,
+        split.outOfSample.n,
       )
     const batchId = Number(batch.lastInsertRowid)
-    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
     const insertMany = db.prepare(
       `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
-         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at)
+         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at,
+         in_training_set)
        VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
     )
     const insertOne = db.prepare(
       `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
-         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at)
+         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at,
+         in_training_set)
        VALUES ${one}`,
     )
     const params: unknown[] = []
     const flush = (all: boolean) => {
-      while (params.length >= ROWS_PER_INSERT * 14)
-        insertMany.run(params.splice(0, ROWS_PER_INSERT * 14))
-      if (all) while (params.length > 0) insertOne.run(params.splice(0, 14))
+      while (params.length >= ROWS_PER_INSERT * ROW_PARAMS)
+        insertMany.run(params.splice(0, ROWS_PER_INSERT * ROW_PARAMS))
+      if (all) while (params.length > 0) insertOne.run(params.splice(0, ROW_PARAMS))
     }
     result.candidates.forEach((c, i) => {
       const ok = c.failure === null
@@ -105,8 +148,9 @@ export function storeBatch(
         c.observed,
         c.failure,
         now,
+        c.inTrainingSet == null ? null : c.inTrainingSet ? 1 : 0,
       )
-      if (params.length >= ROWS_PER_INSERT * 14) flush(false)
+      if (params.length >= ROWS_PER_INSERT * ROW_PARAMS) flush(false)
     })
     flush(true)
     return batchSummary(db, batchId)
@@ -124,10 +168,17 @@ interface BatchRow {
   rmse: number | null
   seconds: number | null
   created_at: string
+  other_target_rows: number | null
+  only_model_target: number
+  rmse_in_sample: number | null
+  rows_in_sample: number
+  rmse_out_of_sample: number | null
+  rows_out_of_sample: number
 }
 
 const BATCH_SQL = `SELECT b.id, m.version, b.source, b.input_name, b.rows_scored, b.rows_failed, b.failures_json,
-  b.rmse, b.seconds, b.created_at FROM prediction_batches b JOIN model_versions m ON m.id = b.model_version_id`
+  b.rmse, b.seconds, b.created_at, b.other_target_rows, b.only_model_target, b.rmse_in_sample, b.rows_in_sample,
+  b.rmse_out_of_sample, b.rows_out_of_sample FROM prediction_batches b JOIN model_versions m ON m.id = b.model_version_id`
 
 function toSummary(db: Db, b: BatchRow): BatchSummary {
   const counts = db
@@ -148,6 +199,14 @@ function toSummary(db: Db, b: BatchRow): BatchSummary {
     seconds,
     rowsPerSecond: seconds > 0 ? (b.rows_scored + b.rows_failed) / seconds : 0,
     observed: b.rmse === null ? null : { rows: counts.observed, rmse: b.rmse },
+    inSample:
+      b.rmse_in_sample === null ? null : { compounds: b.rows_in_sample, rmse: b.rmse_in_sample },
+    outOfSample:
+      b.rmse_out_of_sample === null
+        ? null
+        : { compounds: b.rows_out_of_sample, rmse: b.rmse_out_of_sample },
+    otherTargetRows: b.other_target_rows,
+    onlyModelTarget: b.only_model_target === 1,
     createdAt: b.created_at,
   }
 }
@@ -177,6 +236,7 @@ interface StoredRow {
   in_domain: number | null
   observed_p_activity: number | null
   failure_reason: string | null
+  in_training_set: number | null
 }
 
 function toRow(r: StoredRow): PredictionRow {
@@ -191,6 +251,7 @@ function toRow(r: StoredRow): PredictionRow {
     intervalHigh: r.interval_high,
     inDomain: r.in_domain === null ? null : r.in_domain === 1,
     observed: r.observed_p_activity,
+    inTrainingSet: r.in_training_set === null ? null : r.in_training_set === 1,
     failure: r.failure_reason,
   }
 }
@@ -223,7 +284,7 @@ function filterSql(input: PredictionFilter) {
 }
 
 const ROW_COLUMNS = `row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high,
-  in_domain, observed_p_activity, failure_reason`
+  in_domain, observed_p_activity, failure_reason, in_training_set`
 
 export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {
   batchSummary(db, input.batchId)

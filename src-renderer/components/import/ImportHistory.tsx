@@ -26,6 +26,9 @@ export function ImportHistory({ history }: { history: ImportRecord[] }) {
                 Rejected
               </th>
               <th scope="col" className="num">
+                Already present
+              </th>
+              <th scope="col" className="num">
                 New compounds
               </th>
               <th scope="col" />
@@ -45,6 +48,12 @@ export function ImportHistory({ history }: { history: ImportRecord[] }) {
                 <td className="num">{fmtInt(h.rowsTotal)}</td>
                 <td className="num">{fmtInt(h.rowsAccepted)}</td>
                 <td className="num">{fmtInt(h.rowsRejected)}</td>
+                <td
+                  className="num"
+                  title="Rows an earlier import had already stored: not added again"
+                >
+                  {fmtInt(h.alreadyPresent)}
+                </td>
                 <td className="num">{fmtInt(h.compoundsNew)}</td>
                 <td>
                   {h.rowsRejected > 0 && (

@@ -45,6 +45,9 @@ export function ImportSummary({ summary }: { summary: Summary }) {
         <div>
           <span className="stat bad">{fmtInt(summary.rowsRejected)}</span>rejected
         </div>
+        <div data-testid="import-already-present">
+          <span className="stat">{fmtInt(summary.alreadyPresent)}</span>already present
+        </div>
         <div>
           <span className="stat">{fmtInt(summary.compoundsNew)}</span>new compounds
         </div>
@@ -56,6 +59,14 @@ export function ImportSummary({ summary }: { summary: Summary }) {
           {fmtInt(Math.round(summary.rowsPerSecond))} rows/s
         </div>
       </div>
+      {summary.alreadyPresent > 0 && (
+        <p className="notice" data-testid="import-already-present-note">
+          {fmtInt(summary.alreadyPresent)} of the accepted rows were already in the database from an
+          earlier import (same ChEMBL activity ID, or the same compound, type, relation, value,
+          units, assay and document): they were not added a second time.{' '}
+          {fmtInt(summary.activities)} new measurements were added.
+        </p>
+      )}
       <div className="summary-columns">
         <div>
           <h3>Rejected rows by reason</h3>

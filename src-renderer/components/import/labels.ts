@@ -20,6 +20,7 @@ export const FIELD_LABELS: Record<string, string> = {
   activity_comment: 'Activity comment',
   data_validity_comment: 'Data validity comment',
   potential_duplicate: 'Potential duplicate',
+  activity_id: 'ChEMBL activity ID',
 }
 
 export const FORMAT_LABELS: Record<string, string> = {

@@ -1,5 +1,10 @@
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { BatchSummary, PredictionRow } from '../../../src-main/contract'
+import type {
+  BatchFileCheck,
+  BatchSummary,
+  FileRef,
+  PredictionRow,
+} from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
 import { observedVsPredicted } from '../../charts/figures'
@@ -54,6 +59,13 @@ const COLUMNS: Column<PredictionRow>[] = [
     width: 84,
     align: 'right',
     render: (r) => fmtNum(r.observed, 2),
+  },
+  {
+    key: 'trained',
+    label: 'Trained on',
+    width: 84,
+    render: (r) => (r.inTrainingSet === null ? '—' : r.inTrainingSet ? 'yes' : 'no'),
+    title: () => 'Whether the model was trained on this compound',
   },
   {
     key: 'features',
@@ -123,6 +135,30 @@ export function BatchPanel() {
   }
   const running = job?.state === 'running'
 
+  // A file is checked before it is scored: rows that name other targets than the model's are
+  // shown, and the user chooses to score them all or only the model's target's rows.
+  const [checking, setChecking] = useState(false)
+  const [pending, setPending] = useState<{ file: FileRef; check: BatchFileCheck } | null>(null)
+  const chooseFile = async (file: FileRef) => {
+    setProblem(null)
+    setPending(null)
+    setChecking(true)
+    try {
+      const check = await call('predictions.checkFile', { file })
+      if (check.otherTargetRows > 0) setPending({ file, check })
+      else await start({ file })
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e))
+    } finally {
+      setChecking(false)
+    }
+  }
+  const scorePending = (onlyModelTarget: boolean) => {
+    if (!pending) return
+    setPending(null)
+    void start({ file: pending.file, onlyModelTarget })
+  }
+
   return (
     <>
       <section className="card" aria-labelledby="batch-title">
@@ -132,14 +168,26 @@ export function BatchPanel() {
           hint="Any file the importer reads: a SMILES column, or MW, AlogP, HBA and HBD. Measured values, when present, are compared."
           onFiles={(files) => {
             const file = files[0]
-            if (file) void window.workbench.fileRef(file).then((ref) => start({ file: ref }))
+            if (file) void window.workbench.fileRef(file).then((ref) => chooseFile(ref))
           }}
         />
+        {checking && (
+          <p className="muted" role="status">
+            Checking the file’s targets…
+          </p>
+        )}
+        {pending && (
+          <TargetWarning
+            check={pending.check}
+            onScore={scorePending}
+            onCancel={() => setPending(null)}
+          />
+        )}
         <div className="row" style={{ marginTop: 10 }}>
           <button
             type="button"
             className="button"
-            disabled={running}
+            disabled={running || checking || pending !== null}
             onClick={() => void start({ database: {} })}
           >
             Score every compound in the database
@@ -207,6 +255,60 @@ export function BatchPanel() {
         </section>
       )}
     </>
+  )
+}
+
+/** "312 of 1,204 rows name other targets: …" and the two ways on. */
+function TargetWarning({
+  check,
+  onScore,
+  onCancel,
+}: {
+  check: BatchFileCheck
+  onScore: (onlyModelTarget: boolean) => void
+  onCancel: () => void
+}) {
+  const others = check.targets.filter((t) => t.targetChemblId !== check.modelTarget)
+  const model = [check.modelTarget, check.modelTargetName].filter(Boolean).join(' ')
+  const modelRows = check.rows - check.otherTargetRows
+  return (
+    <div className="notice" role="alert" data-testid="batch-target-warning">
+      <p>
+        <strong>
+          {fmtInt(check.otherTargetRows)} of {fmtCount(check.rows, 'row')} name other targets
+        </strong>
+        :{' '}
+        {others
+          .map(
+            (t) =>
+              `${t.targetChemblId ?? 'no target'}${t.name ? ` ${t.name}` : ''} (${fmtInt(t.rows)})`,
+          )
+          .join(', ')}
+        . This model ({check.modelVersion}) predicts{' '}
+        {check.modelTypes.length > 0 ? `${check.modelTypes.join(', ')} for ` : ''}
+        {model}.
+      </p>
+      <p className="muted small">
+        Measured values are compared only on {check.modelTarget} rows of{' '}
+        {check.modelTypes.join(', ')}, whichever you choose.
+      </p>
+      <div className="row">
+        <button type="button" className="button" onClick={() => onScore(false)}>
+          Score all rows
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={modelRows === 0}
+          onClick={() => onScore(true)}
+        >
+          Score only {check.modelTarget} rows
+        </button>
+        <button type="button" className="link-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
   )
 }
 
@@ -316,6 +418,29 @@ function BatchResults({
           Rows/s<span className="stat">{fmtInt(Math.round(batch.rowsPerSecond))}</span>
         </div>
       </div>
+      {(batch.inSample || batch.outOfSample) && (
+        <div data-testid="batch-rmse-split" style={{ marginTop: 12 }}>
+          {batch.inSample && (
+            <p>
+              RMSE {fmtNum(batch.inSample.rmse, 2)} (in-sample,{' '}
+              {fmtCount(batch.inSample.compounds, 'compound')} the model was trained on)
+            </p>
+          )}
+          {batch.outOfSample && (
+            <p>
+              RMSE {fmtNum(batch.outOfSample.rmse, 2)} (out-of-sample,{' '}
+              {fmtCount(batch.outOfSample.compounds, 'new compound')})
+            </p>
+          )}
+        </div>
+      )}
+      {batch.otherTargetRows !== null && batch.otherTargetRows > 0 && (
+        <p className="muted small" data-testid="batch-other-targets">
+          {batch.onlyModelTarget
+            ? `${fmtCount(batch.otherTargetRows, 'row')} naming other targets were not scored.`
+            : `${fmtCount(batch.otherTargetRows, 'row')} name other targets: scored, but their measured values are not compared.`}
+        </p>
+      )}
       {batch.rowsFailed > 0 && (
         <p className="muted small" data-testid="batch-failures">
           Not scored:{' '}
