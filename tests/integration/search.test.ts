@@ -205,7 +205,7 @@ describe('structure search on real ChEMBL exports', () => {
 
   it('reports molecules done and stops when cancelled; the next search still works', async () => {
     const events = recordEvents(engine)
-    const started = await engine.call('search.substructure', { query: 'c1ccccc1' })
+    const started = await engine.invoke('search.substructure', { query: 'c1ccccc1' })
     if (!started.ok) throw new Error(started.error.message)
     const jobId = started.value.jobId
     const finished = waitForFinished(engine, jobId)

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { WorkbenchError } from '../../contract'
 import { MORGAN_BITS, MORGAN_RADIUS, type RDKit, loadRdkit } from '../../chem/rdkit'
-import { popcount, tanimoto } from './tanimoto'
+import { tanimotoScorer } from './tanimoto'
 
 /** One worker's share of the compounds table: ids from `fromId` up to (not including) `toId`. */
 export interface ScanRange {
@@ -122,7 +122,7 @@ export function scanSimilarity(
 ): ScanCounts & { ids: Int32Array; similarities: Float64Array } {
   const { db, total, rows } = openRange(input, 'morgan_fp')
   try {
-    const queryBits = popcount(input.fp)
+    const score = tanimotoScorer(input.fp)
     const ids: number[] = []
     const similarities: number[] = []
     let done = 0
@@ -132,7 +132,7 @@ export function scanSimilarity(
       done++
       if (!(blob instanceof Uint8Array) || blob.length !== input.fp.length) noStructure++
       else {
-        const s = tanimoto(input.fp, queryBits, blob)
+        const s = score(blob)
         if (s >= input.threshold) {
           ids.push(id)
           similarities.push(s)
