@@ -56,6 +56,7 @@ import {
   predictionsRowsInput,
   predictionsSingleInput,
 } from './predictions'
+import { searchSimilarityInput, searchSubstructureInput } from './search'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
 function method<I extends z.ZodType, O>(input: I, summary: string) {
@@ -244,6 +245,22 @@ export const methods = {
   'predictions.csv': method<typeof predictionsCsvInput, PredictionsCsv>(
     predictionsCsvInput,
     'A batch as CSV',
+  ),
+  /**
+   * Starts a similarity search as a job: Tanimoto of the query SMILES's Morgan fingerprint to every
+   * stored compound's, split across the worker threads; the job's result is a SearchResult.
+   */
+  'search.similarity': method<typeof searchSimilarityInput, JobStarted>(
+    searchSimilarityInput,
+    'Find similar compounds',
+  ),
+  /**
+   * Starts a substructure search as a job: RDKit matches the query against every stored SMILES in
+   * the worker threads, reporting molecules done; the job's result is a SearchResult.
+   */
+  'search.substructure': method<typeof searchSubstructureInput, JobStarted>(
+    searchSubstructureInput,
+    'Find compounds containing a substructure',
   ),
   /** The last database check and the backups kept in the data folder. */
   'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),

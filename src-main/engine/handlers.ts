@@ -8,6 +8,7 @@ import { jobHandlers } from './jobs/handlers'
 import { modelHandlers } from './models/handlers'
 import { predictHandlers } from './predict/handlers'
 import { sampleHandlers } from './sample/sample'
+import { searchHandlers } from './search/handlers'
 import { settingsHandlers } from './settings/handlers'
 
 /**
@@ -24,4 +25,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...predictHandlers,
   ...sampleHandlers,
   ...backupHandlers,
+  ...searchHandlers,
 }

@@ -3,6 +3,7 @@ import type { ActivityRow, CompoundRow, Facets, Histogram } from '../../src-main
 import { call } from '../api/client'
 import { HistogramChart } from '../charts/HistogramChart'
 import { EmptyState } from '../components/EmptyState'
+import { SearchPanel } from '../components/data/SearchPanel'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { type Column, VirtualTable } from '../components/VirtualTable'
 import {
@@ -154,7 +155,7 @@ const clean = (f: Filters) => ({
 export function DataScreen() {
   const [facets, setFacets] = useState<Facets | null>(null)
   const [filters, setFilters] = useState<Filters>(NO_FILTERS)
-  const [view, setView] = useState<'activities' | 'compounds'>('activities')
+  const [view, setView] = useState<'activities' | 'compounds' | 'search'>('activities')
   const [total, setTotal] = useState(0)
   const [histograms, setHistograms] = useState<Histogram[]>([])
   const [error, setError] = useState<string | null>(null)
@@ -172,6 +173,7 @@ export function DataScreen() {
   }, [importsDone])
 
   useEffect(() => {
+    if (view === 'search') return
     let stale = false
     const load =
       view === 'activities'
@@ -255,14 +257,24 @@ export function DataScreen() {
           >
             Compounds
           </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'search'}
+            onClick={() => setView('search')}
+          >
+            Search structures
+          </button>
         </div>
-        <input
-          type="search"
-          placeholder="Search ChEMBL ID, name or SMILES"
-          aria-label="Search"
-          value={filters.search}
-          onChange={(e) => set({ search: e.target.value })}
-        />
+        {view !== 'search' && (
+          <input
+            type="search"
+            placeholder="Search ChEMBL ID, name or SMILES"
+            aria-label="Search"
+            value={filters.search}
+            onChange={(e) => set({ search: e.target.value })}
+          />
+        )}
         {view === 'activities' && (
           <>
             <select
@@ -319,11 +331,15 @@ export function DataScreen() {
             </select>
           </>
         )}
-        <span className="muted" data-testid="row-count">
-          {fmtInt(total)} {view}
-        </span>
+        {view !== 'search' && (
+          <span className="muted" data-testid="row-count">
+            {fmtInt(total)} {view}
+          </span>
+        )}
       </div>
-      {view === 'activities' ? (
+      {view === 'search' ? (
+        <SearchPanel targets={facets?.targets ?? []} />
+      ) : view === 'activities' ? (
         <VirtualTable
           label="Activities"
           columns={ACTIVITY_COLUMNS}
@@ -347,16 +363,22 @@ export function DataScreen() {
           ᴿ computed with RDKit from the SMILES; other values are from the file.
         </p>
       )}
-      <section className="histograms" aria-label="Distributions">
-        {histograms.map((h) => (
-          <figure key={h.feature} className="card histogram" data-testid={`histogram-${h.feature}`}>
-            <figcaption>
-              {h.label} <span className="muted">n = {fmtInt(h.n)}</span>
-            </figcaption>
-            {h.n > 0 ? <HistogramChart histogram={h} /> : <p className="muted">No values.</p>}
-          </figure>
-        ))}
-      </section>
+      {view !== 'search' && (
+        <section className="histograms" aria-label="Distributions">
+          {histograms.map((h) => (
+            <figure
+              key={h.feature}
+              className="card histogram"
+              data-testid={`histogram-${h.feature}`}
+            >
+              <figcaption>
+                {h.label} <span className="muted">n = {fmtInt(h.n)}</span>
+              </figcaption>
+              {h.n > 0 ? <HistogramChart histogram={h} /> : <p className="muted">No values.</p>}
+            </figure>
+          ))}
+        </section>
+      )}
     </>
   )
 }

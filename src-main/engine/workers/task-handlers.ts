@@ -6,6 +6,7 @@ import {
   seedFromDescriptors,
 } from '../../chem/rdkit'
 import { quickCheck } from '../db/quick-check'
+import { prepareQuery, scanSimilarity, scanSubstructure } from '../search/scan'
 import { previewFile } from '../import/preview'
 import { readRecords } from '../import/read-table'
 import { parseImport } from '../import/row-batches'
@@ -118,6 +119,12 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   'ml.finishModel': (input) => finishModel(input),
 
   'ml.exportOnnx': (input) => verifiedOnnx(input),
+
+  'search.query': ({ query, syntax, fingerprint }) => prepareQuery(query, syntax, fingerprint),
+
+  'search.similarity': async (input, progress) => scanSimilarity(input, progress),
+
+  'search.substructure': (input, progress) => scanSubstructure(input, progress),
 
   'ml.fit': async (input, progress) => {
     const started = performance.now()

@@ -11,6 +11,7 @@ import type { Model } from '../../ml/model'
 import type { QuickCheckResult } from '../db/quick-check'
 import type { TrainingSet, TrainingSetDefinition } from '../models/training-set'
 import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../models/finish-model'
+import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
@@ -99,6 +100,24 @@ export interface WorkerTasks {
     input: VerifyInput
     output: VerifiedOnnx
     progress: never
+  }
+  /** Reads a search query with RDKit: its canonical form and (for similarity) its fingerprint. */
+  'search.query': {
+    input: { query: string; syntax: QuerySyntax; fingerprint: boolean }
+    output: { canonical: string; fp: Uint8Array | null }
+    progress: never
+  }
+  /** Tanimoto of a query fingerprint to the stored fingerprints of one range of compounds. */
+  'search.similarity': {
+    input: ScanRange & { fp: Uint8Array; threshold: number }
+    output: ScanCounts & { ids: Int32Array; similarities: Float64Array }
+    progress: ScanProgress
+  }
+  /** RDKit substructure matching of a query against the stored SMILES of one range of compounds. */
+  'search.substructure': {
+    input: ScanRange & { query: string; syntax: QuerySyntax }
+    output: ScanCounts & { ids: Int32Array }
+    progress: ScanProgress
   }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
   'db.quickCheck': {
