@@ -104,7 +104,7 @@ export function depictSvg(
   try {
     if (!mol.is_valid()) return null
     return mol.get_svg_with_highlights(
-      JSON.stringify({ width, height, clearBackground: false, bondLineWidth: 1.5 }),
+      JSON.stringify({ width, height, clearBackground: false, bondLineWidth: 2 }),
     )
   } finally {
     mol.delete()

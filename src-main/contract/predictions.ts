@@ -142,6 +142,10 @@ export interface NeighbourReport {
           standardValue: number | null
           standardUnits: string | null
           pActivity: number | null
+          /** whether training took it into the label (usable, or doubted and included on request) */
+          used: boolean
+          /** why not, when it was left out */
+          unusableReason: string | null
         }[]
       })
     | null

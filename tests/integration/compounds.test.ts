@@ -138,6 +138,8 @@ describe('compounds and nearest training compounds', () => {
     expect(same?.measurements.map((m) => m.standardValue).sort()).toEqual(
       ic50Rows.map((r) => (r['Standard Value'] ? Number(r['Standard Value']) : null)).sort(),
     )
+    // those training took into its label are the file's undoubted ones
+    expect(same?.measurements.filter((m) => m.used)).toHaveLength(n)
     // its neighbours are other compounds
     expect(p.neighbours.items.map((x) => x.chemblId)).not.toContain(id)
     // the prediction is linked to the stored compound, whose page lists it

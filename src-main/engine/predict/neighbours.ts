@@ -4,6 +4,7 @@ import {
   type TrainingSetSummary,
   WorkbenchError,
 } from '../../contract'
+import { FLAG_REASONS } from '../../chem/activity-comments'
 import { tanimoto } from '../../chem/tanimoto'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/connection'
@@ -153,22 +154,37 @@ export async function nearestTrainingNeighbours(
     .slice(0, NEIGHBOURS)
     .map(neighbour)
   const def = JSON.parse(model.row.training_set_json) as TrainingSetSummary
+  const measurements = same
+    ? (ctx.db
+        .prepare(
+          `SELECT standard_type AS standardType, relation, standard_value AS standardValue,
+                  standard_units AS standardUnits, p_activity AS pActivity, usable,
+                  unusable_reason AS unusableReason
+             FROM activities
+            WHERE compound_id = ? AND target_chembl_id = ? AND standard_type IN (SELECT value FROM json_each(?))
+              AND import_id IN (SELECT id FROM imports WHERE finished_at <= ?)
+            ORDER BY id`,
+        )
+        .all(same.compoundId, def.target, JSON.stringify(def.types), model.row.created_at) as (Omit<
+        NonNullable<NeighbourReport['inTraining']>['measurements'][number],
+        'used'
+      > & { usable: number })[])
+    : []
   return {
     unavailable: null,
     items,
     inTraining: same && {
       ...same,
-      measurements: ctx.db
-        .prepare(
-          `SELECT standard_type AS standardType, relation, standard_value AS standardValue,
-                  standard_units AS standardUnits, p_activity AS pActivity
-             FROM activities
-            WHERE compound_id = ? AND target_chembl_id = ? AND standard_type IN (SELECT value FROM json_each(?))
-            ORDER BY id`,
-        )
-        .all(same.compoundId, def.target, JSON.stringify(def.types)) as NonNullable<
-        NeighbourReport['inTraining']
-      >['measurements'],
+      // the same rule as the training set's (buildTrainingSet)
+      measurements: measurements.map(({ usable, ...m }) => ({
+        ...m,
+        used:
+          m.pActivity !== null &&
+          (usable === 1 ||
+            (def.includeFlagged === true &&
+              m.unusableReason !== null &&
+              FLAG_REASONS.includes(m.unusableReason))),
+      })),
     },
     compared: training.fps.length,
     matchesModel: training.matchesModel,
