@@ -110,7 +110,7 @@ export async function nearestTrainingNeighbours(
 ): Promise<NeighbourReport> {
   if (query.smiles === null)
     return unavailable(
-      'Nearest training compounds need a structure: this prediction was made from four typed features. Enter a SMILES to see the most similar compounds the model was trained on.',
+      'Nearest training compounds need a structure, and this prediction was made from four typed features without one: similarity to the training compounds cannot be computed.',
     )
   if (query.morgan === null)
     return unavailable('RDKit could not compute a fingerprint for this structure.')
