@@ -9,7 +9,8 @@ import type {
   TrainResult,
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
-import { fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
+import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
 import { referenceTanimoto } from '../rdkit-reference'
 
@@ -241,5 +242,29 @@ describe('compounds and nearest training compounds', () => {
     // a row whose SMILES RDKit cannot read is rejected with its reason, so no compound carries it
     expect(rows.map((r) => r.chemblId)).toEqual(['X-SCRIPT-1'])
     expect((imported.result as ImportSummary).rowsRejected).toBe(1)
+  })
+})
+
+describe('nearest training compounds of a model trained without structures', () => {
+  const dir = tempDir()
+  let engine: Engine
+  beforeAll(async () => {
+    engine = startTestEngine(join(dir.path, 'data'))
+    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
+  }, 60_000)
+  afterAll(async () => {
+    await engine.close()
+    dir.remove()
+  })
+
+  it('says plainly that there is nothing to compare, and still predicts', async () => {
+    // the bundled baseline is trained on the synthetic sample's four features: no SMILES at all
+    const p = await ok(engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' }))
+    expect(Number.isFinite(p.pActivity)).toBe(true)
+    expect(p.neighbours.items).toEqual([])
+    expect(p.neighbours.unavailable).toMatch(/has a stored structure/)
+    // aspirin's seed features as RDKit's Python API gives them: MolWt 180.159, MolLogP 1.3101
+    expect(p.seed.mw_freebase).toBeCloseTo(180.159, 2)
+    expect(p.seed.alogp).toBeCloseTo(1.3101, 3)
   })
 })

@@ -108,6 +108,22 @@ export async function nearestTrainingNeighbours(
   model: LoadedModel,
   query: NeighbourQuery,
 ): Promise<NeighbourReport> {
+  // the prediction itself stands whatever happens here: neighbours only explain it
+  try {
+    return await neighbours(ctx, model, query)
+  } catch (error) {
+    if (error instanceof WorkbenchError && error.code === 'cancelled') throw error
+    return unavailable(
+      `The most similar training compounds could not be looked up (${error instanceof Error ? error.message : String(error)}).`,
+    )
+  }
+}
+
+async function neighbours(
+  ctx: EngineContext,
+  model: LoadedModel,
+  query: NeighbourQuery,
+): Promise<NeighbourReport> {
   if (query.smiles === null)
     return unavailable(
       'Nearest training compounds need a structure, and this prediction was made from four typed features without one: similarity to the training compounds cannot be computed.',
