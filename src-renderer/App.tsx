@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { ScreenBoundary } from './components/ScreenBoundary'
+import { CompoundPanelHost } from './components/chem/CompoundPanel'
 import { SCREEN_LABELS, Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
 import { DataScreen } from './screens/DataScreen'
@@ -81,6 +82,7 @@ export function App() {
         </ScreenBoundary>
       </main>
       <StatusBar />
+      <CompoundPanelHost />
     </div>
   )
 }

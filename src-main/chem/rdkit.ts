@@ -88,3 +88,36 @@ export function computeMolecule(rdkit: RDKit, smiles: string): MoleculeFeatures 
     mol.delete()
   }
 }
+
+/**
+ * RDKit's 2D depiction of a structure as SVG text (atom labels drawn as paths, transparent
+ * background), or null when RDKit cannot read the SMILES. Not yet sanitised: see svg-sanitise.ts.
+ */
+export function depictSvg(
+  rdkit: RDKit,
+  smiles: string,
+  width: number,
+  height: number,
+): string | null {
+  const mol = rdkit.get_mol(smiles)
+  if (!mol) return null
+  try {
+    if (!mol.is_valid()) return null
+    return mol.get_svg_with_highlights(
+      JSON.stringify({ width, height, clearBackground: false, bondLineWidth: 2 }),
+    )
+  } finally {
+    mol.delete()
+  }
+}
+
+/** RDKit's canonical SMILES, or null when RDKit cannot read the SMILES. */
+export function canonicalSmiles(rdkit: RDKit, smiles: string): string | null {
+  const mol = rdkit.get_mol(smiles)
+  if (!mol) return null
+  try {
+    return mol.is_valid() ? mol.get_smiles() : null
+  } finally {
+    mol.delete()
+  }
+}

@@ -36,6 +36,8 @@ export const dataCompoundsInput = z
 
 export interface ActivityRow {
   id: number
+  /** the compound measured (compounds.get) */
+  compoundId: number
   chemblId: string | null
   name: string | null
   smiles: string | null

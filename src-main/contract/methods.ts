@@ -37,6 +37,12 @@ import {
 } from './models'
 import { type Settings, settingsSetInput } from './settings'
 import {
+  type CompoundDetail,
+  type Depiction,
+  compoundsDepictInput,
+  compoundsGetInput,
+} from './compounds'
+import {
   type BackupInfo,
   type DatabaseCheck,
   type DatabaseStatus,
@@ -162,6 +168,22 @@ export const methods = {
   'data.histograms': method<typeof activityFilterSchema, Histogram[]>(
     activityFilterSchema,
     'Distributions',
+  ),
+  /**
+   * One compound: identifiers, seed features with their source, RDKit's descriptors, every
+   * measurement across imports and the predictions made for it.
+   */
+  'compounds.get': method<typeof compoundsGetInput, CompoundDetail>(
+    compoundsGetInput,
+    'A compound',
+  ),
+  /**
+   * A 2D depiction of a stored compound or a SMILES: SVG drawn by RDKit in a worker thread and
+   * sanitised (drawing elements only, nothing that runs or loads), or null with the reason.
+   */
+  'compounds.depict': method<typeof compoundsDepictInput, Depiction>(
+    compoundsDepictInput,
+    'Draw a structure',
   ),
   /** Targets in the database with their usable activity counts, most usable first. */
   'models.targets': method<typeof empty, TargetSummary[]>(empty, 'Targets to train on'),

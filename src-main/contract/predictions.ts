@@ -119,7 +119,55 @@ export interface SinglePrediction {
   domain: { distance: number; threshold: number; outOfRange: string[] }
   /** the features the model saw */
   features: Record<string, number>
+  /** the four seed features of the compound (typed, or computed by RDKit from the SMILES) */
+  seed: SeedFeatures
   rdkitVersion: string | null
+  /** the stored compound this prediction is of, when it is one (same SMILES, or identical) */
+  compoundId: number | null
+  /** the most similar compounds the model was trained on */
+  neighbours: NeighbourReport
+}
+
+/** A training compound near a predicted one. */
+export interface TrainingNeighbour {
+  compoundId: number
+  chemblId: string | null
+  name: string | null
+  smiles: string | null
+  /** Tanimoto similarity of Morgan fingerprints (radius 2, 2048 bits), 0 to 1 */
+  similarity: number
+  /** its training label: the median pActivity of its measurements, as training takes it */
+  measured: number
+}
+
+export interface NeighbourReport {
+  /** why there are no neighbours, in words for the user; null when they were looked for */
+  unavailable: string | null
+  /** the three most similar training compounds, most similar first */
+  items: TrainingNeighbour[]
+  /** the predicted compound was itself in the training set: its label and its measurements */
+  inTraining:
+    | (TrainingNeighbour & {
+        measurements: {
+          standardType: string | null
+          relation: string | null
+          standardValue: number | null
+          standardUnits: string | null
+          pActivity: number | null
+          /** whether training took it into the label (usable, or doubted and included on request) */
+          used: boolean
+          /** why not, when it was left out */
+          unusableReason: string | null
+        }[]
+      })
+    | null
+  /** training compounds compared (those with a stored structure) */
+  compared: number
+  /**
+   * false when the data behind the model's training definition changed since it was trained
+   * (the rebuilt set's hash differs), so the neighbours are from today's data
+   */
+  matchesModel: boolean
 }
 
 export interface BatchSummary {
@@ -169,6 +217,8 @@ export interface BatchFileCheck {
 
 export interface PredictionRow {
   rowNumber: number
+  /** the database compound scored (rows of database batches; null for rows of a file) */
+  compoundId: number | null
   moleculeId: string | null
   smiles: string | null
   inputs: Record<string, number | null>

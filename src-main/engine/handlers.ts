@@ -1,6 +1,7 @@
 import type { MethodName } from '../contract'
 import { appHandlers } from './app/handlers'
 import { backupHandlers } from './backup/handlers'
+import { compoundHandlers } from './compounds/handlers'
 import type { Handler } from './context'
 import { dataHandlers } from './data/handlers'
 import { importHandlers } from './import/handlers'
@@ -21,6 +22,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...settingsHandlers,
   ...importHandlers,
   ...dataHandlers,
+  ...compoundHandlers,
   ...modelHandlers,
   ...predictHandlers,
   ...sampleHandlers,

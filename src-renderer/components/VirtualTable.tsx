@@ -1,10 +1,12 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 
 export interface Column<Row> {
   key: string
   label: string
   width: number
   align?: 'left' | 'right'
+  /** an extra class for this column's cells */
+  className?: string
   render(row: Row): ReactNode
   title?(row: Row): string | undefined
 }
@@ -18,6 +20,10 @@ interface Props<Row> {
   queryKey: string
   height?: number
   label: string
+  /** taller rows for tables that show structures */
+  rowHeight?: number
+  /** makes rows open something (a compound's page) on click or Enter; names what they open */
+  onOpen?: { open(row: Row): void; label(row: Row): string; can?(row: Row): boolean }
 }
 
 const ROW_HEIGHT = 28
@@ -35,6 +41,8 @@ export function VirtualTable<Row>({
   queryKey,
   height = 420,
   label,
+  rowHeight = ROW_HEIGHT,
+  onOpen,
 }: Props<Row>) {
   const [scrollTop, setScrollTop] = useState(0)
   // Pages are kept with the query they answer. A new query (another filter, or the other tab of
@@ -57,8 +65,8 @@ export function VirtualTable<Row>({
     if (body.current) body.current.scrollTop = 0
   }, [queryKey])
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
-  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
+  const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
 
   const ensure = useCallback(
     (page: number) => {
@@ -90,19 +98,38 @@ export function VirtualTable<Row>({
   const rows: ReactNode[] = []
   for (let i = first; i < last; i++) {
     const row = pages?.get(Math.floor(i / PAGE))?.[i % PAGE]
+    const opener =
+      row !== undefined && onOpen && (onOpen.can?.(row) ?? true) ? { row, ...onOpen } : null
     rows.push(
       <div
         key={i}
         role="row"
         aria-rowindex={i + 2}
-        className="vt-row"
-        style={{ top: i * ROW_HEIGHT, gridTemplateColumns: widths }}
+        className={opener ? 'vt-row openable' : 'vt-row'}
+        style={{ top: i * rowHeight, height: rowHeight, gridTemplateColumns: widths }}
+        {...(opener
+          ? {
+              tabIndex: 0,
+              'aria-label': opener.label(opener.row),
+              onClick: () => opener.open(opener.row),
+              onKeyDown: (e: KeyboardEvent<HTMLDivElement>) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault()
+                  opener.open(opener.row)
+                }
+              },
+            }
+          : {})}
       >
         {columns.map((c) => (
           <div
             key={c.key}
             role="cell"
-            className={c.align === 'right' ? 'vt-cell num' : 'vt-cell'}
+            className={[
+              'vt-cell',
+              ...(c.align === 'right' ? ['num'] : []),
+              ...(c.className ? [c.className] : []),
+            ].join(' ')}
             title={row ? c.title?.(row) : undefined}
           >
             {row ? c.render(row) : <span className="vt-placeholder" />}
@@ -138,7 +165,7 @@ export function VirtualTable<Row>({
             </div>
           ))}
         </div>
-        <div className="vt-spacer" style={{ height: total * ROW_HEIGHT, minWidth }}>
+        <div className="vt-spacer" style={{ height: total * rowHeight, minWidth }}>
           {rows}
         </div>
       </div>

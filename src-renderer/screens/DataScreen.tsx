@@ -4,6 +4,7 @@ import { call } from '../api/client'
 import { HistogramChart } from '../charts/HistogramChart'
 import { EmptyState } from '../components/EmptyState'
 import { SearchPanel } from '../components/data/SearchPanel'
+import { StructureImage } from '../components/chem/StructureImage'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { type Column, VirtualTable } from '../components/VirtualTable'
 import {
@@ -16,6 +17,7 @@ import {
   fmtPActivityCensored,
 } from '../components/format'
 import { useApp } from '../store/app-store'
+import { useCompoundPanel } from '../store/compound-store'
 
 interface Filters {
   search: string
@@ -35,7 +37,24 @@ function reasonClass(reason: string | null): string {
   return 'muted'
 }
 
+/** Thumbnails tall enough to read a ring system; the table's rows grow to hold them. */
+const STRUCTURE_WIDTH = 104
+const STRUCTURE_ROW_HEIGHT = 80
+
 const ACTIVITY_COLUMNS: Column<ActivityRow>[] = [
+  {
+    key: 'structure',
+    label: 'Structure',
+    width: STRUCTURE_WIDTH + 8,
+    className: 'structure-cell',
+    render: (r) => (
+      <StructureImage
+        compoundId={r.compoundId}
+        size={STRUCTURE_WIDTH}
+        title={r.chemblId ?? undefined}
+      />
+    ),
+  },
   {
     key: 'chembl',
     label: 'Molecule',
@@ -94,6 +113,15 @@ const ACTIVITY_COLUMNS: Column<ActivityRow>[] = [
 const SOURCE_MARK = (source: string | undefined) => (source === 'rdkit' ? ' ᴿ' : '')
 
 const COMPOUND_COLUMNS: Column<CompoundRow>[] = [
+  {
+    key: 'structure',
+    label: 'Structure',
+    width: STRUCTURE_WIDTH + 8,
+    className: 'structure-cell',
+    render: (r) => (
+      <StructureImage compoundId={r.id} size={STRUCTURE_WIDTH} title={r.chemblId ?? undefined} />
+    ),
+  },
   { key: 'chembl', label: 'Molecule', width: 150, render: (r) => r.chemblId ?? '—' },
   { key: 'name', label: 'Name', width: 150, render: (r) => r.name ?? '' },
   {
@@ -134,6 +162,16 @@ const COMPOUND_COLUMNS: Column<CompoundRow>[] = [
     title: (r) => r.smiles ?? undefined,
   },
 ]
+
+/** A row opens its compound's page (click, or Enter on the focused row). */
+const OPEN_ACTIVITY = {
+  open: (r: ActivityRow) => useCompoundPanel.getState().open(r.compoundId),
+  label: (r: ActivityRow) => `Open compound ${r.chemblId ?? r.compoundId}`,
+}
+const OPEN_COMPOUND = {
+  open: (r: CompoundRow) => useCompoundPanel.getState().open(r.id),
+  label: (r: CompoundRow) => `Open compound ${r.chemblId ?? r.id}`,
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value)
@@ -346,7 +384,9 @@ export function DataScreen() {
           total={total}
           fetchPage={fetchActivities}
           queryKey={queryKey}
-          height={360}
+          height={480}
+          rowHeight={STRUCTURE_ROW_HEIGHT}
+          onOpen={OPEN_ACTIVITY}
         />
       ) : (
         <VirtualTable
@@ -355,7 +395,9 @@ export function DataScreen() {
           total={total}
           fetchPage={fetchCompounds}
           queryKey={queryKey}
-          height={360}
+          height={480}
+          rowHeight={STRUCTURE_ROW_HEIGHT}
+          onOpen={OPEN_COMPOUND}
         />
       )}
       {view === 'compounds' && (

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
 import { REPO_ROOT, expect, test } from './fixtures'
 
 const SCREENS = [
@@ -17,7 +18,9 @@ const SHOTS = join(REPO_ROOT, 'test-results/screens')
 test('the app loads and shows the engine status in the status bar', async ({ page, webHost }) => {
   await page.goto(webHost.url)
   await expect(page).toHaveTitle('Assay Workbench')
-  await expect(page.getByTestId('engine-status')).toContainText('Engine ready · schema v4')
+  await expect(page.getByTestId('engine-status')).toContainText(
+    `Engine ready · schema v${LATEST_SCHEMA_VERSION}`,
+  )
   // The token is moved out of the address bar once the bridge has it.
   expect(page.url()).not.toContain('token=')
   await page.reload()

@@ -37,7 +37,7 @@ test('every tab of every screen opens without a console error or a blank window'
     await expectScreenShown(page, name)
     visited.push(name)
     const main = page.getByRole('main')
-    // tabs (Data: Activities / Compounds) and tab-like radio groups (Predict's input, the feature set)
+    // tabs (Data: Activities / Compounds) and tab-like radio groups (the feature set)
     for (const role of ['tab', 'radio'] as const) {
       const count = await main.getByRole(role).count()
       for (let i = 0; i < count; i++) {
@@ -59,7 +59,7 @@ test('every tab of every screen opens without a console error or a blank window'
   }
   // the Data screen's two tabs were among them
   expect(visited).toEqual(expect.arrayContaining(['Data › Activities', 'Data › Compounds']))
-  expect(visited).toEqual(expect.arrayContaining(['Predict › SMILES', 'Models › Physchem']))
+  expect(visited).toEqual(expect.arrayContaining(['Models › Physchem']))
   // the Compounds tab shows compounds, with the seed features
   await openScreen(page, 'Data')
   await page.getByRole('tab', { name: 'Compounds' }).click()

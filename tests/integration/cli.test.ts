@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { databasePath } from '../../src-main/engine/db/connection'
+import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
 import { HELP, runCli } from '../../src-main/hosts/cli-commands'
 import { REPO_ROOT, WORKER_SOURCE, startTestEngine, tempDir } from '../helpers'
 import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
@@ -46,13 +47,13 @@ describe('assay CLI', () => {
     expect(r.stderr).toBe('')
     const status = JSON.parse(r.stdout)
     expect(status).toMatchObject({
-      schemaVersion: 4,
+      schemaVersion: LATEST_SCHEMA_VERSION,
       dataDir,
       versions: { node: process.versions.node },
     })
     expect(existsSync(databasePath(dataDir))).toBe(true)
     const db = new Database(databasePath(dataDir), { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(4)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     db.close()
   })
 

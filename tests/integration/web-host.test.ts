@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CallResult } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
+import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
 import { CSP_HEADER } from '../../src-main/contract/content-security-policy'
 import { type WebHost, startWebHost } from '../../src-main/hosts/web-host'
 import { startTestEngine, tempDir } from '../helpers'
@@ -132,7 +133,7 @@ describe('web host', () => {
     expect(r.status).toBe(200)
     expect(JSON.parse(r.body)).toMatchObject({
       ok: true,
-      value: { schemaVersion: 4, host: 'test' },
+      value: { schemaVersion: LATEST_SCHEMA_VERSION, host: 'test' },
     })
   })
 

@@ -52,6 +52,7 @@ function activityWhere(f: Filter): { sql: string; params: (string | null)[] } {
 
 interface ActivityDb {
   id: number
+  compound_id: number
   chembl_id: string | null
   name: string | null
   smiles: string | null
@@ -93,7 +94,7 @@ export const dataHandlers: HandlerGroup<
       : null
     const rows = ctx.db
       .prepare(
-        `SELECT a.id, c.chembl_id, c.name, c.smiles, a.standard_type, a.relation, a.standard_value, a.standard_units,
+        `SELECT a.id, a.compound_id, c.chembl_id, c.name, c.smiles, a.standard_type, a.relation, a.standard_value, a.standard_units,
            a.value_nm, a.p_activity, a.target_chembl_id, a.usable, a.unusable_reason
          ${from} ${where.sql} ORDER BY a.id LIMIT ? OFFSET ?`,
       )
@@ -102,6 +103,7 @@ export const dataHandlers: HandlerGroup<
       total,
       rows: rows.map((r): ActivityRow => ({
         id: r.id,
+        compoundId: r.compound_id,
         chemblId: r.chembl_id,
         name: r.name,
         smiles: r.smiles,

@@ -14,6 +14,7 @@ import {
   namesModelTarget,
   trainingCompounds,
 } from './measured'
+import { nearestTrainingNeighbours } from './neighbours'
 
 function emptyCandidate(rowNumber: number): Candidate {
   return {
@@ -100,6 +101,20 @@ export const predictHandlers: HandlerGroup<
     const scored = await scoreMatrix(ctx, model, { n: 1, f, x: rows.x }, true)
     const p = scored.p[0] as number
     const q = model.calibration.q
+    const neighbours = await nearestTrainingNeighbours(ctx, model, {
+      smiles: c.smiles,
+      morgan: c.morgan,
+    })
+    // the stored compound this is, so the compound's page lists the prediction
+    c.compoundId =
+      (c.smiles === null
+        ? null
+        : (ctx.db
+            .prepare('SELECT id FROM compounds WHERE smiles = ? LIMIT 1')
+            .pluck()
+            .get(c.smiles) as number | undefined)) ??
+      neighbours.inTraining?.compoundId ??
+      null
     const summary = await storeBatch(
       ctx.db,
       model,
@@ -128,7 +143,15 @@ export const predictHandlers: HandlerGroup<
         outOfRange: scored.outOfRange?.[0] ?? [],
       },
       features,
+      seed: {
+        mw_freebase: c.seed.mw_freebase ?? NaN,
+        alogp: c.seed.alogp ?? NaN,
+        hba: c.seed.hba ?? NaN,
+        hbd: c.seed.hbd ?? NaN,
+      },
       rdkitVersion: rows.rdkitVersion,
+      compoundId: c.compoundId,
+      neighbours,
     } satisfies SinglePrediction
   },
 

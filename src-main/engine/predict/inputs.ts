@@ -226,6 +226,8 @@ export async function featuresFor(
         descriptors: mol.descriptors,
         morgan: mol.morgan,
       }
+      // kept for the nearest training compounds of a single prediction
+      c.morgan = mol.morgan
       c.seed = {
         mw_freebase: source.mw_freebase,
         alogp: source.alogp,

@@ -226,6 +226,7 @@ export function listBatches(db: Db): BatchSummary[] {
 
 interface StoredRow {
   row_number: number
+  compound_id: number | null
   molecule_id: string | null
   smiles: string | null
   inputs_json: string
@@ -242,6 +243,7 @@ interface StoredRow {
 function toRow(r: StoredRow): PredictionRow {
   return {
     rowNumber: r.row_number,
+    compoundId: r.compound_id,
     moleculeId: r.molecule_id,
     smiles: r.smiles,
     inputs: JSON.parse(r.inputs_json) as Record<string, number | null>,
@@ -283,7 +285,7 @@ function filterSql(input: PredictionFilter) {
   }
 }
 
-const ROW_COLUMNS = `row_number, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high,
+const ROW_COLUMNS = `row_number, compound_id, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high,
   in_domain, observed_p_activity, failure_reason, in_training_set`
 
 export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {

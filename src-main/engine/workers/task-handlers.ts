@@ -1,10 +1,13 @@
 import {
+  canonicalSmiles,
   computeDescriptors,
   computeMolecule,
+  depictSvg,
   loadRdkit,
   rdkitVersion,
   seedFromDescriptors,
 } from '../../chem/rdkit'
+import { sanitiseSvg } from '../../chem/svg-sanitise'
 import { quickCheck } from '../db/quick-check'
 import { prepareQuery, scanSimilarity, scanSubstructure } from '../search/scan'
 import { previewFile } from '../import/preview'
@@ -67,6 +70,17 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     })
     progress(smiles.length)
     return { rdkitVersion: rdkitVersion(rdkit), molecules }
+  },
+
+  'chem.depict': async ({ smiles, width, height }) => {
+    const rdkit = await loadRdkit()
+    const svg = depictSvg(rdkit, smiles, width, height)
+    return { svg: svg === null ? null : sanitiseSvg(svg) }
+  },
+
+  'chem.canonical': async ({ smiles }) => {
+    const rdkit = await loadRdkit()
+    return { canonical: smiles.map((s) => canonicalSmiles(rdkit, s)) }
   },
 
   'import.preview': ({ path, name, delimiter }) => previewFile(path, name, delimiter),

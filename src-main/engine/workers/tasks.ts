@@ -33,6 +33,21 @@ export interface WorkerTasks {
     output: { rdkitVersion: string; molecules: (MoleculeFeatures | null)[] }
     progress: number
   }
+  /**
+   * A 2D depiction of one structure as SVG, drawn by RDKit and passed through the allow-list
+   * sanitiser (null when RDKit cannot read the SMILES).
+   */
+  'chem.depict': {
+    input: { smiles: string; width: number; height: number }
+    output: { svg: string | null }
+    progress: never
+  }
+  /** RDKit's canonical SMILES of each structure (null where RDKit cannot read one). */
+  'chem.canonical': {
+    input: { smiles: string[] }
+    output: { canonical: (string | null)[] }
+    progress: never
+  }
   'import.preview': {
     input: { path: string; name: string; delimiter?: ',' | ';' | '\t' }
     output: Omit<ImportPreview, 'previousImports'>

@@ -14,10 +14,25 @@ import { DropZone } from '../DropZone'
 import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
+import { StructureImage } from '../chem/StructureImage'
+import { useCompoundPanel } from '../../store/compound-store'
 import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
 const COLUMNS: Column<PredictionRow>[] = [
   { key: 'row', label: 'Row', width: 60, align: 'right', render: (r) => fmtInt(r.rowNumber) },
+  {
+    key: 'structure',
+    label: 'Structure',
+    width: 112,
+    className: 'structure-cell',
+    render: (r) => (
+      <StructureImage
+        {...(r.compoundId !== null ? { compoundId: r.compoundId } : { smiles: r.smiles })}
+        size={104}
+        title={r.moleculeId ?? undefined}
+      />
+    ),
+  },
   { key: 'id', label: 'Molecule', width: 150, render: (r) => r.moleculeId ?? '—' },
   {
     key: 'p',
@@ -92,8 +107,17 @@ const COLUMNS: Column<PredictionRow>[] = [
   },
 ]
 
+/** A row of a database batch opens its compound's page; a file's rows have no stored compound. */
+const OPEN_ROW = {
+  open: (r: PredictionRow) => {
+    if (r.compoundId !== null) useCompoundPanel.getState().open(r.compoundId)
+  },
+  label: (r: PredictionRow) => `Open compound ${r.moleculeId ?? r.compoundId}`,
+  can: (r: PredictionRow) => r.compoundId !== null,
+}
+
 /** Batch scoring: drop a file or score the database, then the results, export and history. */
-export function BatchPanel() {
+export function BatchPanel({ model }: { model: string }) {
   const { batches, current, batchJobId, refresh, open, setBatchJob } = usePredict()
   const job = useApp((s) => (batchJobId ? s.jobs[batchJobId] : undefined))
   const trackJob = useApp((s) => s.trackJob)
@@ -126,7 +150,7 @@ export function BatchPanel() {
   const start = async (input: Parameters<typeof call<'predictions.batch'>>[1]) => {
     setProblem(null)
     try {
-      const { jobId } = await call('predictions.batch', input)
+      const { jobId } = await call('predictions.batch', { ...input, model })
       trackJob(jobId, 'predictions.batch')
       setBatchJob(jobId)
     } catch (e) {
@@ -511,7 +535,9 @@ function BatchResults({
         total={total}
         fetchPage={fetchPage}
         queryKey={queryKey}
-        height={360}
+        height={480}
+        rowHeight={80}
+        onOpen={OPEN_ROW}
       />
     </section>
   )

@@ -1,13 +1,21 @@
 import { type FormEvent, useState } from 'react'
-import type { SinglePrediction } from '../../../src-main/contract'
+import {
+  type ModelSummary,
+  SEED_FEATURE_LABELS,
+  type SinglePrediction,
+} from '../../../src-main/contract'
 import { CallError, call } from '../../api/client'
+import { StructureImage } from '../chem/StructureImage'
+import { useCompoundPanel } from '../../store/compound-store'
 import { fmtConcentration, fmtNum } from '../format'
+import { NeighboursCard } from './NeighboursCard'
 
-type Mode = 'features' | 'smiles'
-
-/** One compound: four numbers or a SMILES in, the answer card out. */
-export function SingleForm() {
-  const [mode, setMode] = useState<Mode>('features')
+/**
+ * One compound: the input follows the model. A core4 model reads four numbers; a descriptor
+ * model needs the structure, as SMILES, for RDKit to compute what it reads.
+ */
+export function SingleForm({ model }: { model: ModelSummary }) {
+  const mode = model.featureSet === 'core4' ? 'features' : 'smiles'
   const [values, setValues] = useState({ mw: '', alogp: '', hba: '', hbd: '' })
   const [smiles, setSmiles] = useState('')
   const [answer, setAnswer] = useState<SinglePrediction | null>(null)
@@ -22,8 +30,9 @@ export function SingleForm() {
       const toNumber = (s: string) => (s.trim() === '' ? Number.NaN : Number(s))
       const input =
         mode === 'smiles'
-          ? { smiles }
+          ? { model: model.version, smiles }
           : {
+              model: model.version,
               features: {
                 mw_freebase: toNumber(values.mw),
                 alogp: toNumber(values.alogp),
@@ -61,22 +70,13 @@ export function SingleForm() {
   )
 
   return (
-    <section className="card" aria-labelledby="single-title">
+    <section className="card wide" aria-labelledby="single-title">
       <h2 id="single-title">One compound</h2>
-      <div className="segmented" role="radiogroup" aria-label="Input">
-        {(['features', 'smiles'] as const).map((m) => (
-          <button
-            key={m}
-            type="button"
-            role="radio"
-            aria-checked={mode === m}
-            className={mode === m ? 'active' : ''}
-            onClick={() => setMode(m)}
-          >
-            {m === 'features' ? 'Four features' : 'SMILES'}
-          </button>
-        ))}
-      </div>
+      <p className="muted small" data-testid="single-input-kind">
+        {mode === 'features'
+          ? `${model.version} reads four features: type them.`
+          : `${model.version} reads RDKit's descriptors of a structure: paste its SMILES.`}
+      </p>
       <form className="single-form" onSubmit={(e) => void submit(e)}>
         {mode === 'features' ? (
           <div className="four">
@@ -112,41 +112,70 @@ export function SingleForm() {
           {problem}
         </p>
       )}
-      {answer && <AnswerCard answer={answer} />}
+      {answer && <AnswerCard answer={answer} smiles={mode === 'smiles' ? smiles.trim() : null} />}
     </section>
   )
 }
 
-function AnswerCard({ answer }: { answer: SinglePrediction }) {
+function AnswerCard({ answer, smiles }: { answer: SinglePrediction; smiles: string | null }) {
   const [lo, hi] = answer.interval
+  const seed = answer.seed
   return (
     <div className="answer" data-testid="answer">
-      <div className="answer-main">
-        <span className="answer-p">pActivity {fmtNum(answer.pActivity, 2)}</span>
-        <span className="answer-nm">{fmtConcentration(answer.nM)}</span>
+      <div className="answer-layout">
+        {smiles && (
+          <StructureImage
+            {...(answer.compoundId !== null ? { compoundId: answer.compoundId } : { smiles })}
+            size={180}
+            title="the predicted compound"
+          />
+        )}
+        <div>
+          <div className="answer-main">
+            <span className="answer-p">pActivity {fmtNum(answer.pActivity, 2)}</span>
+            <span className="answer-nm">{fmtConcentration(answer.nM)}</span>
+          </div>
+          <p>
+            90% interval: pActivity {fmtNum(lo, 2)} to {fmtNum(hi, 2)} (
+            {fmtConcentration(answer.intervalNm[1])} to {fmtConcentration(answer.intervalNm[0])})
+          </p>
+          <p className={answer.inDomain ? 'ok-text' : 'error'}>
+            {answer.inDomain
+              ? 'Inside the applicability domain: similar compounds were in the training data.'
+              : `Outside the applicability domain${
+                  answer.domain.outOfRange.length > 0
+                    ? ` (${answer.domain.outOfRange.join(', ')} beyond the training range)`
+                    : ': no training compound is this close'
+                }. Treat this prediction with caution.`}
+          </p>
+          <dl className="answer-seed" data-testid="answer-seed">
+            {(Object.keys(SEED_FEATURE_LABELS) as (keyof typeof SEED_FEATURE_LABELS)[]).map((k) => (
+              <div key={k}>
+                <dt>{SEED_FEATURE_LABELS[k]}</dt>
+                <dd>{fmtNum(seed[k], k === 'hba' || k === 'hbd' ? 0 : 2)}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted small">
+            Model {answer.modelVersion} for {answer.target}
+            {answer.isSynthetic ? ', trained on synthetic sample data' : ''}
+            {answer.rdkitVersion ? `; features computed with RDKit ${answer.rdkitVersion}` : ''}.
+            {answer.compoundId !== null && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => useCompoundPanel.getState().open(answer.compoundId as number)}
+                >
+                  This compound is in the database: open its page
+                </button>
+              </>
+            )}
+          </p>
+        </div>
       </div>
-      <p>
-        90% interval: pActivity {fmtNum(lo, 2)} to {fmtNum(hi, 2)} (
-        {fmtConcentration(answer.intervalNm[1])} to {fmtConcentration(answer.intervalNm[0])})
-      </p>
-      <p className={answer.inDomain ? 'ok-text' : 'error'}>
-        {answer.inDomain
-          ? 'Inside the applicability domain: similar compounds were in the training data.'
-          : `Outside the applicability domain${
-              answer.domain.outOfRange.length > 0
-                ? ` (${answer.domain.outOfRange.join(', ')} beyond the training range)`
-                : ': no training compound is this close'
-            }. Treat this prediction with caution.`}
-      </p>
-      <p className="muted small">
-        Model {answer.modelVersion} for {answer.target}
-        {answer.isSynthetic ? ', trained on synthetic sample data' : ''}.{' '}
-        {Object.entries(answer.features)
-          .slice(0, 4)
-          .map(([k, v]) => `${k} ${fmtNum(v, k === 'hba' || k === 'hbd' ? 0 : 2)}`)
-          .join(', ')}
-        {answer.rdkitVersion ? ` (RDKit ${answer.rdkitVersion})` : ''}
-      </p>
+      <NeighboursCard answer={answer} />
     </div>
   )
 }
