@@ -1,3 +1,4 @@
+import { readReference } from '../../src-main/engine/models/reference-data'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -288,13 +289,11 @@ describe('in-sample after more data was imported', () => {
   })
 
   it('keeps the compounds a model was trained on with the model', () => {
-    const stored = engine.context.db
-      .prepare(
-        `SELECT t.molecule_key FROM model_training_compounds t
-           JOIN model_versions m ON m.id = t.model_version_id WHERE m.version = 'v2'`,
-      )
+    const ref = readReference(engine.context.db, 'v2')
+    const keyOf = engine.context.db
+      .prepare('SELECT molecule_key FROM compounds WHERE id = ?')
       .pluck()
-      .all() as string[]
+    const stored = Array.from(ref?.compoundIds ?? [], (id) => keyOf.get(id) as string)
     expect(stored.sort()).toEqual(trained.map((r) => r['Molecule ChEMBL ID']).sort())
   })
 

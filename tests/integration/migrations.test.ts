@@ -24,7 +24,6 @@ const EXPECTED_TABLES = [
   'import_rejections',
   'imports',
   'model_reference',
-  'model_training_compounds',
   'model_versions',
   'prediction_batches',
   'predictions',

@@ -202,13 +202,6 @@ export async function trainModel(
       isSynthetic: false,
     })
     insertReference(ctx.db, id, referenceData)
-    // the molecules it learned from, so batches can tell in-sample from new compounds later
-    ctx.db
-      .prepare(
-        `INSERT INTO model_training_compounds (model_version_id, molecule_key)
-         SELECT ?, molecule_key FROM compounds WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .run(id, JSON.stringify(Array.from(set.compoundIds)))
     for (const run of evaluated) insertRun(ctx, job, set, run, run === best ? id : null)
     audit(ctx.db, 'train', version, input.reason, {
       jobId: job.jobId,

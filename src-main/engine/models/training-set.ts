@@ -22,11 +22,6 @@ export interface TrainingSetDefinition {
   types?: string[] | undefined
   featureSet: FeatureSet
   includeFlagged?: boolean | undefined
-  /**
-   * only activities of imports finished by this time (ISO-8601): a model's training set rebuilt
-   * as it was when the model was made, without what was imported since
-   */
-  importedBefore?: string | undefined
 }
 
 export interface TrainingSet {
@@ -148,14 +143,9 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
       `SELECT a.compound_id, a.usable, a.unusable_reason, a.p_activity, a.document_year, a.target_name
          FROM activities a
         WHERE a.target_chembl_id = ? AND a.standard_type IN (SELECT value FROM json_each(?))
-          ${def.importedBefore === undefined ? '' : 'AND a.import_id IN (SELECT id FROM imports WHERE finished_at <= ?)'}
         ORDER BY a.compound_id, a.id`,
     )
-    .all(
-      target,
-      JSON.stringify(types),
-      ...(def.importedBefore === undefined ? [] : [def.importedBefore]),
-    ) as ActivityDb[]
+    .all(target, JSON.stringify(types)) as ActivityDb[]
   // Each compound read once, not once per measurement: its descriptors are kilobytes of JSON.
   const readCompound = db.prepare(
     `SELECT mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp

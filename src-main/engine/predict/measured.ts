@@ -1,6 +1,7 @@
-import type { TrainingSetSummary } from '../../contract'
+import { type TrainingSetSummary, WorkbenchError } from '../../contract'
 import type { Db } from '../db/connection'
-import { buildTrainingSet, isTrainingLabel, trainingLabel } from '../models/training-set'
+import { readReference, rebuildReference } from '../models/reference-data'
+import { isTrainingLabel, trainingLabel } from '../models/training-set'
 import type { Candidate, FileColumns } from './inputs'
 import type { LoadedModel } from './loaded-model'
 
@@ -74,37 +75,27 @@ export function applyMeasured(
 
 /**
  * The molecule keys (ChEMBL id, else "smiles:" and the canonical SMILES) of the compounds a model
- * was trained on: as stored with it when it was trained here; for a model without that list (the
- * bundled baseline, one imported from a colleague, one trained before the list was kept) rebuilt
- * from the database by the model's own definition and accepted only when the rebuilt set has the
- * model's training-set hash. Null when it cannot be told.
+ * was trained on, from the training rows stored with it (rebuilt once, when the data still gives
+ * exactly its training set, for a model registered before they were kept, such as the bundled
+ * baseline). Null when it cannot be told: a model imported from a colleague, or data changed.
  */
 export function trainingCompounds(db: Db, model: LoadedModel): Set<string> | null {
-  const stored = db
-    .prepare('SELECT molecule_key FROM model_training_compounds WHERE model_version_id = ?')
-    .pluck()
-    .all(model.row.id) as string[]
-  if (stored.length > 0) return new Set(stored)
-  const def = modelDefinition(model)
+  let compoundIds: Int32Array
   try {
-    const set = buildTrainingSet(db, {
-      target: def.target,
-      types: def.types,
-      featureSet: model.featureSet,
-      includeFlagged: def.includeFlagged,
-    })
-    if (set.summary.hash !== model.row.training_set_hash) return null
-    const keyOf = db.prepare('SELECT molecule_key FROM compounds WHERE id = ?').pluck()
-    const keys = new Set<string>()
-    for (const id of set.compoundIds) {
-      const key = keyOf.get(id) as string | undefined
-      if (key) keys.add(key)
-    }
-    return keys
-  } catch {
-    // no data for the model's target any more (the sample removed, say): not known
-    return null
+    const ref = readReference(db, model.row.version) ?? rebuildReference(db, model.row.version)
+    compoundIds = ref.compoundIds
+  } catch (error) {
+    // an imported model, or data changed since training: not known
+    if (error instanceof WorkbenchError) return null
+    throw error
   }
+  const keyOf = db.prepare('SELECT molecule_key FROM compounds WHERE id = ?').pluck()
+  const keys = new Set<string>()
+  for (const id of compoundIds) {
+    const key = keyOf.get(id) as string | undefined
+    if (key) keys.add(key)
+  }
+  return keys
 }
 
 /** Marks each candidate in or out of the training set (null for all when that is not known). */

@@ -8,7 +8,7 @@ import { FLAG_REASONS } from '../../chem/activity-comments'
 import { tanimoto } from '../../chem/tanimoto'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/connection'
-import { buildTrainingSet } from '../models/training-set'
+import { readReference, rebuildReference } from '../models/reference-data'
 import type { LoadedModel } from './loaded-model'
 
 /** A model's training compounds with their labels and stored fingerprints. */
@@ -20,30 +20,23 @@ interface TrainingFingerprints {
 }
 
 /**
- * Rebuilding a training set reads every training compound's stored features (a second for a large
- * physchem set), so each model's is kept while the set of imports stays the same; a handful of
- * models at a time is all a person predicting with one or two ever needs.
+ * A model's training rows are read from its stored reference (megabytes for a large fingerprint
+ * set), so each model's is kept: a handful of models at a time is all a person predicting with one
+ * or two ever needs. The reference never changes, so nothing else invalidates an entry.
  */
 const KEEP_MODELS = 4
 const cache = new WeakMap<Db, Map<string, TrainingFingerprints | WorkbenchError>>()
 
-function importsVersion(db: Db): string {
-  const v = db.prepare('SELECT count(*) AS n, max(id) AS last FROM imports').get() as {
-    n: number
-    last: number | null
-  }
-  return `${v.n}:${v.last}`
-}
-
 /**
- * The model's training set, rebuilt from its stored definition (target, types, feature set,
- * doubted values) over the imports that existed when it was made: the same rows and the same
- * median labels as training took. The stored hash says whether the data still gives exactly that set.
+ * The model's training compounds and labels exactly as it learned them: the rows stored with it
+ * (see reference-data.ts), or for a model registered before they were kept, its training set
+ * rebuilt when the data still gives exactly that set. A model whose rows cannot be recovered (an
+ * imported one, or one whose data has changed) has no neighbours to show, and says why.
  */
 function trainingFingerprints(db: Db, model: LoadedModel): TrainingFingerprints | WorkbenchError {
   let byModel = cache.get(db)
   if (!byModel) cache.set(db, (byModel = new Map()))
-  const key = `${model.row.version}:${model.row.onnx_sha256}:${importsVersion(db)}`
+  const key = `${model.row.version}:${model.row.onnx_sha256}`
   const hit = byModel.get(key)
   if (hit) {
     // most recently used last
@@ -53,26 +46,16 @@ function trainingFingerprints(db: Db, model: LoadedModel): TrainingFingerprints 
   }
   let value: TrainingFingerprints | WorkbenchError
   try {
-    const def = JSON.parse(model.row.training_set_json) as TrainingSetSummary
-    const set = buildTrainingSet(db, {
-      target: def.target,
-      types: def.types,
-      featureSet: def.featureSet,
-      includeFlagged: def.includeFlagged === true,
-      importedBefore: model.row.created_at,
-    })
+    const ref = readReference(db, model.row.version) ?? rebuildReference(db, model.row.version)
     const fpOf = db.prepare('SELECT morgan_fp FROM compounds WHERE id = ?').pluck()
-    const out: TrainingFingerprints = {
-      compoundIds: [],
-      labels: [],
-      fps: [],
-      matchesModel: set.summary.hash === model.row.training_set_hash,
-    }
-    set.compoundIds.forEach((id, i) => {
-      const fp = fpOf.get(id) as Uint8Array | null | undefined
+    const out: TrainingFingerprints = { compoundIds: [], labels: [], fps: [], matchesModel: true }
+    ref.compoundIds.forEach((id, i) => {
+      const fp = ref.fingerprints
+        ? ref.fingerprints.subarray(i * 256, (i + 1) * 256)
+        : (fpOf.get(id) as Uint8Array | null | undefined)
       if (!fp) return
       out.compoundIds.push(id)
-      out.labels.push(set.data.y[i] as number)
+      out.labels.push(ref.labels[i] as number)
       out.fps.push(fp)
     })
     value = out

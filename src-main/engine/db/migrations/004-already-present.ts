@@ -13,8 +13,6 @@
 // - prediction_batches / predictions: how many rows of a file named other targets, whether only
 //   the model's target was scored, RMSE split into in-sample (compounds in the model's training
 //   set) and out-of-sample, and per row whether the compound was in the training set.
-// - model_training_compounds: the molecules a model was trained on, kept with it, so "in-sample"
-//   stays known after more data is imported (the training set rebuilt then differs).
 export default /* sql */ `
 ALTER TABLE activity_records ADD COLUMN activity_id INTEGER CHECK (activity_id IS NULL OR activity_id > 0);
 CREATE INDEX activity_records_activity_id ON activity_records (activity_id) WHERE activity_id IS NOT NULL;
@@ -52,11 +50,4 @@ ALTER TABLE prediction_batches ADD COLUMN rmse_out_of_sample REAL;
 ALTER TABLE prediction_batches ADD COLUMN rows_out_of_sample INTEGER NOT NULL DEFAULT 0
   CHECK (rows_out_of_sample >= 0);
 ALTER TABLE predictions ADD COLUMN in_training_set INTEGER CHECK (in_training_set IN (0, 1));
-
-CREATE TABLE model_training_compounds (
-  model_version_id  INTEGER NOT NULL REFERENCES model_versions (id) ON DELETE CASCADE,
-  -- compounds.molecule_key: a ChEMBL id, else "smiles:" and the canonical SMILES
-  molecule_key      TEXT NOT NULL,
-  PRIMARY KEY (model_version_id, molecule_key)
-) STRICT, WITHOUT ROWID;
 `
