@@ -1,4 +1,4 @@
-import { ranks } from './metrics'
+import { ranks } from './regression-metrics'
 import type { Rng } from './rng'
 
 /**

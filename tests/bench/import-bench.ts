@@ -187,11 +187,11 @@ async function descriptorBench() {
       splitEvenly(
         warm ? warmUp.slice(0, WARM_UP_MOLECULES * threads) : ['CCO', 'CCN'],
         threads,
-      ).map((chunk) => pool.run('chem.molecules', { smiles: chunk })),
+      ).map((chunk) => pool.run('computeMolecules', { smiles: chunk })),
     )
     const started = performance.now()
     await Promise.all(
-      splitEvenly(smiles, threads).map((chunk) => pool.run('chem.molecules', { smiles: chunk })),
+      splitEvenly(smiles, threads).map((chunk) => pool.run('computeMolecules', { smiles: chunk })),
     )
     const seconds = (performance.now() - started) / 1000
     await pool.close()

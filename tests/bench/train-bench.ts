@@ -14,7 +14,7 @@ import { foldRows, kFolds } from '../../src-main/ml/cv'
 import { type Dataset, takeDataset } from '../../src-main/ml/dataset'
 import { defaultFeaturesPerSplit } from '../../src-main/ml/forest'
 import { type LearnerName, type LearnerParams, fitLearner } from '../../src-main/ml/fit'
-import { regressionMetrics } from '../../src-main/ml/metrics'
+import { regressionMetrics } from '../../src-main/ml/regression-metrics'
 import { predict } from '../../src-main/ml/model'
 import { exportOnnx } from '../../src-main/ml/onnx-export'
 import { createRng } from '../../src-main/ml/rng'
@@ -66,7 +66,7 @@ async function crossValidateOnPool(
   const t = performance.now()
   await Promise.all(
     Array.from({ length: count }, (_, k) =>
-      pool.run('ml.fit', {
+      pool.run('fitLearner', {
         x: shared,
         y: d.y,
         n: d.n,

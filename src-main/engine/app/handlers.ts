@@ -59,7 +59,7 @@ export const appHandlers: HandlerGroup<'app.status' | 'app.selfTest'> = {
       const results = await Promise.all(
         chunks.map((chunk, i) =>
           ctx.pool.run(
-            'chem.seedDescriptors',
+            'seedDescriptors',
             { smiles: chunk, delayMs },
             {
               signal: job.signal,

@@ -135,7 +135,7 @@ export class DatabaseMaintenance {
     }
   }
 
-  private readonly fileCheck: FileCheck = (path) => this.host.pool.run('db.quickCheck', { path })
+  private readonly fileCheck: FileCheck = (path) => this.host.pool.run('quickCheck', { path })
 
   private async runCheck(): Promise<DatabaseCheck> {
     const started = performance.now()

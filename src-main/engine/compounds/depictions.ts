@@ -25,7 +25,7 @@ export function depict(pool: WorkerPool, smiles: string): Promise<string | null>
   }
   // the promise is kept at once, so a table asking for the same structure twice draws it once
   const drawing = pool
-    .run('chem.depict', { smiles, width: DEPICTION_WIDTH, height: DEPICTION_HEIGHT })
+    .run('drawStructure', { smiles, width: DEPICTION_WIDTH, height: DEPICTION_HEIGHT })
     .then((r) => r.svg)
   drawings.set(smiles, drawing)
   // a failure (the engine closing, a worker dying) is not a drawing: the next call tries again

@@ -22,7 +22,7 @@ export const importHandlers: HandlerGroup<
 > = {
   'imports.preview': async (input, ctx) => {
     const file = await ctx.files.resolve(input.file)
-    const preview = await ctx.pool.run('import.preview', {
+    const preview = await ctx.pool.run('previewFile', {
       path: file.path,
       name: file.name,
       delimiter: input.delimiter,
@@ -57,7 +57,7 @@ export const importHandlers: HandlerGroup<
       if (writeFrom > 0) {
         job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
         const { smiles } = await ctx.pool.run(
-          'import.scan',
+          'scanStructures',
           { path: file.path, head, mapping },
           {
             signal: job.signal,
@@ -84,7 +84,7 @@ export const importHandlers: HandlerGroup<
         const results = await Promise.all(
           chunks.map((chunk, i) =>
             ctx.pool.run(
-              'chem.molecules',
+              'computeMolecules',
               { smiles: chunk },
               {
                 signal: job.signal,

@@ -58,7 +58,7 @@ export async function writeAndCommit(
       rows: staged.rowsTotal,
       bytes: staged.bytes,
     })
-    const summary = await ctx.pool.run('import.commit', {
+    const summary = await ctx.pool.run('commitImport', {
       dataDir,
       stagingFile: lease.stagingFile,
       storedFile,
@@ -108,14 +108,14 @@ async function stage(
   try {
     const reading = ctx.pool
       .run(
-        'import.parse',
+        'parseRows',
         { filePath, head, mapping: o.mapping, molecules: o.molecules, port: port1 },
         { signal: stop.signal, transfer: [port1] },
       )
       .catch(stopOnFailure)
     const writing = ctx.pool
       .run(
-        'import.stage',
+        'stageRows',
         {
           dataDir: ctx.options.dataDir,
           stagingFile: lease.stagingFile,

@@ -10,7 +10,7 @@ import {
 import { featureUnits } from '../../chem/feature-sets'
 import { foldRows, kFolds, timeSplit } from '../../ml/cv'
 import type { Model } from '../../ml/model'
-import { regressionMetrics } from '../../ml/metrics'
+import { regressionMetrics } from '../../ml/regression-metrics'
 import { withDefaults } from '../../ml/fit'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
@@ -123,7 +123,7 @@ export async function trainModel(
   // after the other with a worker idle: the training takes one fit's time less.
   const [final, timeEval] = await Promise.all([
     ctx.pool.run(
-      'ml.fit',
+      'fitLearner',
       {
         ...matrixOf(set),
         trainRows: null,
@@ -147,7 +147,7 @@ export async function trainModel(
   // Runtime's check of it run on a worker: seconds the engine thread spends answering instead.
   let version = nextVersion(ctx.db)
   const finished = await ctx.pool.run(
-    'ml.finishModel',
+    'finishModel',
     {
       ...matrixOf(set),
       model,
@@ -226,7 +226,7 @@ export async function trainModel(
     // Another name means other bytes, and the registry keeps only bytes ONNX Runtime has checked:
     // the file written again is checked again rather than trusted to match the first.
     onnx = await ctx.pool.run(
-      'ml.exportOnnx',
+      'exportVerifiedOnnx',
       { ...matrixOf(set), model, metadata: metadata(version) },
       { signal: job.signal },
     )
@@ -310,7 +310,7 @@ async function crossValidate(
   const runFold = async (fold: number) => {
     const testRows = foldRows(folds, fold, true)
     const r = await ctx.pool.run(
-      'ml.fit',
+      'fitLearner',
       {
         ...matrixOf(set),
         trainRows: foldRows(folds, fold, false),
@@ -382,7 +382,7 @@ async function evaluateTimeSplit(
   if (!split) return null
   const testRows = foldRows(split, 1, true)
   const r = await ctx.pool.run(
-    'ml.fit',
+    'fitLearner',
     {
       ...matrixOf(set),
       trainRows: foldRows(split, 1, false),

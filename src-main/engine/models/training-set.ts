@@ -10,7 +10,7 @@ import { featureNames, writeFeatures } from '../../chem/feature-sets'
 import { rdkitVersionString } from '../../chem/rdkit-version'
 import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
-import { median } from '../../ml/metrics'
+import { median } from '../../ml/regression-metrics'
 import { type Db, databasePath } from '../db/connection'
 import type { WorkerPool } from '../workers/pool'
 import { CONTEXT_COUNTS } from '../db/context-counts'
@@ -299,5 +299,5 @@ export function buildTrainingSetOnWorker(
   ctx: { pool: WorkerPool; options: { dataDir: string } },
   definition: TrainingSetDefinition,
 ): Promise<TrainingSet> {
-  return ctx.pool.run('ml.trainingSet', { path: databasePath(ctx.options.dataDir), definition })
+  return ctx.pool.run('buildTrainingSet', { path: databasePath(ctx.options.dataDir), definition })
 }

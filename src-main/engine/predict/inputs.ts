@@ -186,7 +186,7 @@ export async function featuresFor(
     const parts = await Promise.all(
       chunks.map((chunk, k) =>
         ctx.pool.run(
-          'chem.molecules',
+          'computeMolecules',
           { smiles: chunk },
           {
             signal,

@@ -142,7 +142,7 @@ async function neighbours(
   const ties = order.filter((i) => sims[i] === 1).map(neighbour)
   let same: TrainingNeighbour | null = null
   if (ties.length > 0) {
-    const { canonical } = await ctx.pool.run('chem.canonical', {
+    const { canonical } = await ctx.pool.run('canonicalSmiles', {
       smiles: [query.smiles, ...ties.map((t) => t.smiles ?? '')],
     })
     const mine = canonical[0]

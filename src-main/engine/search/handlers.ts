@@ -107,7 +107,7 @@ async function similarity(
   const started = performance.now()
   job.progress({ phase: 'reading the query', fraction: 0 })
   const q = await ctx.pool.run(
-    'search.query',
+    'readSearchQuery',
     { query: input.smiles, syntax: 'smiles', fingerprint: true },
     { signal: job.signal },
   )
@@ -117,7 +117,7 @@ async function similarity(
   const parts = await Promise.all(
     ranges.map((r, i) =>
       ctx.pool.run(
-        'search.similarity',
+        'scanSimilarity',
         { ...r, fp, threshold: input.threshold },
         { signal: job.signal, onProgress: onProgress(i) },
       ),
@@ -161,7 +161,7 @@ async function substructure(
   const started = performance.now()
   job.progress({ phase: 'reading the query', fraction: 0 })
   const q = await ctx.pool.run(
-    'search.query',
+    'readSearchQuery',
     { query: input.query, syntax: input.syntax, fingerprint: false },
     { signal: job.signal },
   )
@@ -170,7 +170,7 @@ async function substructure(
   const parts = await Promise.all(
     ranges.map((r, i) =>
       ctx.pool.run(
-        'search.substructure',
+        'scanSubstructure',
         { ...r, query: input.query, syntax: input.syntax },
         { signal: job.signal, onProgress: onProgress(i) },
       ),

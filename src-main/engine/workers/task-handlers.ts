@@ -37,9 +37,9 @@ const MOLECULE_PROGRESS_MS = 100
 
 /** What each task does inside a worker thread. */
 export const taskHandlers: { [T in TaskName]: Handler<T> } = {
-  'chem.seedDescriptors': async ({ smiles, delayMs }, progress) => {
+  seedDescriptors: async ({ smiles, delayMs }, progress) => {
     const rdkit = await loadRdkit()
-    const molecules: WorkerTasks['chem.seedDescriptors']['output']['molecules'] = []
+    const molecules: WorkerTasks['seedDescriptors']['output']['molecules'] = []
     for (const [i, s] of smiles.entries()) {
       if (delayMs > 0) await sleep(delayMs)
       const descriptors = computeDescriptors(rdkit, s)
@@ -53,7 +53,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
-  'chem.molecules': async ({ smiles }, progress) => {
+  computeMolecules: async ({ smiles }, progress) => {
     const rdkit = await loadRdkit()
     // 0 done as soon as RDKit is loaded (seconds on a first run): the bar then counts molecules
     // instead of standing at the previous phase's end.
@@ -72,20 +72,20 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { rdkitVersion: rdkitVersion(rdkit), molecules }
   },
 
-  'chem.depict': async ({ smiles, width, height }) => {
+  drawStructure: async ({ smiles, width, height }) => {
     const rdkit = await loadRdkit()
     const svg = depictSvg(rdkit, smiles, width, height)
     return { svg: svg === null ? null : sanitiseSvg(svg) }
   },
 
-  'chem.canonical': async ({ smiles }) => {
+  canonicalSmiles: async ({ smiles }) => {
     const rdkit = await loadRdkit()
     return { canonical: smiles.map((s) => canonicalSmiles(rdkit, s)) }
   },
 
-  'import.preview': ({ path, name, delimiter }) => previewFile(path, name, delimiter),
+  previewFile: ({ path, name, delimiter }) => previewFile(path, name, delimiter),
 
-  'import.scan': async ({ path, head, mapping }, progress) => {
+  scanStructures: async ({ path, head, mapping }, progress) => {
     const column = mapping.smiles
     const unique = new Set<string>()
     let rows = 0
@@ -108,18 +108,18 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { smiles: [...unique] }
   },
 
-  'import.parse': async ({ port, ...input }) => {
+  parseRows: async ({ port, ...input }) => {
     await parseImport(input, port)
     return null
   },
 
-  'import.stage': ({ port, ...input }, progress) => stageImport(input, port, progress),
+  stageRows: ({ port, ...input }, progress) => stageImport(input, port, progress),
 
-  'import.commit': async (input) => commitImport(input),
+  commitImport: async (input) => commitImport(input),
 
-  'db.quickCheck': ({ path }) => Promise.resolve(quickCheck(path)),
+  quickCheck: ({ path }) => Promise.resolve(quickCheck(path)),
 
-  'ml.trainingSet': ({ path, definition }) => {
+  buildTrainingSet: ({ path, definition }) => {
     const db = new Database(path, { readonly: true, fileMustExist: true })
     try {
       // an import's final step holds the write lock; readers in WAL mode are not blocked by it
@@ -130,17 +130,17 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     }
   },
 
-  'ml.finishModel': (input) => finishModel(input),
+  finishModel: (input) => finishModel(input),
 
-  'ml.exportOnnx': (input) => verifiedOnnx(input),
+  exportVerifiedOnnx: (input) => verifiedOnnx(input),
 
-  'search.query': ({ query, syntax, fingerprint }) => prepareQuery(query, syntax, fingerprint),
+  readSearchQuery: ({ query, syntax, fingerprint }) => prepareQuery(query, syntax, fingerprint),
 
-  'search.similarity': async (input, progress) => scanSimilarity(input, progress),
+  scanSimilarity: async (input, progress) => scanSimilarity(input, progress),
 
-  'search.substructure': (input, progress) => scanSubstructure(input, progress),
+  scanSubstructure: (input, progress) => scanSubstructure(input, progress),
 
-  'ml.fit': async (input, progress) => {
+  fitLearner: async (input, progress) => {
     const started = performance.now()
     const all = { n: input.n, f: input.f, x: input.x, y: input.y }
     const train = input.trainRows ? takeDataset(all, input.trainRows) : all

@@ -14,12 +14,14 @@ import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../m
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 
 /**
- * Every task a worker thread can run: its input, output and progress. Inputs and outputs cross
+ * Every task a worker thread can run: its input, output and progress. Tasks are named as the
+ * functions they are (`fitLearner`), never `feature.verb`: that form belongs to the contract's
+ * methods, which a task is not. Inputs and outputs cross
  * threads by structured clone, so they hold plain data, Maps and typed arrays only.
  */
 export interface WorkerTasks {
   /** RDKit seed descriptors for a few molecules, one progress tick per molecule. */
-  'chem.seedDescriptors': {
+  seedDescriptors: {
     input: { smiles: string[]; delayMs: number }
     output: {
       rdkitVersion: string
@@ -28,7 +30,7 @@ export interface WorkerTasks {
     progress: number
   }
   /** Full RDKit features for many SMILES (null where RDKit cannot read one). */
-  'chem.molecules': {
+  computeMolecules: {
     input: { smiles: string[] }
     output: { rdkitVersion: string; molecules: (MoleculeFeatures | null)[] }
     progress: number
@@ -37,30 +39,30 @@ export interface WorkerTasks {
    * A 2D depiction of one structure as SVG, drawn by RDKit and passed through the allow-list
    * sanitiser (null when RDKit cannot read the SMILES).
    */
-  'chem.depict': {
+  drawStructure: {
     input: { smiles: string; width: number; height: number }
     output: { svg: string | null }
     progress: never
   }
   /** RDKit's canonical SMILES of each structure (null where RDKit cannot read one). */
-  'chem.canonical': {
+  canonicalSmiles: {
     input: { smiles: string[] }
     output: { canonical: (string | null)[] }
     progress: never
   }
-  'import.preview': {
+  previewFile: {
     input: { path: string; name: string; delimiter?: ',' | ';' | '\t' }
     output: Omit<ImportPreview, 'previousImports'>
     progress: number
   }
   /** The distinct SMILES of a file's rows, for descriptor computation before writing. */
-  'import.scan': {
+  scanStructures: {
     input: { path: string; head: TableHead; mapping: Mapping }
     output: { smiles: string[] }
     progress: { bytes: number; rows: number }
   }
-  /** Reads, parses and normalises a file, sending row batches through `port` to 'import.stage'. */
-  'import.parse': {
+  /** Reads, parses and normalises a file, sending row batches through `port` to 'stageRows'. */
+  parseRows: {
     input: ParseImportInput & { port: MessagePort }
     output: null
     progress: never
@@ -70,7 +72,7 @@ export interface WorkerTasks {
    * the final model when `testRows` is empty). `x` is best a SharedArrayBuffer view: every fold
    * reads the same features without a copy.
    */
-  'ml.fit': {
+  fitLearner: {
     input: {
       x: Float32Array
       y: Float64Array
@@ -96,7 +98,7 @@ export interface WorkerTasks {
    * hundred thousand activities, which the engine thread must not spend. The features come back
    * in shared memory.
    */
-  'ml.trainingSet': {
+  buildTrainingSet: {
     input: { path: string; definition: TrainingSetDefinition }
     output: TrainingSet
     progress: never
@@ -105,49 +107,49 @@ export interface WorkerTasks {
    * What follows the final fit: the interval, the applicability domain, the reference data, the
    * feature importance, the ONNX export and ONNX Runtime's check of it on every training row.
    */
-  'ml.finishModel': {
+  finishModel: {
     input: FinishInput
     output: FinishedModel
     progress: never
   }
   /** Exports a model to ONNX under other metadata and checks the bytes again with ONNX Runtime. */
-  'ml.exportOnnx': {
+  exportVerifiedOnnx: {
     input: VerifyInput
     output: VerifiedOnnx
     progress: never
   }
   /** Reads a search query with RDKit: its canonical form and (for similarity) its fingerprint. */
-  'search.query': {
+  readSearchQuery: {
     input: { query: string; syntax: QuerySyntax; fingerprint: boolean }
     output: { canonical: string; fp: Uint8Array | null }
     progress: never
   }
   /** Tanimoto of a query fingerprint to the stored fingerprints of one range of compounds. */
-  'search.similarity': {
+  scanSimilarity: {
     input: ScanRange & { fp: Uint8Array; threshold: number }
     output: ScanCounts & { ids: Int32Array; similarities: Float64Array }
     progress: ScanProgress
   }
   /** RDKit substructure matching of a query against the stored SMILES of one range of compounds. */
-  'search.substructure': {
+  scanSubstructure: {
     input: ScanRange & { query: string; syntax: QuerySyntax }
     output: ScanCounts & { ids: Int32Array }
     progress: ScanProgress
   }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
-  'db.quickCheck': {
+  quickCheck: {
     input: { path: string }
     output: QuickCheckResult
     progress: never
   }
   /** Writes the batches arriving on `port` into the import's staging database. */
-  'import.stage': {
+  stageRows: {
     input: StageImportInput & { port: MessagePort }
     output: StagedImport
     progress: WriteProgress
   }
   /** Moves a staging database into the main database in one transaction: an import's last step. */
-  'import.commit': {
+  commitImport: {
     input: CommitImportInput
     output: ImportSummary
     progress: never
