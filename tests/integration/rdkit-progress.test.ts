@@ -15,9 +15,7 @@ const nonDecreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x >= (xs[i
 describe('RDKit steps report the molecules they have done', () => {
   it('the worker says 0 as soon as RDKit is loaded, then counts to the last molecule', async () => {
     const done: number[] = []
-    const result = await taskHandlers.computeMolecules({ smiles: alkanes(60) }, (n) =>
-      done.push(n),
-    )
+    const result = await taskHandlers.computeMolecules({ smiles: alkanes(60) }, (n) => done.push(n))
     expect(result.molecules).toHaveLength(60)
     // before the first molecule: the import's bar names this step while RDKit loads (it stood at
     // the scan's "10%" for seconds)
