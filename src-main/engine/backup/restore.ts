@@ -118,10 +118,17 @@ async function verifyBackup(staged: string, from: string, check: FileCheck): Pro
     )
   const result =
     verdict.kind === 'damaged' ? { ok: false, problems: [verdict.detail] } : await check(staged)
-  if (!result.ok)
+  if (!result.ok) {
+    // SQLite's report can run to hundreds of lines; the message quotes its first finding
+    const first =
+      (result.problems[0] ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '' && !line.startsWith('***')) ?? 'unknown problem'
     throw new WorkbenchError(
       'database-damaged',
-      `The backup ${basename(from)} is damaged itself (SQLite reports: ${result.problems[0] ?? 'unknown problem'}), so it was not restored and nothing was changed. Choose an older backup.`,
+      `The backup ${basename(from)} is damaged itself (SQLite reports: ${first}), so it was not restored and nothing was changed. Choose an older backup.`,
       { problems: result.problems },
     )
+  }
 }
