@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { smilesSchema } from './predictions'
 
 const compoundId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 
@@ -6,12 +7,7 @@ const compoundId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const compoundsDepictInput = z
   .object({
     compoundId: compoundId.optional(),
-    smiles: z
-      .string()
-      .trim()
-      .min(1, 'Type a SMILES')
-      .max(2000, 'That SMILES is too long')
-      .optional(),
+    smiles: smilesSchema.optional(),
   })
   .strict()
   .refine((v) => (v.compoundId === undefined) !== (v.smiles === undefined), {

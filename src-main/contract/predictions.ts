@@ -4,6 +4,13 @@ import { fileRefSchema } from './imports'
 export const predictionSources = ['single', 'file', 'database', 'api', 'watch'] as const
 export type PredictionSource = (typeof predictionSources)[number]
 
+/** A SMILES a person types: trimmed, present, and of a length RDKit is asked to read. */
+export const smilesSchema = z
+  .string()
+  .trim()
+  .min(1, 'Type a SMILES')
+  .max(2000, 'That SMILES is too long')
+
 const versionName = z
   .string()
   .trim()
@@ -40,12 +47,7 @@ export const predictionsSingleInput = z
     model: versionName.optional(),
     target: z.string().trim().min(1).max(64).optional(),
     features: seedFeaturesSchema.optional(),
-    smiles: z
-      .string()
-      .trim()
-      .min(1, 'Type a SMILES')
-      .max(2000, 'That SMILES is too long')
-      .optional(),
+    smiles: smilesSchema.optional(),
   })
   .strict()
   .refine((v) => (v.features === undefined) !== (v.smiles === undefined), {
