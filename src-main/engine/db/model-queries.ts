@@ -202,3 +202,21 @@ export function selectModelHistory(
     )
     .all(version) as { at: string; action: string; reason: string | null }[]
 }
+
+/** The production model promoted last, of any target. */
+export function selectLatestProductionVersion(db: Db): string | undefined {
+  const r = db
+    .prepare(
+      "SELECT version FROM model_versions WHERE stage = 'production' ORDER BY promoted_at DESC, id DESC LIMIT 1",
+    )
+    .get() as { version: string } | undefined
+  return r?.version
+}
+
+/** The first version registered with exactly these ONNX bytes. */
+export function selectVersionWithOnnx(db: Db, sha256: string): string | undefined {
+  const r = db
+    .prepare('SELECT version FROM model_versions WHERE onnx_sha256 = ? ORDER BY id LIMIT 1')
+    .get(sha256) as { version: string } | undefined
+  return r?.version
+}
