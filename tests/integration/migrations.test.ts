@@ -35,6 +35,12 @@ const EXPECTED_TABLES = [
 
 const now = '2026-01-01T00:00:00.000Z'
 
+/** A model version with placeholder contents: (version, target, onnx_sha256, stage, created_at). */
+const INSERT_MODEL = `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set,
+    feature_names_json, training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json,
+    domain_json, reference_json, onnx, onnx_sha256, stage, created_at)
+  VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{"cv":{}}', '{"q":0.5}', '{}', '{}', x'00', ?, ?, ?)`
+
 /** "AsWb" read as a big-endian 32-bit integer, worked out by hand: 0x41 0x73 0x57 0x62. */
 const AS_WB = 0x41735762
 
@@ -278,12 +284,7 @@ describe('migrations', () => {
 
   it('enforce one production model per target', () => {
     const db = openDatabase(dir.path)
-    const insert = db.prepare(
-      `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
-         training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json, domain_json,
-         reference_json, onnx, onnx_sha256, stage, created_at)
-       VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{}', '{}', '{}', '{}', x'00', ?, ?, ?)`,
-    )
+    const insert = db.prepare(INSERT_MODEL)
     const sha = 'a'.repeat(64)
     insert.run('v1', 'CHEMBL1978', sha, 'production', now)
     insert.run('v2', 'CHEMBL220', sha, 'production', now)
@@ -296,12 +297,7 @@ describe('migrations', () => {
   it('move schema-6 promote and rollback history out of the audit log into model_promotions', () => {
     const raw = new Database(databasePath(dir.path))
     migrate(raw, migrations.slice(0, 6))
-    const model = raw.prepare(
-      `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
-         training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json, domain_json,
-         reference_json, onnx, onnx_sha256, stage, created_at)
-       VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{"cv":{}}', '{"q":0.5}', '{}', '{}', x'00', ?, ?, ?)`,
-    )
+    const model = raw.prepare(INSERT_MODEL)
     const sha = 'a'.repeat(64)
     model.run('v1', 'CHEMBL1978', sha, 'archived', now)
     model.run('v2', 'CHEMBL1978', sha, 'production', now)

@@ -33,30 +33,8 @@ const COLUMNS = `id, version, target_chembl_id, learner, params_json, feature_se
   domain_json, reference_json, importance_json, rdkit_version, onnx_sha256, stage,
   parent_version_id, is_synthetic, created_at, promoted_at`
 
-/** A model_versions row to insert; it starts as a candidate. */
-export interface ModelInsert {
-  version: string
-  target_chembl_id: string
-  learner: Learner
-  params_json: string
-  feature_set: FeatureSet
-  feature_names_json: string
-  training_set_json: string
-  training_set_hash: string
-  training_rows: number
-  seed: number | null
-  cv_metrics_json: string
-  calibration_json: string
-  domain_json: string
-  reference_json: string
-  importance_json: string | null
-  rdkit_version: string | null
-  onnx: Uint8Array
-  onnx_sha256: string
-  parent_version_id: number | null
-  is_synthetic: number
-  created_at: string
-}
+/** A model_versions row to insert, with its ONNX bytes; it starts as a candidate. */
+export type ModelInsert = Omit<ModelRow, 'id' | 'stage' | 'promoted_at'> & { onnx: Uint8Array }
 
 export function selectModel(db: Db, version: string): ModelRow | undefined {
   return db.prepare(`SELECT ${COLUMNS} FROM model_versions WHERE version = ?`).get(version) as
