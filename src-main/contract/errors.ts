@@ -25,6 +25,11 @@ export const ERROR_CODES = [
   'pdf-unavailable',
   'host-unavailable',
   'reference-unavailable',
+  /**
+   * An import's row writer lost its reader before the end of the file: the echo of the reader's
+   * own failure (or of a cancel), which is the error reported.
+   */
+  'reader-stopped',
   'internal',
 ] as const
 

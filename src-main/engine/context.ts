@@ -7,6 +7,7 @@ import type { DownloadStore } from './host/downloads'
 import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
 import type { OnnxSessions } from '../ml/runtime'
+import type { Service, ServiceList } from './services'
 
 export type HostKind = 'electron' | 'web' | 'cli' | 'test'
 
@@ -26,6 +27,11 @@ export interface EngineOptions {
    * installed Chromium; for `web`, downloads the web host serves; otherwise files written to disk).
    */
   capabilities?: HostCapabilities
+  /**
+   * Services a host adds to the engine's own; they start after them (so they may use the pool,
+   * the jobs and the database) and stop before them, and hear about the settings they list.
+   */
+  services?: readonly Service<EngineContext>[]
 }
 
 /** What every handler gets: the engine's resources, never a host's. */
@@ -45,6 +51,8 @@ export interface EngineContext {
   readonly capabilities: HostCapabilities
   /** files waiting for the web host to hand them to the browser, by one-time id */
   readonly downloads: DownloadStore
+  /** the long-lived parts, started in order and stopped in reverse; told of changed settings */
+  readonly services: ServiceList<EngineContext>
   readonly startedAt: Date
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }

@@ -24,6 +24,8 @@ import { handlers } from './handlers'
 import { JobRunner } from './jobs/job-runner'
 import { WorkerPool } from './workers/pool'
 import { OnnxSessions } from '../ml/runtime'
+import { ServiceList } from './services'
+import { engineServices } from './engine-services'
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
 
@@ -82,6 +84,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
   })
   const downloads = new DownloadStore()
+  const files = new FileGrants(options.dataDir)
   const capabilities =
     options.capabilities ??
     createHeadlessHost({
@@ -89,6 +92,11 @@ export function createEngine(options: EngineOptions): Engine {
       dataDir: options.dataDir,
       downloads,
     })
+  const onnx = new OnnxSessions()
+  const services = new ServiceList<EngineContext>([
+    ...engineServices({ files, downloads, capabilities, onnx, maintenance, pool, jobs }),
+    ...(options.services ?? []),
+  ])
   const context: EngineContext = {
     options,
     get db() {
@@ -96,16 +104,21 @@ export function createEngine(options: EngineOptions): Engine {
     },
     jobs,
     pool,
-    onnx: new OnnxSessions(),
+    onnx,
     maintenance,
-    files: new FileGrants(options.dataDir),
+    files,
     capabilities,
     downloads,
+    services,
     startedAt: new Date(),
     emit,
   }
-  if (options.maintenance) maintenance.startBackground()
+  // Every built-in service starts at once; one that waits (a listener binding its port) is
+  // waited for by the first call, and a failed start is that call's answer.
+  const started = services.start(context)
+  started.catch(() => undefined)
 
+  let closing: Promise<void> | null = null
   const call = async (method: string, input: unknown): Promise<CallResult<unknown>> => {
     if (!isMethodName(method)) {
       return {
@@ -128,6 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }
     try {
+      await started
       const handler = handlers[method] as Handler<MethodName>
       return { ok: true, value: await handler(parsed.data as never, context) }
     } catch (error) {
@@ -145,18 +159,17 @@ export function createEngine(options: EngineOptions): Engine {
       return () => sinks.delete(sink)
     },
     context,
-    async close() {
-      // Timers stop at once; a check in progress ends with the pool, a backup is let finish.
-      const maintenanceStopped = maintenance.stop()
-      await context.jobs.shutdown()
-      await context.pool.close()
-      await maintenanceStopped
-      await context.onnx.close()
-      await capabilities.close()
-      downloads.clear()
-      context.files.clear()
-      db.close()
-      releaseLock()
+    close() {
+      closing ??= (async () => {
+        await started.catch(() => undefined)
+        try {
+          await services.stop()
+        } finally {
+          db.close()
+          releaseLock()
+        }
+      })()
+      return closing
     },
   }
 }

@@ -1,14 +1,24 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { basename, extname, join, normalize, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { CallResult, ErrorCode, FileRef } from '../contract'
+import type { FileRef } from '../contract'
 import { CSP_HEADER } from '../contract/content-security-policy'
 import type { Engine } from '../engine/engine'
+import {
+  HttpError,
+  closeServer,
+  listen,
+  readJsonBody,
+  requireLocalHost,
+  sameToken,
+  sendFailure,
+  sendJson,
+  sendText,
+} from '../engine/http/http-helpers'
 import bridgeScript from './web/bridge.js?raw'
 
 export interface WebHostOptions {
@@ -48,16 +58,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
 /**
  * Serves the built renderer and the contract on 127.0.0.1 for the browser: calls as POST, events
  * as Server-Sent Events, uploads as streamed POSTs. Every API request needs the per-start token,
@@ -78,24 +78,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError)
-        sendJson(res, error.status, failure(error.code, error.message))
-      else sendJson(res, 500, failure('internal', `The web host failed: ${String(error)}`))
-    })
+    handle(req, res).catch((error: unknown) => sendFailure(res, error, 'The web host'))
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'no-referrer')
-    const host = req.headers.host ?? ''
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
-      throw new HttpError(
-        421,
-        'unauthorized',
-        `This server only answers requests for 127.0.0.1:${port}.`,
-      )
-    }
+    const host = requireLocalHost(req, port)
     const url = new URL(req.url ?? '/', `http://${host}`)
 
     if (url.pathname.startsWith('/api/')) {
@@ -127,13 +116,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, maxCallBytes)
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body)
-    } catch {
-      throw new HttpError(400, 'invalid-input', 'The request body is not JSON.')
-    }
+    const parsed = await readJsonBody(req, maxCallBytes)
     if (
       typeof parsed !== 'object' ||
       parsed === null ||
@@ -246,11 +229,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(await readFile(file))
   }
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen())
-  })
-  port = (server.address() as AddressInfo).port
+  port = await listen(server, options.port ?? 0)
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -260,20 +239,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       unsubscribe()
       for (const res of eventStreams) res.end()
       eventStreams.clear()
-      server.closeAllConnections()
-      await new Promise<void>((r) => server.close(() => r()))
+      await closeServer(server)
     },
   }
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
-function failure(code: ErrorCode, message: string): CallResult<never> {
-  return { ok: false, error: { code, message } }
 }
 
 function uploadTooLarge(limit: number): string {
@@ -301,50 +269,4 @@ function decodePath(pathname: string): string {
   } catch {
     throw new HttpError(400, 'invalid-input', `The address ${pathname.slice(0, 200)} is not valid.`)
   }
-}
-
-/** How much of an oversized call body is read and dropped before the connection is cut. */
-const MAX_DISCARDED_BYTES = 64 * 1024 ** 2
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (tooLarge) {
-        if (size > limit + MAX_DISCARDED_BYTES) req.destroy()
-        return
-      }
-      if (size > limit) {
-        // Answer now and read the rest without keeping it. Destroying the request here reset the
-        // connection while the client was still sending, so it saw ECONNRESET instead of the 413.
-        tooLarge = true
-        chunks.length = 0
-        reject(new HttpError(413, 'invalid-input', `A call's input may be at most ${limit} bytes.`))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) {
-    res.end()
-    return
-  }
-  sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8')
-}
-
-function sendText(res: ServerResponse, status: number, text: string, type: string): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  })
-  res.end(text)
 }

@@ -11,6 +11,7 @@ import {
   schemaVersion,
 } from '../../src-main/engine/db/connection'
 import { LATEST_SCHEMA_VERSION, migrations } from '../../src-main/engine/db/migrations'
+import { listModels, rollback } from '../../src-main/engine/models/registry'
 import { tempDir } from '../helpers'
 
 const EXPECTED_TABLES = [
@@ -23,6 +24,7 @@ const EXPECTED_TABLES = [
   'import_present_rows',
   'import_rejections',
   'imports',
+  'model_promotions',
   'model_reference',
   'model_versions',
   'prediction_batches',
@@ -32,6 +34,12 @@ const EXPECTED_TABLES = [
 ]
 
 const now = '2026-01-01T00:00:00.000Z'
+
+/** A model version with placeholder contents: (version, target, onnx_sha256, stage, created_at). */
+const INSERT_MODEL = `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set,
+    feature_names_json, training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json,
+    domain_json, reference_json, onnx, onnx_sha256, stage, created_at)
+  VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{"cv":{}}', '{"q":0.5}', '{}', '{}', x'00', ?, ?, ?)`
 
 /** "AsWb" read as a big-endian 32-bit integer, worked out by hand: 0x41 0x73 0x57 0x62. */
 const AS_WB = 0x41735762
@@ -276,12 +284,7 @@ describe('migrations', () => {
 
   it('enforce one production model per target', () => {
     const db = openDatabase(dir.path)
-    const insert = db.prepare(
-      `INSERT INTO model_versions (version, target_chembl_id, learner, params_json, feature_set, feature_names_json,
-         training_set_json, training_set_hash, training_rows, cv_metrics_json, calibration_json, domain_json,
-         reference_json, onnx, onnx_sha256, stage, created_at)
-       VALUES (?, ?, 'gbdt', '{}', 'core4', '[]', '{}', 'h', 10, '{}', '{}', '{}', '{}', x'00', ?, ?, ?)`,
-    )
+    const insert = db.prepare(INSERT_MODEL)
     const sha = 'a'.repeat(64)
     insert.run('v1', 'CHEMBL1978', sha, 'production', now)
     insert.run('v2', 'CHEMBL220', sha, 'production', now)
@@ -289,6 +292,77 @@ describe('migrations', () => {
     expect(() => insert.run('v4', 'CHEMBL1978', sha, 'production', now)).toThrow(/UNIQUE/)
     expect(() => insert.run('v5', 'CHEMBL1978', sha, 'deployed', now)).toThrow(/CHECK/)
     db.close()
+  })
+
+  it('move schema-6 promote and rollback history out of the audit log into model_promotions', () => {
+    const raw = new Database(databasePath(dir.path))
+    migrate(raw, migrations.slice(0, 6))
+    const model = raw.prepare(INSERT_MODEL)
+    const sha = 'a'.repeat(64)
+    model.run('v1', 'CHEMBL1978', sha, 'archived', now)
+    model.run('v2', 'CHEMBL1978', sha, 'production', now)
+    model.run('v3', 'CHEMBL1978', sha, 'archived', now)
+    model.run('w1', 'CHEMBL220', sha, 'production', now)
+    // What the registry of schema 6 wrote, in this order: v1, v2 and v3 promoted one after the
+    // other, then a rollback from v3 to v2; w1 promoted with details that are not JSON; and
+    // entries that are no promotion (an archive, a training, an import of data).
+    const audit = raw.prepare(
+      'INSERT INTO audit_log (at, action, entity_type, entity_id, reason, details_json) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    const t = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`
+    audit.run(t(1), 'train', 'model', 'v1', null, '{"learner":"gbdt"}')
+    audit.run(t(2), 'promote', 'model', 'v1', 'first', '{"target":"CHEMBL1978","previous":null}')
+    audit.run(t(3), 'archive', 'model', 'v1', 'replaced by v2', '{"replacedBy":"v2"}')
+    audit.run(t(4), 'promote', 'model', 'v2', 'better', '{"target":"CHEMBL1978","previous":"v1"}')
+    audit.run(t(5), 'promote', 'model', 'v3', 'newer', '{"target":"CHEMBL1978","previous":"v2"}')
+    audit.run(t(6), 'import', 'import', '7', null, '{"rows":3}')
+    audit.run(
+      t(7),
+      'rollback',
+      'model',
+      'v2',
+      'v3 drifted',
+      '{"target":"CHEMBL1978","previous":"v3"}',
+    )
+    audit.run(t(8), 'promote', 'model', 'w1', null, 'not json')
+    raw.close()
+
+    const db = openDatabase(dir.path)
+    try {
+      expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+      expect(
+        db
+          .prepare('SELECT at, version, action, previous_version FROM model_promotions ORDER BY id')
+          .raw()
+          .all(),
+      ).toEqual([
+        [t(2), 'v1', 'promote', null],
+        [t(4), 'v2', 'promote', 'v1'],
+        [t(5), 'v3', 'promote', 'v2'],
+        [t(7), 'v2', 'rollback', 'v3'],
+        [t(8), 'w1', 'promote', null],
+      ])
+      // The audit log is the record for people only: an entry appended to it now is no state.
+      db.prepare(
+        "INSERT INTO audit_log (at, action, entity_type, entity_id, details_json) VALUES (?, 'promote', 'model', 'v2', ?)",
+      ).run(t(9), '{"previous":"v1"}')
+      const rollbackTo = Object.fromEntries(listModels(db).map((m) => [m.version, m.rollbackTo]))
+      expect(rollbackTo).toEqual({ v1: null, v2: 'v3', v3: null, w1: null })
+      // rolling back restores the version the migrated history names, and records it there
+      const result = rollback(db, 'CHEMBL1978', 'v3 was fine after all')
+      expect([result.restored.version, result.replaced]).toEqual(['v3', 'v2'])
+      expect(
+        db
+          .prepare(
+            'SELECT version, action, previous_version FROM model_promotions ORDER BY id DESC LIMIT 1',
+          )
+          .raw()
+          .get(),
+      ).toEqual(['v3', 'rollback', 'v2'])
+      expect(() => db.prepare('DELETE FROM model_promotions').run()).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
   })
 
   it('keep the audit log append-only', () => {

@@ -118,17 +118,19 @@ async function verifyBackup(staged: string, from: string, check: FileCheck): Pro
     )
   const result =
     verdict.kind === 'damaged' ? { ok: false, problems: [verdict.detail] } : await check(staged)
-  if (!result.ok) {
-    // SQLite's report can run to hundreds of lines; the message quotes its first finding
-    const first =
-      (result.problems[0] ?? '')
-        .split('\n')
-        .map((line) => line.trim())
-        .find((line) => line !== '' && !line.startsWith('***')) ?? 'unknown problem'
+  if (!result.ok)
     throw new WorkbenchError(
       'database-damaged',
-      `The backup ${basename(from)} is damaged itself (SQLite reports: ${first}), so it was not restored and nothing was changed. Choose an older backup.`,
+      `The backup ${basename(from)} is damaged itself (SQLite reports: ${firstProblem(result.problems)}), so it was not restored and nothing was changed. Choose an older backup.`,
       { problems: result.problems },
     )
-  }
+}
+
+/**
+ * The first thing SQLite found, on one line: quick_check can pack a header and dozens of page
+ * notes into one row, which made the message a wall of lines. The whole list stays in the details.
+ */
+function firstProblem(problems: string[]): string {
+  const lines = problems.flatMap((p) => p.split('\n')).map((l) => l.trim())
+  return lines.find((l) => l !== '' && !/^\*\*\* in database/.test(l)) ?? 'unknown problem'
 }

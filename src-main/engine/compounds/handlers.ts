@@ -11,22 +11,11 @@ import {
 import { DESCRIPTOR_LABELS } from '../../chem/descriptor-labels'
 import { rdkitVersionString } from '../../chem/rdkit-version'
 import type { HandlerGroup } from '../context'
+import type { CompoundDb } from '../db/compound-row'
 import { depict } from './depictions'
 
-interface CompoundDb {
-  id: number
-  molecule_key: string
-  chembl_id: string | null
-  name: string | null
-  smiles: string | null
-  mw_freebase: number | null
-  alogp: number | null
-  hba: number | null
-  hbd: number | null
-  feature_sources_json: string
-  rdkit_version: string | null
-  descriptors_json: string | null
-}
+/** The columns the compound page shows. */
+type CompoundShown = Omit<CompoundDb, 'morgan_fp' | 'first_import_id' | 'created_at' | 'updated_at'>
 
 function notFound(compoundId: number): WorkbenchError {
   return new WorkbenchError(
@@ -59,7 +48,7 @@ export const compoundHandlers: HandlerGroup<'compounds.get' | 'compounds.depict'
                 rdkit_version, descriptors_json
            FROM compounds WHERE id = ?`,
       )
-      .get(input.compoundId) as CompoundDb | undefined
+      .get(input.compoundId) as CompoundShown | undefined
     if (!c) throw notFound(input.compoundId)
     const sources = JSON.parse(c.feature_sources_json) as Record<string, string>
     const seed = (Object.keys(SEED_FEATURE_LABELS) as (keyof typeof SEED_FEATURE_LABELS)[]).map(

@@ -2,15 +2,23 @@ import { performance } from 'node:perf_hooks'
 import {
   type ImportRecord,
   type ImportSummary,
+  type ParsedInput,
   type RejectionRow,
   WorkbenchError,
 } from '../../contract'
-import { applyOverrides, detectFormat, detectMapping } from '../../chem/columns'
+import {
+  type ImportFormat,
+  type Mapping,
+  applyOverrides,
+  detectFormat,
+  detectMapping,
+} from '../../chem/columns'
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import type { EngineContext, HandlerGroup } from '../context'
+import type { JobContext } from '../jobs/job-runner'
 import { readSettings } from '../db/settings-queries'
 import { mappingProblems } from './preview'
-import { readHead } from './read-table'
+import { type TableHead, readHead } from './read-table'
 import { writeAndCommit } from './import-rows'
 import { splitEvenly } from '../workers/split-evenly'
 
@@ -31,104 +39,22 @@ export const importHandlers: HandlerGroup<
   },
 
   'imports.start': async (input, ctx) => {
-    const file = await ctx.files.resolve(input.file)
-    // Everything that can be wrong with the file as a whole is said now, before a job starts.
-    const head = await readHead(file.path, input.delimiter)
-    const { mapping, problems } = applyOverrides(
-      head.header,
-      detectMapping(head.header),
-      input.mapping ?? {},
-    )
-    if (problems.length > 0) throw new WorkbenchError('invalid-input', problems.join(' '))
-    const missing = mappingProblems(head.header, mapping)
-    if (missing.length > 0)
-      throw new WorkbenchError('missing-columns', missing.join(' '), { columnsFound: head.header })
-    const format = detectFormat(head.header, head.delimiter)
-    const computeDescriptors =
-      input.computeDescriptors ?? readSettings(ctx.db)['import.computeDescriptors']
-
+    const plan = await checkImport(ctx, input)
     return ctx.jobs.start('imports.start', async (job): Promise<ImportSummary> => {
       const started = performance.now()
-      let molecules: Map<string, MoleculeFeatures | null> | null = null
-      let rdkitVersion: string | null = null
-      const writeFrom =
-        computeDescriptors && mapping.smiles !== undefined ? PHASES.scan + PHASES.molecules : 0
-
-      if (writeFrom > 0) {
-        job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
-        const { smiles } = await ctx.pool.run(
-          'scanStructures',
-          { path: file.path, head, mapping },
-          {
-            signal: job.signal,
-            onProgress: (p) =>
-              job.progress({
-                phase: 'reading structures',
-                fraction: (PHASES.scan * p.bytes) / Math.max(1, head.size),
-                bytes: p.bytes,
-                rows: p.rows,
-                message: `${p.rows.toLocaleString('en')} rows read`,
-              }),
-          },
-        )
-        // The next phase is named at once: RDKit takes seconds to load, and the bar stood at
-        // "reading structures 10%" meanwhile.
-        job.progress({
-          phase: 'computing RDKit descriptors',
-          fraction: PHASES.scan,
-          rows: 0,
-          message: `0 of ${smiles.length.toLocaleString('en')} structures · loading RDKit`,
-        })
-        const chunks = splitEvenly(smiles, ctx.pool.size)
-        const done = chunks.map(() => 0)
-        const results = await Promise.all(
-          chunks.map((chunk, i) =>
-            ctx.pool.run(
-              'computeMolecules',
-              { smiles: chunk },
-              {
-                signal: job.signal,
-                onProgress: (n) => {
-                  done[i] = n
-                  const total = done.reduce((a, b) => a + b, 0)
-                  job.progress({
-                    phase: 'computing RDKit descriptors',
-                    fraction: PHASES.scan + (PHASES.molecules * total) / Math.max(1, smiles.length),
-                    rows: total,
-                    message: `${total.toLocaleString('en')} of ${smiles.length.toLocaleString('en')} structures`,
-                  })
-                },
-              },
-            ),
-          ),
-        )
-        molecules = new Map()
-        chunks.forEach((chunk, i) =>
-          chunk.forEach((s, j) => molecules?.set(s, results[i]?.molecules[j] ?? null)),
-        )
-        rdkitVersion = results[0]?.rdkitVersion ?? null
-      }
-
-      // One import writes at a time. It keeps each import's reader and writer on worker threads
-      // together, whatever the pool size (a reader whose writer waits for a thread would wait
-      // for it forever), and their final steps one after the other.
-      job.progress({ phase: 'waiting for another import to finish', fraction: writeFrom })
-      const release = await acquireWriteTurn(ctx, job.signal)
-      try {
-        job.throwIfCancelled()
-        return await writeAndCommit(ctx, job, file, {
-          head,
-          format,
-          mapping,
+      const structures = await computeStructures(ctx, job, plan)
+      return withWriteTurn(ctx, job, structures.writeFrom, () =>
+        writeAndCommit(ctx, job, plan.file, {
+          head: plan.head,
+          format: plan.format,
+          mapping: plan.mapping,
           duplicate: input.duplicate ?? 'skip',
-          molecules,
-          rdkitVersion,
-          writeFrom,
+          molecules: structures.molecules,
+          rdkitVersion: structures.rdkitVersion,
+          writeFrom: structures.writeFrom,
           started,
-        })
-      } finally {
-        release()
-      }
+        }),
+      )
     })
   },
 
@@ -147,6 +73,139 @@ export const importHandlers: HandlerGroup<
       .all(importId, limit, offset) as RejectionRow[]
     return { total, rows }
   },
+}
+
+/** What `imports.start` checked before its job starts: the file, its columns and how to read them. */
+interface ImportPlan {
+  file: { path: string; name: string }
+  head: TableHead
+  mapping: Mapping
+  format: ImportFormat
+  computeDescriptors: boolean
+}
+
+/** Everything that can be wrong with the file as a whole is said now, before a job starts. */
+async function checkImport(
+  ctx: EngineContext,
+  input: ParsedInput<'imports.start'>,
+): Promise<ImportPlan> {
+  const file = await ctx.files.resolve(input.file)
+  const head = await readHead(file.path, input.delimiter)
+  const { mapping, problems } = applyOverrides(
+    head.header,
+    detectMapping(head.header),
+    input.mapping ?? {},
+  )
+  if (problems.length > 0) throw new WorkbenchError('invalid-input', problems.join(' '))
+  const missing = mappingProblems(head.header, mapping)
+  if (missing.length > 0)
+    throw new WorkbenchError('missing-columns', missing.join(' '), { columnsFound: head.header })
+  return {
+    file,
+    head,
+    mapping,
+    format: detectFormat(head.header, head.delimiter),
+    computeDescriptors:
+      input.computeDescriptors ?? readSettings(ctx.db)['import.computeDescriptors'],
+  }
+}
+
+interface Structures {
+  molecules: Map<string, MoleculeFeatures | null> | null
+  rdkitVersion: string | null
+  /** where on the progress bar the rows start: after the structures when they were computed */
+  writeFrom: number
+}
+
+/**
+ * RDKit's descriptors for every distinct structure in the file, when the import computes them
+ * and the file has SMILES: one worker reads the structures, then every worker computes a share.
+ */
+async function computeStructures(
+  ctx: EngineContext,
+  job: JobContext,
+  plan: ImportPlan,
+): Promise<Structures> {
+  const { file, head, mapping } = plan
+  if (!plan.computeDescriptors || mapping.smiles === undefined)
+    return { molecules: null, rdkitVersion: null, writeFrom: 0 }
+  job.progress({ phase: 'reading structures', fraction: 0, bytes: 0 })
+  const { smiles } = await ctx.pool.run(
+    'scanStructures',
+    { path: file.path, head, mapping },
+    {
+      signal: job.signal,
+      onProgress: (p) =>
+        job.progress({
+          phase: 'reading structures',
+          fraction: (PHASES.scan * p.bytes) / Math.max(1, head.size),
+          bytes: p.bytes,
+          rows: p.rows,
+          message: `${p.rows.toLocaleString('en')} rows read`,
+        }),
+    },
+  )
+  // The next phase is named at once: RDKit takes seconds to load, and the bar stood at
+  // "reading structures 10%" meanwhile.
+  job.progress({
+    phase: 'computing RDKit descriptors',
+    fraction: PHASES.scan,
+    rows: 0,
+    message: `0 of ${smiles.length.toLocaleString('en')} structures · loading RDKit`,
+  })
+  const chunks = splitEvenly(smiles, ctx.pool.size)
+  const done = chunks.map(() => 0)
+  const results = await Promise.all(
+    chunks.map((chunk, i) =>
+      ctx.pool.run(
+        'computeMolecules',
+        { smiles: chunk },
+        {
+          signal: job.signal,
+          onProgress: (n) => {
+            done[i] = n
+            const total = done.reduce((a, b) => a + b, 0)
+            job.progress({
+              phase: 'computing RDKit descriptors',
+              fraction: PHASES.scan + (PHASES.molecules * total) / Math.max(1, smiles.length),
+              rows: total,
+              message: `${total.toLocaleString('en')} of ${smiles.length.toLocaleString('en')} structures`,
+            })
+          },
+        },
+      ),
+    ),
+  )
+  const molecules = new Map<string, MoleculeFeatures | null>()
+  chunks.forEach((chunk, i) =>
+    chunk.forEach((s, j) => molecules.set(s, results[i]?.molecules[j] ?? null)),
+  )
+  return {
+    molecules,
+    rdkitVersion: results[0]?.rdkitVersion ?? null,
+    writeFrom: PHASES.scan + PHASES.molecules,
+  }
+}
+
+/**
+ * One import writes at a time. It keeps each import's reader and writer on worker threads
+ * together, whatever the pool size (a reader whose writer waits for a thread would wait for it
+ * forever), and their final steps one after the other.
+ */
+async function withWriteTurn<T>(
+  ctx: EngineContext,
+  job: JobContext,
+  fraction: number,
+  write: () => Promise<T>,
+): Promise<T> {
+  job.progress({ phase: 'waiting for another import to finish', fraction })
+  const release = await acquireWriteTurn(ctx, job.signal)
+  try {
+    job.throwIfCancelled()
+    return await write()
+  } finally {
+    release()
+  }
 }
 
 const writeTurns = new WeakMap<EngineContext, Promise<void>>()

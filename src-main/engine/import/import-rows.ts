@@ -75,18 +75,38 @@ export async function writeAndCommit(
     const seconds = (performance.now() - o.started) / 1000
     return { ...summary, seconds, rowsPerSecond: seconds > 0 ? summary.rowsTotal / seconds : 0 }
   } finally {
-    // A failed final step may still have committed (a worker lost after COMMIT): the copy stays
-    // whenever an import points at it.
-    const kept =
-      committed ||
-      ctx.db.prepare('SELECT 1 FROM imports WHERE stored_file = ?').get(storedFile) !== undefined
-    if (!kept) await rm(join(dataDir, storedFile), { force: true })
-    await rm(join(dataDir, lease.stagingFile), { force: true })
+    await cleanUp(ctx, storedFile, lease.stagingFile, committed)
     await release()
   }
 }
 
-/** Reads the file on one worker thread and writes its rows into the staging database on another. */
+/**
+ * Removes the staging database, and the import's copy of the file unless an import points at it:
+ * a failed final step may still have committed (a worker lost after COMMIT).
+ */
+async function cleanUp(
+  ctx: EngineContext,
+  storedFile: string,
+  stagingFile: string,
+  committed: boolean,
+): Promise<void> {
+  const { dataDir } = ctx.options
+  const kept =
+    committed ||
+    ctx.db.prepare('SELECT 1 FROM imports WHERE stored_file = ?').get(storedFile) !== undefined
+  if (!kept) await rm(join(dataDir, storedFile), { force: true })
+  await rm(join(dataDir, stagingFile), { force: true })
+}
+
+/** A side's failure caused by the other side stopping first: never the error to report. */
+function isEcho(e: unknown): boolean {
+  return e instanceof WorkbenchError && (e.code === 'cancelled' || e.code === 'reader-stopped')
+}
+
+/**
+ * The reader/writer pair: reads the file on one worker thread and writes its rows into the
+ * staging database on another.
+ */
 async function stage(
   ctx: EngineContext,
   job: JobContext,
@@ -146,15 +166,12 @@ async function stage(
       )
       .catch(stopOnFailure)
     // When one side fails, the other is stopped and fails as 'cancelled' (or, for the writer,
-    // with a closed channel): report the error that came first in substance, not the echo.
+    // 'reader-stopped'): report the error that came first in substance, not the echo.
     const [r, w] = await Promise.allSettled([reading, writing])
     const failures = [r, w]
       .filter((x): x is PromiseRejectedResult => x.status === 'rejected')
       .map((x) => x.reason as unknown)
-    const echo = (e: unknown) =>
-      e instanceof WorkbenchError &&
-      (e.code === 'cancelled' || e.message.startsWith('The file reader stopped'))
-    if (failures.length > 0) throw failures.find((e) => !echo(e)) ?? failures[0]
+    if (failures.length > 0) throw failures.find((e) => !isEcho(e)) ?? failures[0]
     return (w as PromiseFulfilledResult<StagedImport>).value
   } finally {
     job.signal.removeEventListener('abort', onCancel)

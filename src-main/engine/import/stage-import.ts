@@ -70,7 +70,10 @@ async function* messages(port: MessagePort): AsyncGenerator<ParseMessage> {
       continue
     }
     if (closed)
-      throw new WorkbenchError('internal', 'The file reader stopped before the end of the file.')
+      throw new WorkbenchError(
+        'reader-stopped',
+        'The file reader stopped before the end of the file.',
+      )
     await new Promise<void>((r) => (wake = r))
     wake = null
   }

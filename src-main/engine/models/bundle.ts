@@ -20,6 +20,7 @@ import { ONNX_OUTPUT, readOnnxMetadata } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
 import { appVersion } from '../app/versions'
 import type { Db } from '../db/connection'
+import { selectVersionWithOnnx } from '../db/model-queries'
 import { writeTransaction } from '../db/write-transaction'
 import {
   type StoredEvaluation,
@@ -152,10 +153,8 @@ async function readLimited(path: string, what: string): Promise<Buffer> {
 
 /** The version holding exactly these ONNX bytes, if one is registered. */
 function versionWithOnnx(db: Db, sha256: string): ModelSummary | null {
-  const r = db
-    .prepare('SELECT version FROM model_versions WHERE onnx_sha256 = ? ORDER BY id LIMIT 1')
-    .get(sha256) as { version: string } | undefined
-  return r ? summarize(db, modelRow(db, r.version)) : null
+  const version = selectVersionWithOnnx(db, sha256)
+  return version ? summarize(db, modelRow(db, version)) : null
 }
 
 /**

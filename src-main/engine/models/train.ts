@@ -19,7 +19,8 @@ import type { JobContext } from '../jobs/job-runner'
 import { type Candidate, autoCandidates, singleCandidate } from './candidates'
 import { insertReference } from './reference-data'
 import { writeTransaction } from '../db/write-transaction'
-import { audit, insertModel, nextVersion, promote } from './registry'
+import { audit, insertModel, nextVersion, productionRow, promote } from './registry'
+import { insertTrainingRun } from '../db/training-run-queries'
 import type { TrainingSet } from './training-set'
 
 type TrainInput = z.output<typeof modelsTrainInput>
@@ -170,9 +171,7 @@ export async function trainModel(
     const next = nextVersion(ctx.db)
     // Another training (in this app or another process) took the name meanwhile.
     if (next !== version) return { taken: next }
-    const parent = ctx.db
-      .prepare("SELECT id FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'")
-      .get(set.summary.target) as { id: number } | undefined
+    const parent = productionRow(ctx.db, set.summary.target)
     const id = insertModel(ctx.db, version, {
       target: set.summary.target,
       learner: best.candidate.learner,
@@ -349,26 +348,20 @@ function insertRun(
   run: Evaluated,
   modelId: number | null,
 ): void {
-  ctx.db
-    .prepare(
-      `INSERT INTO training_runs (job_id, target_chembl_id, learner, params_json, feature_set,
-         training_set_hash, metrics_json, seconds, seed, chosen, model_version_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      job.jobId,
-      set.summary.target,
-      run.candidate.learner,
-      JSON.stringify(run.params),
-      set.summary.featureSet,
-      set.summary.hash,
-      JSON.stringify(run.metrics),
-      run.seconds,
-      Number(run.params.seed ?? 0),
-      modelId === null ? 0 : 1,
-      modelId,
-      run.finishedAt,
-    )
+  insertTrainingRun(ctx.db, {
+    job_id: job.jobId,
+    target_chembl_id: set.summary.target,
+    learner: run.candidate.learner,
+    params_json: JSON.stringify(run.params),
+    feature_set: set.summary.featureSet,
+    training_set_hash: set.summary.hash,
+    metrics_json: JSON.stringify(run.metrics),
+    seconds: run.seconds,
+    seed: Number(run.params.seed ?? 0),
+    chosen: modelId === null ? 0 : 1,
+    model_version_id: modelId,
+    created_at: run.finishedAt,
+  })
 }
 
 /** Train on older compounds, test on the newest ~20% by first document year. */

@@ -12,6 +12,7 @@ import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
 import { median } from '../../ml/regression-metrics'
 import { type Db, databasePath } from '../db/connection'
+import type { CompoundDb } from '../db/compound-row'
 import type { WorkerPool } from '../workers/pool'
 import { CONTEXT_COUNTS } from '../db/context-counts'
 
@@ -43,16 +44,18 @@ interface ActivityDb {
   target_name: string | null
 }
 
-interface CompoundDb {
-  mw_freebase: number | null
-  alogp: number | null
-  hba: number | null
-  hbd: number | null
-  feature_sources_json: string
-  rdkit_version: string | null
-  descriptors_json: string | null
-  morgan_fp: Uint8Array | null
-}
+/** What a training row needs of its compound. */
+type CompoundFeatures = Pick<
+  CompoundDb,
+  | 'mw_freebase'
+  | 'alogp'
+  | 'hba'
+  | 'hbd'
+  | 'feature_sources_json'
+  | 'rdkit_version'
+  | 'descriptors_json'
+  | 'morgan_fp'
+>
 
 export function listTargets(db: Db): TargetSummary[] {
   const rows = db
@@ -151,10 +154,10 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     `SELECT mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp
        FROM compounds WHERE id = ?`,
   )
-  const compounds = new Map<number, CompoundDb>()
+  const compounds = new Map<number, CompoundFeatures>()
   for (const r of rows)
     if (!compounds.has(r.compound_id))
-      compounds.set(r.compound_id, readCompound.get(r.compound_id) as CompoundDb)
+      compounds.set(r.compound_id, readCompound.get(r.compound_id) as CompoundFeatures)
   if (rows.length === 0)
     throw new WorkbenchError(
       'not-enough-data',
@@ -174,7 +177,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   type Group = {
     rows: ActivityDb[]
     labels: number[]
-    compound: CompoundDb
+    compound: CompoundFeatures
     features: ReturnType<typeof compoundFeatures>
   }
   const groups: Group[] = []
@@ -190,7 +193,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     }
     if (r.compound_id !== lastCompound) {
       lastCompound = r.compound_id
-      const compound = compounds.get(r.compound_id) as CompoundDb
+      const compound = compounds.get(r.compound_id) as CompoundFeatures
       const features = compoundFeatures(compound)
       lastOk = writeFeatures(def.featureSet, descriptorNames, features, scratch, 0) === null
       if (lastOk) groups.push({ rows: [], labels: [], compound, features })
@@ -272,7 +275,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   return { summary, data: { n, f, x, y }, compoundIds, years, featureNames: names }
 }
 
-function compoundFeatures(r: CompoundDb) {
+function compoundFeatures(r: CompoundFeatures) {
   return {
     mw_freebase: r.mw_freebase,
     alogp: r.alogp,
@@ -286,7 +289,7 @@ function compoundFeatures(r: CompoundDb) {
 }
 
 /** Descriptor names in the order of the first compound that has them (RDKit's own order). */
-function descriptorNamesOf(rows: CompoundDb[]): string[] {
+function descriptorNamesOf(rows: CompoundFeatures[]): string[] {
   const first = rows.find((r) => r.descriptors_json)
   return first ? Object.keys(JSON.parse(first.descriptors_json as string) as object) : []
 }

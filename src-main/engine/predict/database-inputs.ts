@@ -1,21 +1,24 @@
 import type { Db } from '../db/connection'
+import type { CompoundDb } from '../db/compound-row'
 import { isTrainingLabel, trainingLabel } from '../models/training-set'
 import type { Candidate } from './inputs'
 import type { LoadedModel } from './loaded-model'
 import { modelDefinition } from './measured'
 
-interface CompoundJoin {
-  id: number
-  chembl_id: string | null
-  molecule_key: string
-  smiles: string | null
-  mw_freebase: number | null
-  alogp: number | null
-  hba: number | null
-  hbd: number | null
-  descriptors_json: string | null
-  morgan_fp: Uint8Array | null
-}
+/** The columns a prediction from the database reads of each compound. */
+type CompoundJoin = Pick<
+  CompoundDb,
+  | 'id'
+  | 'chembl_id'
+  | 'molecule_key'
+  | 'smiles'
+  | 'mw_freebase'
+  | 'alogp'
+  | 'hba'
+  | 'hbd'
+  | 'descriptors_json'
+  | 'morgan_fp'
+>
 
 /**
  * Compounds already in the database (all, or those of one import), each with its measured value

@@ -5,6 +5,7 @@ import { type DomainCheck, type DomainModel, domainChecker } from '../../ml/doma
 import type { Matrix } from '../../ml/dataset'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/connection'
+import { selectLatestProductionVersion } from '../db/model-queries'
 import { type ModelRow, modelRow, onnxBytes, productionRow } from '../models/registry'
 
 /** A registered model ready to score: its features, interval and domain, and its ONNX session. */
@@ -27,12 +28,8 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
   if (version) row = modelRow(db, version)
   else if (target) row = productionRow(db, target)
   else {
-    const latest = db
-      .prepare(
-        "SELECT version FROM model_versions WHERE stage = 'production' ORDER BY promoted_at DESC, id DESC LIMIT 1",
-      )
-      .get() as { version: string } | undefined
-    row = latest ? modelRow(db, latest.version) : null
+    const latest = selectLatestProductionVersion(db)
+    row = latest ? modelRow(db, latest) : null
   }
   if (!row)
     throw new WorkbenchError(

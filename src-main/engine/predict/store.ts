@@ -10,6 +10,18 @@ import { toCsv } from '../../contract/csv'
 import { nmFromPActivity } from '../../chem/units'
 import type { z } from 'zod'
 import type { Db } from '../db/connection'
+import {
+  type BatchRow,
+  type PredictionFilter,
+  type StoredPrediction,
+  insertBatch,
+  predictionWriter,
+  selectBatch,
+  selectBatchCounts,
+  selectFileBatches,
+  selectPredictionPage,
+  selectPredictions,
+} from '../db/prediction-queries'
 import { writeTransaction } from '../db/write-transaction'
 import type { Candidate } from './inputs'
 import type { LoadedModel } from './loaded-model'
@@ -51,9 +63,6 @@ function splitRmse(result: BatchResult) {
   }
 }
 
-const ROWS_PER_INSERT = 50
-const ROW_PARAMS = 15
-
 /**
  * Writes a batch and every row of it in one transaction; returns its summary. Waits on timers,
  * not on the engine's thread, while another writer (an import committing) holds the database.
@@ -86,54 +95,28 @@ export function storeBatch(
   const rmse = observedRows > 0 ? Math.sqrt(se / observedRows) : null
   const split = splitRmse(result)
   return writeTransaction(db, () => {
-    const batch = db
-      .prepare(
-        `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
-           failures_json, rmse, seconds, created_at, other_target_rows, only_model_target, rmse_in_sample,
-           rows_in_sample, rmse_out_of_sample, rows_out_of_sample)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        model.row.id,
-        source,
-        inputName,
-        scored,
-        result.candidates.length - scored,
-        JSON.stringify(failures),
-        rmse,
-        seconds,
-        now,
-        targets.otherTargetRows,
-        targets.onlyModelTarget ? 1 : 0,
-        split.inSample.rmse,
-        split.inSample.n,
-        split.outOfSample.rmse,
-        split.outOfSample.n,
-      )
-    const batchId = Number(batch.lastInsertRowid)
-    const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
-    const insertMany = db.prepare(
-      `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
-         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at,
-         in_training_set)
-       VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
-    )
-    const insertOne = db.prepare(
-      `INSERT INTO predictions (batch_id, row_number, compound_id, molecule_id, smiles, inputs_json, p_activity,
-         value_nm, interval_low, interval_high, in_domain, observed_p_activity, failure_reason, created_at,
-         in_training_set)
-       VALUES ${one}`,
-    )
-    const params: unknown[] = []
-    const flush = (all: boolean) => {
-      while (params.length >= ROWS_PER_INSERT * ROW_PARAMS)
-        insertMany.run(params.splice(0, ROWS_PER_INSERT * ROW_PARAMS))
-      if (all) while (params.length > 0) insertOne.run(params.splice(0, ROW_PARAMS))
-    }
+    const batchId = insertBatch(db, {
+      model_version_id: model.row.id,
+      source,
+      input_name: inputName,
+      rows_scored: scored,
+      rows_failed: result.candidates.length - scored,
+      failures_json: JSON.stringify(failures),
+      rmse,
+      seconds,
+      created_at: now,
+      other_target_rows: targets.otherTargetRows,
+      only_model_target: targets.onlyModelTarget ? 1 : 0,
+      rmse_in_sample: split.inSample.rmse,
+      rows_in_sample: split.inSample.n,
+      rmse_out_of_sample: split.outOfSample.rmse,
+      rows_out_of_sample: split.outOfSample.n,
+    })
+    const rows = predictionWriter(db)
     result.candidates.forEach((c, i) => {
       const ok = c.failure === null
       const p = ok ? (result.p[i] as number) : null
-      params.push(
+      rows.add([
         batchId,
         c.rowNumber,
         c.compoundId,
@@ -149,43 +132,15 @@ export function storeBatch(
         c.failure,
         now,
         c.inTrainingSet == null ? null : c.inTrainingSet ? 1 : 0,
-      )
-      if (params.length >= ROWS_PER_INSERT * ROW_PARAMS) flush(false)
+      ])
     })
-    flush(true)
+    rows.finish()
     return batchSummary(db, batchId)
   })
 }
 
-interface BatchRow {
-  id: number
-  version: string
-  source: PredictionSource
-  input_name: string | null
-  rows_scored: number
-  rows_failed: number
-  failures_json: string
-  rmse: number | null
-  seconds: number | null
-  created_at: string
-  other_target_rows: number | null
-  only_model_target: number
-  rmse_in_sample: number | null
-  rows_in_sample: number
-  rmse_out_of_sample: number | null
-  rows_out_of_sample: number
-}
-
-const BATCH_SQL = `SELECT b.id, m.version, b.source, b.input_name, b.rows_scored, b.rows_failed, b.failures_json,
-  b.rmse, b.seconds, b.created_at, b.other_target_rows, b.only_model_target, b.rmse_in_sample, b.rows_in_sample,
-  b.rmse_out_of_sample, b.rows_out_of_sample FROM prediction_batches b JOIN model_versions m ON m.id = b.model_version_id`
-
 function toSummary(db: Db, b: BatchRow): BatchSummary {
-  const counts = db
-    .prepare(
-      'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
-    )
-    .get(b.id) as { inside: number | null; observed: number }
+  const counts = selectBatchCounts(db, b.id)
   const seconds = b.seconds ?? 0
   return {
     batchId: b.id,
@@ -212,35 +167,16 @@ function toSummary(db: Db, b: BatchRow): BatchSummary {
 }
 
 export function batchSummary(db: Db, batchId: number): BatchSummary {
-  const b = db.prepare(`${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
+  const b = selectBatch(db, batchId)
   if (!b) throw new WorkbenchError('not-found', `There is no prediction batch ${batchId}.`)
   return toSummary(db, b)
 }
 
 export function listBatches(db: Db): BatchSummary[] {
-  const rows = db
-    .prepare(`${BATCH_SQL} WHERE b.source != 'single' ORDER BY b.id DESC LIMIT 200`)
-    .all() as BatchRow[]
-  return rows.map((b) => toSummary(db, b))
+  return selectFileBatches(db).map((b) => toSummary(db, b))
 }
 
-interface StoredRow {
-  row_number: number
-  compound_id: number | null
-  molecule_id: string | null
-  smiles: string | null
-  inputs_json: string
-  p_activity: number | null
-  value_nm: number | null
-  interval_low: number | null
-  interval_high: number | null
-  in_domain: number | null
-  observed_p_activity: number | null
-  failure_reason: string | null
-  in_training_set: number | null
-}
-
-function toRow(r: StoredRow): PredictionRow {
+function toRow(r: StoredPrediction): PredictionRow {
   return {
     rowNumber: r.row_number,
     compoundId: r.compound_id,
@@ -258,47 +194,9 @@ function toRow(r: StoredRow): PredictionRow {
   }
 }
 
-type PredictionFilter = Omit<z.output<typeof predictionsRowsInput>, 'offset' | 'limit'>
-
-/** WHERE and ORDER BY for a filter: one definition for the table's pages and the CSV export. */
-function filterSql(input: PredictionFilter) {
-  const where = ['batch_id = @batchId']
-  if (input.failed === true) where.push('failure_reason IS NOT NULL')
-  if (input.failed === false) where.push('failure_reason IS NULL')
-  if (input.inDomain !== undefined) where.push('in_domain = @inDomain')
-  if (input.minPActivity !== undefined) where.push('p_activity >= @minP')
-  const order =
-    input.sort === 'pActivity'
-      ? 'p_activity IS NULL, p_activity'
-      : input.sort === '-pActivity'
-        ? 'p_activity IS NULL, p_activity DESC'
-        : 'row_number'
-  return {
-    where: where.join(' AND '),
-    order: `${order}, id`,
-    params: {
-      batchId: input.batchId,
-      inDomain: input.inDomain ? 1 : 0,
-      minP: input.minPActivity ?? 0,
-    },
-    filtered: where.length > 1,
-  }
-}
-
-const ROW_COLUMNS = `row_number, compound_id, molecule_id, smiles, inputs_json, p_activity, value_nm, interval_low, interval_high,
-  in_domain, observed_p_activity, failure_reason, in_training_set`
-
 export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) {
   batchSummary(db, input.batchId)
-  const { where, order, params } = filterSql(input)
-  const total = (
-    db.prepare(`SELECT count(*) AS n FROM predictions WHERE ${where}`).get(params) as { n: number }
-  ).n
-  const rows = db
-    .prepare(
-      `SELECT ${ROW_COLUMNS} FROM predictions WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-    )
-    .all({ ...params, limit: input.limit, offset: input.offset }) as StoredRow[]
+  const { total, rows } = selectPredictionPage(db, input)
   return { total, rows: rows.map(toRow) }
 }
 
@@ -309,10 +207,7 @@ export function batchRows(db: Db, input: z.output<typeof predictionsRowsInput>) 
 export function batchCsv(db: Db, input: PredictionFilter): PredictionsCsv {
   const { batchId } = input
   const summary = batchSummary(db, batchId)
-  const { where, order, params, filtered } = filterSql(input)
-  const rows = db
-    .prepare(`SELECT ${ROW_COLUMNS} FROM predictions WHERE ${where} ORDER BY ${order}`)
-    .all(params) as StoredRow[]
+  const { rows, filtered } = selectPredictions(db, input)
   const header = [
     'row',
     'molecule_id',

@@ -1,3 +1,4 @@
+import { type SettingKey, type Settings, settingKeys } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { readSettings, writeSetting } from '../db/settings-queries'
 import { writeTransaction } from '../db/write-transaction'
@@ -5,7 +6,16 @@ import { writeTransaction } from '../db/write-transaction'
 export const settingsHandlers: HandlerGroup<'settings.get' | 'settings.set'> = {
   'settings.get': (_input, ctx) => readSettings(ctx.db),
   'settings.set': async (input, ctx) => {
+    const before = readSettings(ctx.db)
     await writeTransaction(ctx.db, () => writeSetting(ctx.db, input.key, input.value))
-    return readSettings(ctx.db)
+    const after = readSettings(ctx.db)
+    // Setting a value to what it was changes nothing: a listener (the metrics server) is not
+    // restarted for it.
+    await ctx.services.settingsChanged(changedKeys(before, after), after)
+    return after
   },
+}
+
+function changedKeys(before: Settings, after: Settings): SettingKey[] {
+  return settingKeys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
 }
