@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto'
 import {
   type Events,
   type JobCancelResult,
+  type JobFinished,
   type JobInfo,
+  type JobMethodName,
   type JobProgress,
+  type JobResult,
+  type JobStarted,
   WorkbenchError,
   toErrorData,
 } from '../../contract'
@@ -54,7 +58,11 @@ export class JobRunner {
     this.emit = emit
   }
 
-  start<T>(kind: string, body: JobBody<T>): { jobId: string } {
+  /**
+   * Starts `kind`'s job; the body must give that method's declared result type, so what
+   * `job.finished` carries is what the contract says.
+   */
+  start<K extends JobMethodName>(kind: K, body: JobBody<JobResult<K>>): JobStarted {
     const jobId = randomUUID()
     const controller = new AbortController()
     const startedAt = Date.now()
@@ -89,20 +97,20 @@ export class JobRunner {
 
     const finish = (
       state: 'succeeded' | 'failed' | 'cancelled',
-      result?: unknown,
+      result?: JobResult<K>,
       error?: unknown,
     ) => {
       progressEvents.cancel()
       info.state = state
       info.finishedAt = new Date().toISOString()
       const seconds = (Date.now() - startedAt) / 1000
-      const payload: Events['job.finished'] = { jobId, kind, state, seconds }
+      let payload: JobFinished
       if (state === 'succeeded') {
-        payload.result = result
         record.result = result
+        payload = { jobId, kind, state, seconds, result } as JobFinished
       } else {
         info.error = toErrorData(error ?? cancelledError())
-        payload.error = info.error
+        payload = { jobId, kind, state, seconds, error: info.error } as JobFinished
       }
       this.emit('job.finished', payload)
     }
