@@ -8,6 +8,7 @@ import {
 import { applyOverrides, detectFormat, detectMapping } from '../../chem/columns'
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import type { EngineContext, HandlerGroup } from '../context'
+import { dataChanged } from '../data-changed'
 import { readSettings } from '../db/settings-queries'
 import { mappingProblems } from './preview'
 import { readHead } from './read-table'
@@ -116,7 +117,7 @@ export const importHandlers: HandlerGroup<
       const release = await acquireWriteTurn(ctx, job.signal)
       try {
         job.throwIfCancelled()
-        return await writeAndCommit(ctx, job, file, {
+        const summary = await writeAndCommit(ctx, job, file, {
           head,
           format,
           mapping,
@@ -126,6 +127,9 @@ export const importHandlers: HandlerGroup<
           writeFrom,
           started,
         })
+        // A skipped file (already imported) wrote nothing.
+        if (summary.importId !== null) dataChanged(ctx, ['imports', 'activities', 'compounds'])
+        return summary
       } finally {
         release()
       }

@@ -7,6 +7,7 @@ import type { EngineContext } from '../context'
 import { importBundle } from '../models/bundle'
 import { audit, promote } from '../models/registry'
 import { writeTransaction } from '../db/write-transaction'
+import { changing, dataChanged } from '../data-changed'
 
 export const SAMPLE_FILE = 'resources/sample/chembl-synthetic-sample.csv'
 export const BASELINE_ONNX = 'models/baseline-core4-gbdt.onnx'
@@ -69,6 +70,7 @@ export async function seedSampleIfEmpty(ctx: EngineContext, appRoot: string): Pr
     promote(ctx.db, model.version, 'bundled baseline, trained on the synthetic sample')
     audit(ctx.db, 'seed-sample', model.version, 'first launch', { importId })
   })
+  dataChanged(ctx, ['models'])
   return true
 }
 
@@ -128,5 +130,8 @@ export function sampleStatus(ctx: EngineContext): SampleStatus {
 
 export const sampleHandlers: HandlerGroup<'sample.status' | 'sample.remove'> = {
   'sample.status': (_input, ctx) => sampleStatus(ctx),
-  'sample.remove': (_input, ctx) => removeSample(ctx),
+  'sample.remove': (_input, ctx) =>
+    changing(ctx, ['imports', 'activities', 'compounds', 'models', 'runs', 'predictions'], () =>
+      removeSample(ctx),
+    ),
 }
