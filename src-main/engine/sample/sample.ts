@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { type ImportSummary, type SampleStatus, WorkbenchError } from '../../contract'
+import { type SampleStatus, WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { importHandlers } from '../import/handlers'
 import type { EngineContext } from '../context'
@@ -23,10 +23,10 @@ export async function importSample(ctx: EngineContext, appRoot: string): Promise
     { file, computeDescriptors: false, duplicate: 'import' },
     ctx,
   )
-  const { info, result } = await ctx.jobs.wait(jobId)
-  if (info.state !== 'succeeded')
+  const { info, result } = await ctx.jobs.waitFor('imports.start', jobId)
+  if (info.state !== 'succeeded' || !result)
     throw new WorkbenchError('internal', `The sample could not be imported: ${info.error?.message}`)
-  const { importId } = result as ImportSummary
+  const { importId } = result
   if (importId === null) throw new WorkbenchError('internal', 'The sample import was skipped.')
   await writeTransaction(ctx.db, () =>
     ctx.db.prepare('UPDATE imports SET is_synthetic = 1 WHERE id = ?').run(importId),
