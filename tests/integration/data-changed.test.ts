@@ -48,7 +48,7 @@ describe('data.changed: what screens are told to read again', () => {
   it('an import that commits names imports, activities and compounds, before its job.finished', async () => {
     const from = events.length
     const file = await fileRef(engine, AROMATASE)
-    const finished = await runJob(engine, 'imports.start', { file, computeDescriptors: false })
+    const finished = await runJob(engine, 'imports.start', { file })
     expect(finished.state).toBe('succeeded')
     expect(changes(events, from)).toEqual([['activities', 'compounds', 'imports']])
     const { changed, finished: at } = order(events, finished.jobId, from)
@@ -61,7 +61,6 @@ describe('data.changed: what screens are told to read again', () => {
     const file = await fileRef(engine, AROMATASE)
     const finished = await runJob(engine, 'imports.start', {
       file,
-      computeDescriptors: false,
       duplicate: 'skip',
     })
     expect(
