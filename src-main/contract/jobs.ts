@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { WorkbenchErrorData } from './errors'
+import type { JobMethodName } from './methods'
 
 export const jobStates = ['running', 'succeeded', 'failed', 'cancelled'] as const
 export type JobState = (typeof jobStates)[number]
@@ -16,7 +17,8 @@ export type JobProgress = z.infer<typeof jobProgressSchema>
 
 export interface JobInfo {
   id: string
-  kind: string
+  /** the method that started the job */
+  kind: JobMethodName
   state: JobState
   progress: JobProgress
   startedAt: string

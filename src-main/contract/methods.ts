@@ -11,6 +11,7 @@ import {
 import {
   type ImportPreview,
   type ImportRecord,
+  type ImportSummary,
   type RejectionRow,
   importsPreviewInput,
   importsRejectionsInput,
@@ -25,6 +26,7 @@ import {
   type RollbackResult,
   type RunRecord,
   type TargetSummary,
+  type TrainResult,
   type TrainingSetSummary,
   modelsImportInput,
   modelsRollbackInput,
@@ -62,11 +64,26 @@ import {
   predictionsRowsInput,
   predictionsSingleInput,
 } from './predictions'
-import { searchSimilarityInput, searchSubstructureInput } from './search'
+import { type SearchResult, searchSimilarityInput, searchSubstructureInput } from './search'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
 function method<I extends z.ZodType, O>(input: I, summary: string) {
-  return { input, summary, output: undefined as unknown as O }
+  return { input, summary, job: false as const, output: undefined as unknown as O }
+}
+
+/**
+ * Declares a job-starting method: its input schema, its answer (the job's id, at once) and (as a
+ * phantom type) the result its job finishes with, so `job.finished` for it is typed end to end.
+ * `job: true` lets code and tests tell job methods apart at run time.
+ */
+function job<I extends z.ZodType, R>(input: I, summary: string) {
+  return {
+    input,
+    summary,
+    job: true as const,
+    output: undefined as unknown as JobStarted,
+    result: undefined as unknown as R,
+  }
 }
 
 const empty = z.object({}).strict()
@@ -126,7 +143,7 @@ export const methods = {
    * Starts a job that computes RDKit descriptors for a set of SMILES in worker threads, reporting
    * progress per molecule. `delayMs` slows each molecule down so progress can be watched.
    */
-  'app.selfTest': method<typeof selfTestInput, JobStarted>(selfTestInput, 'Run the self-test job'),
+  'app.selfTest': job<typeof selfTestInput, SelfTestResult>(selfTestInput, 'Run the self-test job'),
   /** Jobs started since the engine started, newest first. */
   'jobs.list': method<typeof empty, JobInfo[]>(empty, 'List jobs'),
   /**
@@ -144,7 +161,7 @@ export const methods = {
     'Preview a file',
   ),
   /** Starts importing a file as a job; the job's result is an ImportSummary. */
-  'imports.start': method<typeof importsStartInput, JobStarted>(importsStartInput, 'Import a file'),
+  'imports.start': job<typeof importsStartInput, ImportSummary>(importsStartInput, 'Import a file'),
   /** Every import, newest first. */
   'imports.list': method<typeof empty, ImportRecord[]>(empty, 'List imports'),
   /** The rejected rows of one import, in file order. */
@@ -193,7 +210,7 @@ export const methods = {
     'Preview a training set',
   ),
   /** Starts training (cross-validation, Auto search, ONNX export, registration) as a job; its result is a TrainResult. */
-  'models.train': method<typeof modelsTrainInput, JobStarted>(modelsTrainInput, 'Train a model'),
+  'models.train': job<typeof modelsTrainInput, TrainResult>(modelsTrainInput, 'Train a model'),
   /** Every model version, newest first. */
   'models.list': method<typeof empty, ModelSummary[]>(empty, 'Model registry'),
   /** One model version with its evaluation, importance and history. */
@@ -239,7 +256,7 @@ export const methods = {
     'Predict one compound',
   ),
   /** Scores a file or database compounds as a job; its result is a BatchSummary. */
-  'predictions.batch': method<typeof predictionsBatchInput, JobStarted>(
+  'predictions.batch': job<typeof predictionsBatchInput, BatchSummary>(
     predictionsBatchInput,
     'Predict a batch',
   ),
@@ -272,7 +289,7 @@ export const methods = {
    * Starts a similarity search as a job: Tanimoto of the query SMILES's Morgan fingerprint to every
    * stored compound's, split across the worker threads; the job's result is a SearchResult.
    */
-  'search.similarity': method<typeof searchSimilarityInput, JobStarted>(
+  'search.similarity': job<typeof searchSimilarityInput, SearchResult>(
     searchSimilarityInput,
     'Find similar compounds',
   ),
@@ -280,7 +297,7 @@ export const methods = {
    * Starts a substructure search as a job: RDKit matches the query against every stored SMILES in
    * the worker threads, reporting molecules done; the job's result is a SearchResult.
    */
-  'search.substructure': method<typeof searchSubstructureInput, JobStarted>(
+  'search.substructure': job<typeof searchSubstructureInput, SearchResult>(
     searchSubstructureInput,
     'Find compounds containing a substructure',
   ),
@@ -327,6 +344,19 @@ export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>
 export type MethodOutput<M extends MethodName> = Methods[M]['output']
 
 export const methodNames = Object.keys(methods) as MethodName[]
+
+/** The methods that start a job: their answer is `{ jobId }`, their job's result is declared. */
+export type JobMethodName = {
+  [M in MethodName]: Methods[M] extends { job: true } ? M : never
+}[MethodName]
+/** What the job a method started finishes with when it succeeds. */
+export type JobResult<M extends JobMethodName> = Methods[M]['result']
+
+export const jobMethodNames = methodNames.filter((m): m is JobMethodName => methods[m].job)
+
+export function isJobMethodName(name: unknown): name is JobMethodName {
+  return isMethodName(name) && methods[name].job
+}
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name)

@@ -59,7 +59,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     async run(engine, values, _p, io) {
       const { jobId } = await expectOk(engine.invoke('app.selfTest', {}))
-      const result = (await waitForJob(engine, jobId)) as SelfTestResult
+      const result = await waitForJob(engine, 'app.selfTest', jobId)
       io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatSelfTest(result))
       return 0
     },
@@ -90,7 +90,7 @@ const COMMANDS: Record<string, Command> = {
               computeDescriptors: !values['no-descriptors'],
             }),
           )
-          const summary = (await waitForJob(engine, jobId)) as ImportSummary
+          const summary = await waitForJob(engine, 'imports.start', jobId)
           io.stdout(
             values.json ? `${JSON.stringify(importJson(summary))}\n` : formatImport(summary),
           )

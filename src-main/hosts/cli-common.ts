@@ -1,4 +1,4 @@
-import type { CallResult } from '../contract'
+import type { CallResult, JobMethodName, JobResult } from '../contract'
 import type { Engine } from '../engine/engine'
 
 export interface CliIo {
@@ -40,9 +40,14 @@ export async function expectOk<T>(result: Promise<CallResult<T>>): Promise<T> {
   return r.value
 }
 
-export async function waitForJob(engine: Engine, jobId: string): Promise<unknown> {
-  const { info, result } = await engine.context.jobs.wait(jobId)
-  if (info.state !== 'succeeded')
+/** Waits for a `kind` job; resolves with its declared result, or throws its error. */
+export async function waitForJob<K extends JobMethodName>(
+  engine: Engine,
+  kind: K,
+  jobId: string,
+): Promise<JobResult<K>> {
+  const { info, result } = await engine.context.jobs.waitFor(kind, jobId)
+  if (info.state !== 'succeeded' || result === undefined)
     throw new Error(info.error?.message ?? `the job was ${info.state}`)
   return result
 }

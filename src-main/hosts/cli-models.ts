@@ -111,7 +111,7 @@ export const MODEL_COMMANDS: Record<string, Command> = {
           reason: values.reason as string | undefined,
         }),
       )
-      const r = (await waitForJob(engine, jobId)) as TrainResult
+      const r = await waitForJob(engine, 'models.train', jobId)
       const j = trainJson(r)
       io.stdout(
         values.json

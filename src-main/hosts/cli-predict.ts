@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { BatchSummary } from '../contract'
 import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
@@ -47,7 +46,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
         const { jobId } = await expectOk(
           engine.invoke('predictions.batch', { model, file, onlyModelTarget }),
         )
-        const s = (await waitForJob(engine, jobId)) as BatchSummary
+        const s = await waitForJob(engine, 'predictions.batch', jobId)
         if (out !== null) {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
           await writeFile(out, csv.csv)

@@ -1,13 +1,17 @@
+import type { JobMethodName } from '../../src-main/contract'
 import { call } from '../api/client'
 import { useEffect } from 'react'
 import { selectRunningJob, useApp } from '../store/app-store'
 import { useModels } from '../store/models-store'
+import { useDataVersion } from '../store/use-job'
 
-const JOB_LABELS: Record<string, string> = {
+const JOB_LABELS: Record<JobMethodName, string> = {
   'app.selfTest': 'Self-test',
   'imports.start': 'Import',
   'models.train': 'Training',
   'predictions.batch': 'Predictions',
+  'search.similarity': 'Similarity search',
+  'search.substructure': 'Substructure search',
 }
 
 export function StatusBar() {
@@ -19,9 +23,10 @@ export function StatusBar() {
   const models = useModels((s) => s.models)
   const refreshModels = useModels((s) => s.refresh)
   const production = models.filter((m) => m.stage === 'production')
+  const modelsChanged = useDataVersion('models')
   useEffect(() => {
     if (status) void refreshModels()
-  }, [status, refreshModels])
+  }, [status, refreshModels, modelsChanged])
 
   return (
     <footer className="statusbar" aria-label="Status">
@@ -58,19 +63,19 @@ export function StatusBar() {
       {job && (
         <span className="status-item status-job" data-testid="running-job">
           <span>
-            {JOB_LABELS[job.kind] ?? job.kind}: {job.progress.phase}
+            {JOB_LABELS[job.kind]}: {job.progress.phase}
           </span>
           <progress
             max={1}
             value={job.progress.fraction}
-            aria-label={`${JOB_LABELS[job.kind] ?? job.kind} progress`}
+            aria-label={`${JOB_LABELS[job.kind]} progress`}
           />
           <span className="num">{Math.round(job.progress.fraction * 100)}%</span>
           <button
             type="button"
             className="link-button"
             onClick={() => void call('jobs.cancel', { jobId: job.id })}
-            aria-label={`Cancel the running ${(JOB_LABELS[job.kind] ?? job.kind).toLowerCase()}`}
+            aria-label={`Cancel the running ${JOB_LABELS[job.kind].toLowerCase()}`}
           >
             Cancel
           </button>

@@ -16,8 +16,8 @@ import {
   fmtNum,
   fmtPActivityCensored,
 } from '../components/format'
-import { useApp } from '../store/app-store'
 import { useCompoundPanel } from '../store/compound-store'
+import { useDataVersion } from '../store/use-job'
 
 interface Filters {
   search: string
@@ -200,11 +200,8 @@ export function DataScreen() {
   const search = useDebounced(filters.search, 300)
   const effective = useMemo(() => ({ ...filters, search }), [filters, search])
   const queryKey = `${view}|${JSON.stringify(effective)}`
-  const importsDone = useApp(
-    (s) =>
-      Object.values(s.jobs).filter((j) => j.kind === 'imports.start' && j.state === 'succeeded')
-        .length,
-  )
+  // moves when an import commits, the sample is removed or a backup is restored
+  const importsDone = useDataVersion('activities', 'compounds')
 
   useEffect(() => {
     call('data.facets', {}).then(setFacets, (e: Error) => setError(e.message))

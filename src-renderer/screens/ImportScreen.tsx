@@ -4,19 +4,18 @@ import { DropZone } from '../components/DropZone'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { ImportCard } from '../components/import/ImportCard'
 import { ImportHistory } from '../components/import/ImportHistory'
-import { useApp } from '../store/app-store'
 import { useImports } from '../store/import-store'
+import { useDataVersion } from '../store/use-job'
 
 export function ImportScreen() {
   const { items, history, addFiles, addRefs, refreshHistory } = useImports()
-  const jobs = useApp((s) => s.jobs)
-  const finishedImports = Object.values(jobs).filter(
-    (j) => j.kind === 'imports.start' && j.state !== 'running',
-  ).length
+  // read again whenever the engine says the imports changed (an import committed, the sample
+  // removed, a backup restored)
+  const imports = useDataVersion('imports')
 
   useEffect(() => {
     void refreshHistory()
-  }, [refreshHistory, finishedImports])
+  }, [refreshHistory, imports])
 
   // Files picked from the desktop app's File menu arrive as an event.
   useEffect(() => on('files.chosen', ({ files }) => void addRefs(files)), [addRefs])

@@ -6,6 +6,7 @@ import { Registry } from '../components/models/Registry'
 import { RunsTable } from '../components/models/RunsTable'
 import { TrainForm } from '../components/models/TrainForm'
 import { useModels } from '../store/models-store'
+import { useDataVersion } from '../store/use-job'
 
 export function ModelsScreen() {
   const targets = useModels((s) => s.targets)
@@ -13,9 +14,11 @@ export function ModelsScreen() {
   const selected = useModels((s) => s.selected)
   const error = useModels((s) => s.error)
   const refresh = useModels((s) => s.refresh)
+  // the registry, and the targets the activities offer, are read again when either changes
+  const changes = useDataVersion('models', 'runs', 'activities')
   useEffect(() => {
     void refresh()
-  }, [refresh])
+  }, [refresh, changes])
 
   const noData = targets !== null && targets.length === 0
   const empty = noData && models.length === 0

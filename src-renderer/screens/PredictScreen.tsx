@@ -7,14 +7,16 @@ import { SampleBanner } from '../components/predict/SampleBanner'
 import { SingleForm } from '../components/predict/SingleForm'
 import { useModels } from '../store/models-store'
 import { usePredict } from '../store/predict-store'
+import { useDataVersion } from '../store/use-job'
 
 export function PredictScreen() {
   const models = useModels((s) => s.models)
   const refresh = useModels((s) => s.refresh)
   const { target, model, setTarget, setModel } = usePredict()
+  const modelsChanged = useDataVersion('models')
   useEffect(() => {
     void refresh()
-  }, [refresh])
+  }, [refresh, modelsChanged])
   const production = models.filter((m) => m.stage === 'production')
   // the chosen target, else the most recently promoted production model's
   const latest = [...production].sort((a, b) =>

@@ -1,9 +1,9 @@
 import { useState } from 'react'
-import type { SelfTestResult, Settings } from '../../src-main/contract'
-import { call } from '../api/client'
+import type { Settings } from '../../src-main/contract'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { DatabaseCard } from '../components/settings/DatabaseCard'
 import { useApp } from '../store/app-store'
+import { useJob } from '../store/use-job'
 
 const THEMES: { value: Settings['theme']; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -17,24 +17,23 @@ function fixed(value: number, digits: number): string {
   return Number(text) === 0 ? (0).toFixed(digits) : text
 }
 
+/** each visit to Settings shows only the self-test run from it, as before */
+let screens = 0
+
 export function SettingsScreen() {
   const settings = useApp((s) => s.settings)
   const setSetting = useApp((s) => s.setSetting)
   const status = useApp((s) => s.status)
-  const jobs = useApp((s) => s.jobs)
-  const trackJob = useApp((s) => s.trackJob)
-  const [selfTestId, setSelfTestId] = useState<string | null>(null)
+  const [slot] = useState(() => `app.selfTest:${++screens}`)
+  const { job: selfTest, start } = useJob('app.selfTest', slot)
   const [error, setError] = useState<string | null>(null)
-  const selfTest = selfTestId ? jobs[selfTestId] : undefined
-  const result = selfTest?.state === 'succeeded' ? (selfTest.result as SelfTestResult) : null
+  const result = selfTest?.state === 'succeeded' ? selfTest.result : null
 
   const runSelfTest = async () => {
     setError(null)
     try {
       // A short pause per molecule keeps the progress bar readable; the test itself takes milliseconds.
-      const { jobId } = await call('app.selfTest', { delayMs: 120 })
-      trackJob(jobId, 'app.selfTest')
-      setSelfTestId(jobId)
+      await start('app.selfTest', { delayMs: 120 })
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e))
     }

@@ -1,12 +1,12 @@
 import { create } from 'zustand'
 import type { FileRef, ImportPreview, ImportRecord } from '../../src-main/contract'
 import { call } from '../api/client'
-import { useApp } from './app-store'
+import { startJob } from './app-store'
 
 export interface ImportItem {
   key: string
   file: FileRef
-  state: 'uploading' | 'previewing' | 'ready' | 'importing' | 'done' | 'error'
+  state: 'uploading' | 'previewing' | 'ready' | 'error'
   preview?: ImportPreview
   error?: string
   /** column name to field ('' = not used) */
@@ -14,8 +14,10 @@ export interface ImportItem {
   duplicate: 'skip' | 'import'
   /** set when the user overrides the separator guessed from the header */
   delimiter?: Delimiter
-  jobId?: string
 }
+
+/** The job slot an import card follows its import in. */
+export const importSlot = (key: string) => `imports.start:${key}`
 
 export type Delimiter = ',' | ';' | '\t'
 
@@ -117,14 +119,13 @@ export const useImports = create<ImportState>((set, get) => {
       const item = get().items.find((i) => i.key === key)
       if (!item) return
       try {
-        const { jobId } = await call('imports.start', {
+        await startJob(importSlot(key), 'imports.start', {
           file: item.file,
           delimiter: item.delimiter,
           mapping: item.mapping,
           duplicate: item.duplicate,
         })
-        useApp.getState().trackJob(jobId, 'imports.start')
-        update(key, { state: 'importing', jobId, error: undefined })
+        update(key, { error: undefined })
       } catch (e) {
         update(key, { error: message(e) })
       }

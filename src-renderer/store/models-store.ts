@@ -39,12 +39,9 @@ interface ModelsState {
   targets: TargetSummary[] | null
   models: ModelSummary[]
   selected: ModelDetail | null
-  /** the training job this screen started, kept while the user visits other screens */
-  trainJobId: string | null
   error: string | null
   refresh(): Promise<void>
   select(version: string | null): Promise<void>
-  setTrainJob(id: string | null): void
   setError(message: string | null): void
 }
 
@@ -54,7 +51,6 @@ export const useModels = create<ModelsState>((set, get) => ({
   targets: null,
   models: [],
   selected: null,
-  trainJobId: null,
   error: null,
   async refresh() {
     try {
@@ -78,6 +74,5 @@ export const useModels = create<ModelsState>((set, get) => ({
       set({ error: e instanceof Error ? e.message : String(e) })
     }
   },
-  setTrainJob: (trainJobId) => set({ trainJobId }),
   setError: (error) => set({ error }),
 }))

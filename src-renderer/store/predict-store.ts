@@ -6,15 +6,12 @@ interface PredictState {
   batches: BatchSummary[]
   /** the batch shown in the results table */
   current: BatchSummary | null
-  /** the batch job this screen started, kept while the user visits other screens */
-  batchJobId: string | null
   /** the target whose models are offered; null until the screen picks its default */
   target: string | null
   /** the model version predictions use; null: the target's production model */
   model: string | null
   refresh(): Promise<void>
   open(batchId: number): Promise<void>
-  setBatchJob(id: string | null): void
   /** another target: its production model is chosen again */
   setTarget(target: string): void
   setModel(version: string | null): void
@@ -23,7 +20,6 @@ interface PredictState {
 export const usePredict = create<PredictState>((set) => ({
   batches: [],
   current: null,
-  batchJobId: null,
   target: null,
   model: null,
   async refresh() {
@@ -32,7 +28,6 @@ export const usePredict = create<PredictState>((set) => ({
   async open(batchId) {
     set({ current: await call('predictions.get', { batchId }) })
   },
-  setBatchJob: (batchJobId) => set({ batchJobId }),
   setTarget: (target) => set({ target, model: null }),
   setModel: (model) => set({ model }),
 }))

@@ -1,7 +1,15 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   ERROR_CODES,
+  type JobMethodName,
+  type JobResult,
+  type JobStarted,
+  type MethodName,
+  type MethodOutput,
   eventNames,
+  jobMethodNames,
   methodNames,
   methods,
   settingDefaults,
@@ -9,6 +17,30 @@ import {
   settingsSetInput,
 } from '../../src-main/contract'
 import { handlers } from '../../src-main/engine/handlers'
+import { REPO_ROOT } from '../helpers'
+
+// Checked by the compiler (npm run typecheck): a method answering `{ jobId }` without being
+// declared with `job(...)`, or declared without its result type, makes one of these `false`.
+type AnswersJobStarted = {
+  [M in MethodName]: MethodOutput<M> extends JobStarted ? M : never
+}[MethodName]
+type UndeclaredJob = Exclude<AnswersJobStarted, JobMethodName>
+type UntypedResult = {
+  [M in JobMethodName]: unknown extends JobResult<M> ? M : never
+}[JobMethodName]
+const everyJobMethodIsDeclared: [UndeclaredJob] extends [never] ? true : false = true
+const everyJobResultIsTyped: [UntypedResult] extends [never] ? true : false = true
+
+/** The kinds the engine's handlers start jobs as, read from their source. */
+function startedJobKinds(dir: string): string[] {
+  const kinds: string[] = []
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8')
+    for (const m of text.matchAll(/jobs\.start\(\s*'([^']+)'/g)) kinds.push(m[1] as string)
+  }
+  return kinds
+}
 
 describe('the contract', () => {
   it('has a handler for every method and a method for every handler', () => {
@@ -61,6 +93,30 @@ describe('the contract', () => {
         true,
       )
     }
+  })
+
+  it('declares a result type for every method that starts a job', () => {
+    expect(everyJobMethodIsDeclared).toBe(true)
+    expect(everyJobResultIsTyped).toBe(true)
+    // Every kind a handler starts a job as is a method declared with job(...), and every such
+    // method starts one: a job method declared with method(...) has no result type.
+    const started = startedJobKinds(join(REPO_ROOT, 'src-main/engine'))
+    expect(started.length).toBeGreaterThan(0)
+    expect([...new Set(started)].sort()).toEqual([...jobMethodNames].sort())
+    for (const name of methodNames)
+      expect(methods[name].job, name).toBe(jobMethodNames.includes(name as JobMethodName))
+    expect([...jobMethodNames].sort()).toEqual([
+      'app.selfTest',
+      'imports.start',
+      'models.train',
+      'predictions.batch',
+      'search.similarity',
+      'search.substructure',
+    ])
+  })
+
+  it('names data.changed among its events', () => {
+    expect(eventNames).toContain('data.changed')
   })
 
   it('uses unique error codes', () => {

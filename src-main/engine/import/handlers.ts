@@ -16,6 +16,7 @@ import {
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import type { EngineContext, HandlerGroup } from '../context'
 import type { JobContext } from '../jobs/job-runner'
+import { dataChanged } from '../data-changed'
 import { readSettings } from '../db/settings-queries'
 import { mappingProblems } from './preview'
 import { type TableHead, readHead } from './read-table'
@@ -43,7 +44,7 @@ export const importHandlers: HandlerGroup<
     return ctx.jobs.start('imports.start', async (job): Promise<ImportSummary> => {
       const started = performance.now()
       const structures = await computeStructures(ctx, job, plan)
-      return withWriteTurn(ctx, job, structures.writeFrom, () =>
+      const summary = await withWriteTurn(ctx, job, structures.writeFrom, () =>
         writeAndCommit(ctx, job, plan.file, {
           head: plan.head,
           format: plan.format,
@@ -55,6 +56,9 @@ export const importHandlers: HandlerGroup<
           started,
         }),
       )
+      // A skipped file (already imported) wrote nothing.
+      if (summary.importId !== null) dataChanged(ctx, ['imports', 'activities', 'compounds'])
+      return summary
     })
   },
 

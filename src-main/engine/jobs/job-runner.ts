@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto'
 import {
   type Events,
   type JobCancelResult,
+  type JobFinished,
   type JobInfo,
+  type JobMethodName,
   type JobProgress,
+  type JobResult,
+  type JobStarted,
   WorkbenchError,
+  isJobFinishedOf,
   toErrorData,
 } from '../../contract'
 import { throttle } from './throttle'
@@ -38,7 +43,8 @@ interface JobRecord {
   done: Promise<void>
   /** past the point of no return: cancels are refused */
   committing: boolean
-  result?: unknown
+  /** the job.finished event, once sent */
+  finished?: JobFinished
 }
 
 /**
@@ -54,7 +60,11 @@ export class JobRunner {
     this.emit = emit
   }
 
-  start<T>(kind: string, body: JobBody<T>): { jobId: string } {
+  /**
+   * Starts `kind`'s job; the body must give that method's declared result type, so what
+   * `job.finished` carries is what the contract says.
+   */
+  start<K extends JobMethodName>(kind: K, body: JobBody<JobResult<K>>): JobStarted {
     const jobId = randomUUID()
     const controller = new AbortController()
     const startedAt = Date.now()
@@ -89,21 +99,22 @@ export class JobRunner {
 
     const finish = (
       state: 'succeeded' | 'failed' | 'cancelled',
-      result?: unknown,
+      result?: JobResult<K>,
       error?: unknown,
     ) => {
       progressEvents.cancel()
       info.state = state
       info.finishedAt = new Date().toISOString()
       const seconds = (Date.now() - startedAt) / 1000
-      const payload: Events['job.finished'] = { jobId, kind, state, seconds }
+      // `as`: K is one kind, but TypeScript cannot pick its member of the union for a generic K
+      let payload: JobFinished
       if (state === 'succeeded') {
-        payload.result = result
-        record.result = result
+        payload = { jobId, kind, state, seconds, result } as JobFinished
       } else {
         info.error = toErrorData(error ?? cancelledError())
-        payload.error = info.error
+        payload = { jobId, kind, state, seconds, error: info.error } as JobFinished
       }
+      record.finished = payload
       this.emit('job.finished', payload)
     }
 
@@ -142,7 +153,37 @@ export class JobRunner {
     const job = this.jobs.get(jobId)
     if (!job) throw new WorkbenchError('job-not-found', `There is no job with id ${jobId}.`)
     await job.done
-    return { info: structuredClone(job.info), result: job.result }
+    const finished = job.finished
+    return {
+      info: structuredClone(job.info),
+      result: finished?.state === 'succeeded' ? finished.result : undefined,
+    }
+  }
+
+  /**
+   * Waits until a job of `kind` has finished; `result` is its method's declared result when it
+   * succeeded. A job of another kind is refused rather than its result mistyped.
+   */
+  async waitFor<K extends JobMethodName>(
+    kind: K,
+    jobId: string,
+  ): Promise<{ info: JobInfo; result: JobResult<K> | undefined }> {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new WorkbenchError('job-not-found', `There is no job with id ${jobId}.`)
+    if (job.info.kind !== kind)
+      throw new WorkbenchError(
+        'invalid-input',
+        `Job ${jobId} is a ${job.info.kind} job, not a ${kind} job.`,
+      )
+    await job.done
+    const finished = job.finished
+    return {
+      info: structuredClone(job.info),
+      result:
+        finished && isJobFinishedOf(finished, kind) && finished.state === 'succeeded'
+          ? finished.result
+          : undefined,
+    }
   }
 
   /**

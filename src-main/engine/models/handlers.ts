@@ -1,4 +1,5 @@
 import type { HandlerGroup } from '../context'
+import { changing, dataChanged } from '../data-changed'
 import { writeTransaction } from '../db/write-transaction'
 import { exportBundle, importBundle } from './bundle'
 import {
@@ -32,7 +33,11 @@ export const modelHandlers: HandlerGroup<
   'models.train': async (input, ctx) => {
     // Problems with the data are said now, before a job starts; the job trains on this set.
     const set = await buildTrainingSetOnWorker(ctx, input)
-    return ctx.jobs.start('models.train', (job) => trainModel(ctx, input, set, job))
+    return ctx.jobs.start('models.train', async (job) => {
+      const result = await trainModel(ctx, input, set, job)
+      dataChanged(ctx, ['models', 'runs'])
+      return result
+    })
   },
   'models.list': (_input, ctx) => listModels(ctx.db),
   'models.get': (input, ctx) => modelDetail(ctx.db, input.version),
@@ -41,19 +46,29 @@ export const modelHandlers: HandlerGroup<
   // failed them with "database is locked" (SQLITE_BUSY_SNAPSHOT). They take the write lock first,
   // waiting for it on timers.
   'models.promote': (input, ctx) =>
-    writeTransaction(ctx.db, () => promote(ctx.db, input.version, input.reason)),
+    changing(ctx, ['models'], () =>
+      writeTransaction(ctx.db, () => promote(ctx.db, input.version, input.reason)),
+    ),
   'models.rollback': (input, ctx) =>
-    writeTransaction(ctx.db, () => rollback(ctx.db, input.target, input.reason)),
+    changing(ctx, ['models'], () =>
+      writeTransaction(ctx.db, () => rollback(ctx.db, input.target, input.reason)),
+    ),
   'models.archive': (input, ctx) =>
-    writeTransaction(ctx.db, () => archive(ctx.db, input.version, input.reason)),
+    changing(ctx, ['models'], () =>
+      writeTransaction(ctx.db, () => archive(ctx.db, input.version, input.reason)),
+    ),
   'models.delete': (input, ctx) =>
-    writeTransaction(ctx.db, () => deleteModel(ctx.db, input.version, input.reason)),
+    changing(ctx, ['models'], () =>
+      writeTransaction(ctx.db, () => deleteModel(ctx.db, input.version, input.reason)),
+    ),
   'models.export': (input, ctx) => exportBundle(ctx.db, input.version),
   'models.import': async (input, ctx) => {
     const [onnx, card] = await Promise.all([
       ctx.files.resolve(input.onnx),
       ctx.files.resolve(input.card),
     ])
-    return importBundle(ctx.db, onnx.path, card.path, input.reason)
+    const result = await importBundle(ctx.db, onnx.path, card.path, input.reason)
+    if (!result.alreadyInRegistry) dataChanged(ctx, ['models'])
+    return result
   },
 }

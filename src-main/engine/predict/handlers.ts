@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import { type BatchFileCheck, type SinglePrediction, WorkbenchError } from '../../contract'
 import { nmFromPActivity } from '../../chem/units'
 import type { EngineContext, HandlerGroup } from '../context'
+import { dataChanged } from '../data-changed'
 import { type Candidate, candidatesFromFile, featuresFor } from './inputs'
 import { type LoadedModel, resolveModel, scoreMatrix } from './loaded-model'
 import { batchCsv, batchRows, batchSummary, listBatches, storeBatch } from './store'
@@ -123,6 +124,7 @@ export const predictHandlers: HandlerGroup<
       { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
       (performance.now() - started) / 1000,
     )
+    dataChanged(ctx, ['predictions'])
     const features: Record<string, number> = {}
     model.featureNames.forEach((name, j) => {
       if (!name.startsWith('morgan_')) features[name] = rows.x[j] as number
@@ -196,7 +198,7 @@ export const predictHandlers: HandlerGroup<
       // Saving may wait for another writer; a cancel meanwhile would report a batch that is kept.
       job.pointOfNoReturn()
       job.progress({ phase: 'saving', fraction: 0.85, rows: candidates.length })
-      return storeBatch(
+      const stored = await storeBatch(
         ctx.db,
         model,
         file ? 'file' : 'database',
@@ -209,6 +211,8 @@ export const predictHandlers: HandlerGroup<
         (performance.now() - started) / 1000,
         { otherTargetRows, onlyModelTarget },
       )
+      dataChanged(ctx, ['predictions'])
+      return stored
     })
   },
 

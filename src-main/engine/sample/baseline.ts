@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { TrainResult } from '../../contract'
 import { createEngine } from '../engine'
 import { writeTransaction } from '../db/write-transaction'
 import { exportBundle } from '../models/bundle'
@@ -29,9 +28,9 @@ export async function trainBaseline(appRoot: string, workerPath: string, outDir:
     await importSample(engine.context, appRoot)
     const started = await engine.invoke('models.train', BASELINE_TRAINING)
     if (!started.ok) throw new Error(started.error.message)
-    const { info, result } = await engine.context.jobs.wait(started.value.jobId)
-    if (info.state !== 'succeeded') throw new Error(info.error?.message)
-    const { modelVersion } = result as TrainResult
+    const { info, result } = await engine.context.jobs.waitFor('models.train', started.value.jobId)
+    if (info.state !== 'succeeded' || !result) throw new Error(info.error?.message)
+    const { modelVersion } = result
     await writeTransaction(engine.context.db, () =>
       engine.context.db
         .prepare('UPDATE model_versions SET is_synthetic = 1 WHERE version = ?')

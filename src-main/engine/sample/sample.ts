@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { type ImportSummary, type SampleStatus, WorkbenchError } from '../../contract'
+import { type SampleStatus, WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { importHandlers } from '../import/handlers'
 import type { EngineContext } from '../context'
 import { importBundle } from '../models/bundle'
 import { audit, promote } from '../models/registry'
 import { writeTransaction } from '../db/write-transaction'
+import { changing, dataChanged } from '../data-changed'
 
 export const SAMPLE_FILE = 'resources/sample/chembl-synthetic-sample.csv'
 export const BASELINE_ONNX = 'models/baseline-core4-gbdt.onnx'
@@ -22,10 +23,10 @@ export async function importSample(ctx: EngineContext, appRoot: string): Promise
     { file, computeDescriptors: false, duplicate: 'import' },
     ctx,
   )
-  const { info, result } = await ctx.jobs.wait(jobId)
-  if (info.state !== 'succeeded')
+  const { info, result } = await ctx.jobs.waitFor('imports.start', jobId)
+  if (info.state !== 'succeeded' || !result)
     throw new WorkbenchError('internal', `The sample could not be imported: ${info.error?.message}`)
-  const { importId } = result as ImportSummary
+  const { importId } = result
   if (importId === null) throw new WorkbenchError('internal', 'The sample import was skipped.')
   await writeTransaction(ctx.db, () =>
     ctx.db.prepare('UPDATE imports SET is_synthetic = 1 WHERE id = ?').run(importId),
@@ -69,6 +70,7 @@ export async function seedSampleIfEmpty(ctx: EngineContext, appRoot: string): Pr
     promote(ctx.db, model.version, 'bundled baseline, trained on the synthetic sample')
     audit(ctx.db, 'seed-sample', model.version, 'first launch', { importId })
   })
+  dataChanged(ctx, ['models'])
   return true
 }
 
@@ -128,5 +130,8 @@ export function sampleStatus(ctx: EngineContext): SampleStatus {
 
 export const sampleHandlers: HandlerGroup<'sample.status' | 'sample.remove'> = {
   'sample.status': (_input, ctx) => sampleStatus(ctx),
-  'sample.remove': (_input, ctx) => removeSample(ctx),
+  'sample.remove': (_input, ctx) =>
+    changing(ctx, ['imports', 'activities', 'compounds', 'models', 'runs', 'predictions'], () =>
+      removeSample(ctx),
+    ),
 }

@@ -2,6 +2,7 @@ import { type SettingKey, type Settings, settingKeys } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { readSettings, writeSetting } from '../db/settings-queries'
 import { writeTransaction } from '../db/write-transaction'
+import { dataChanged } from '../data-changed'
 
 export const settingsHandlers: HandlerGroup<'settings.get' | 'settings.set'> = {
   'settings.get': (_input, ctx) => readSettings(ctx.db),
@@ -12,6 +13,7 @@ export const settingsHandlers: HandlerGroup<'settings.get' | 'settings.set'> = {
     // Setting a value to what it was changes nothing: a listener (the metrics server) is not
     // restarted for it.
     await ctx.services.settingsChanged(changedKeys(before, after), after)
+    dataChanged(ctx, ['settings'])
     return after
   },
 }

@@ -1,7 +1,6 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useState } from 'react'
 import type { Facets, SearchResult } from '../../../src-main/contract'
-import { call } from '../../api/client'
-import { useApp } from '../../store/app-store'
+import { useJob } from '../../store/use-job'
 import { StructureImage } from '../chem/StructureImage'
 import { JobProgress } from '../JobProgress'
 import { fmtCount, fmtInt, fmtNum } from '../format'
@@ -13,6 +12,8 @@ const MIN_THRESHOLD = 0.3
 const DEFAULT_THRESHOLD = 0.7
 /** hits shown: a chemist reads the top of the list, and each row draws a structure */
 const SHOWN = 200
+/** each panel shown follows its own searches: one opened anew starts empty, as its form does */
+let panels = 0
 
 interface Query {
   mode: Mode
@@ -34,17 +35,17 @@ export function SearchPanel({ targets }: { targets: Facets['targets'] }) {
   const [syntax, setSyntax] = useState<Syntax>('smarts')
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD)
   const [target, setTarget] = useState('')
-  const [jobId, setJobId] = useState<string | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [result, setResult] = useState<SearchResult | null>(null)
   const [ran, setRan] = useState<Query | null>(null)
-  const job = useApp((s) => (jobId ? s.jobs[jobId] : undefined))
-  const trackJob = useApp((s) => s.trackJob)
-  const latest = useRef<string | null>(null)
+  // the panel follows its newest search only: a search started anew replaces the one before
+  const [slot] = useState(() => `search:${++panels}`)
+  const search = useJob(['search.similarity', 'search.substructure'], slot)
+  const { job } = search
 
   useEffect(() => {
-    if (!job || job.id !== latest.current) return
-    if (job.state === 'succeeded') setResult(job.result as SearchResult)
+    if (!job) return
+    if (job.state === 'succeeded') setResult(job.result)
     else if (job.state === 'failed') {
       setResult(null)
       setProblem(job.error ?? 'The search failed.')
@@ -60,26 +61,22 @@ export function SearchPanel({ targets }: { targets: Facets['targets'] }) {
       return
     }
     // a new search replaces the one still running
-    if (latest.current && job?.state === 'running')
-      void call('jobs.cancel', { jobId: latest.current }).catch(() => undefined)
+    if (search.running) void search.cancel().catch(() => undefined)
     try {
-      const started =
-        q.mode === 'similarity'
-          ? await call('search.similarity', {
-              smiles: q.text,
-              threshold: q.threshold,
-              limit: SHOWN,
-              target: q.target || undefined,
-            })
-          : await call('search.substructure', {
-              query: q.text,
-              syntax: q.syntax,
-              limit: SHOWN,
-              target: q.target || undefined,
-            })
-      latest.current = started.jobId
-      trackJob(started.jobId, `search.${q.mode}`)
-      setJobId(started.jobId)
+      if (q.mode === 'similarity')
+        await search.start('search.similarity', {
+          smiles: q.text,
+          threshold: q.threshold,
+          limit: SHOWN,
+          target: q.target || undefined,
+        })
+      else
+        await search.start('search.substructure', {
+          query: q.text,
+          syntax: q.syntax,
+          limit: SHOWN,
+          target: q.target || undefined,
+        })
       setRan(q)
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e))

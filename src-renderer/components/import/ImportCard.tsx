@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react'
-import type { ImportSummary as Summary } from '../../../src-main/contract'
-import { useApp } from '../../store/app-store'
-import { type Delimiter, type ImportItem, useImports } from '../../store/import-store'
+import { type Delimiter, type ImportItem, importSlot, useImports } from '../../store/import-store'
+import { useJob } from '../../store/use-job'
 import { JobProgress } from '../JobProgress'
 import { fmtBytes, fmtDate } from '../format'
 import { ImportSummary } from './ImportSummary'
@@ -10,9 +9,8 @@ import { DELIMITERS, FIELD_LABELS, FORMAT_LABELS } from './labels'
 /** One dropped file: its preview and mapping, then its progress, then its summary. */
 export function ImportCard({ item }: { item: ImportItem }) {
   const { setField, setDuplicate, setDelimiter, start, dismiss } = useImports()
-  const job = useApp((s) => (item.jobId ? s.jobs[item.jobId] : undefined))
+  const { job, running } = useJob('imports.start', importSlot(item.key))
   const p = item.preview
-  const running = job?.state === 'running'
   const card = useRef<HTMLElement>(null)
   const outcome = useRef<HTMLDivElement>(null)
   // The Import button goes when the job starts and the progress bar when it ends; focus on either
@@ -187,7 +185,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         {job && job.state === 'cancelled' && (
           <p className="notice">Cancelled. Nothing from this file was kept.</p>
         )}
-        {job && job.state === 'succeeded' && <ImportSummary summary={job.result as Summary} />}
+        {job && job.state === 'succeeded' && <ImportSummary summary={job.result} />}
       </div>
       {p && (!job || job.state === 'failed' || job.state === 'cancelled') && (
         <div className="row">

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { FeatureSet, TrainResult, TrainingSetSummary } from '../../../src-main/contract'
+import type { FeatureSet, TrainingSetSummary } from '../../../src-main/contract'
 import { call } from '../../api/client'
-import { useApp } from '../../store/app-store'
 import { useModels } from '../../store/models-store'
+import { useDataVersion, useJob } from '../../store/use-job'
 import { JobProgress } from '../JobProgress'
 import { FLAG_REASONS, REASON_LABELS, fmtInt } from '../format'
 
@@ -21,12 +21,11 @@ const LEARNERS = [
 /** The train form, the training-set preview and the running job's progress. */
 export function TrainForm() {
   const targets = useModels((s) => s.targets)
-  const trainJobId = useModels((s) => s.trainJobId)
-  const setTrainJob = useModels((s) => s.setTrainJob)
   const refresh = useModels((s) => s.refresh)
   const select = useModels((s) => s.select)
-  const job = useApp((s) => (trainJobId ? s.jobs[trainJobId] : undefined))
-  const trackJob = useApp((s) => s.trackJob)
+  const { job, running, start: startJob } = useJob('models.train')
+  // the preview reads the activities again when an import (or the sample's removal) changes them
+  const activities = useDataVersion('activities')
   // kept in the store, so they are still chosen after a visit to another screen
   const { target, types, featureSet, learner, folds, budget, seed } = useModels(
     (s) => s.trainChoices,
@@ -54,16 +53,13 @@ export function TrainForm() {
     return () => {
       stale = true
     }
-  }, [chosen, types, featureSet, includeFlagged])
+  }, [chosen, types, featureSet, includeFlagged, activities])
 
+  const trained = job?.state === 'succeeded' ? job.result.modelVersion : null
   useEffect(() => {
-    if (job?.state === 'succeeded') {
-      const result = job.result as TrainResult
-      void refresh().then(() => select(result.modelVersion))
-    }
-  }, [job?.state, job?.result, refresh, select])
+    if (trained) void refresh().then(() => select(trained))
+  }, [trained, refresh, select])
 
-  const running = job?.state === 'running'
   // what ticking the box would add (the preview with it ticked no longer lists them)
   const [flaggedCount, setFlaggedCount] = useState(0)
   useEffect(() => {
@@ -78,7 +74,7 @@ export function TrainForm() {
     if (!chosen) return
     setProblem(null)
     try {
-      const { jobId } = await call('models.train', {
+      await startJob('models.train', {
         target: chosen.targetChemblId,
         types,
         featureSet,
@@ -88,8 +84,6 @@ export function TrainForm() {
         seed,
         budgetSeconds: budget,
       })
-      trackJob(jobId, 'models.train')
-      setTrainJob(jobId)
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e))
     }

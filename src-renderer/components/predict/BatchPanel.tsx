@@ -3,13 +3,14 @@ import type {
   BatchFileCheck,
   BatchSummary,
   FileRef,
+  MethodInput,
   PredictionRow,
 } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { PlotlyChart } from '../../charts/PlotlyChart'
 import { observedVsPredicted } from '../../charts/figures'
-import { useApp } from '../../store/app-store'
 import { usePredict } from '../../store/predict-store'
+import { useDataVersion, useJob } from '../../store/use-job'
 import { DropZone } from '../DropZone'
 import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
@@ -118,9 +119,9 @@ const OPEN_ROW = {
 
 /** Batch scoring: drop a file or score the database, then the results, export and history. */
 export function BatchPanel({ model }: { model: string }) {
-  const { batches, current, batchJobId, refresh, open, setBatchJob } = usePredict()
-  const job = useApp((s) => (batchJobId ? s.jobs[batchJobId] : undefined))
-  const trackJob = useApp((s) => s.trackJob)
+  const { batches, current, refresh, open } = usePredict()
+  const { job, running, start: startJob } = useJob('predictions.batch')
+  const predictions = useDataVersion('predictions')
   const [problem, setProblem] = useState<string | null>(null)
   const resultsHeading = useRef<HTMLHeadingElement>(null)
   // A batch reopened from the history appears above the link that opened it: focus goes to its
@@ -137,27 +138,27 @@ export function BatchPanel({ model }: { model: string }) {
     }
   }, [focusBatch, current?.batchId])
 
+  // the history is read again whenever a batch or a single prediction is stored
   useEffect(() => {
     void refresh()
-  }, [refresh])
+  }, [refresh, predictions])
+  const scored = job?.state === 'succeeded' ? job.result.batchId : null
   useEffect(() => {
-    if (job?.state === 'succeeded') {
-      const s = job.result as BatchSummary
-      void refresh().then(() => open(s.batchId))
-    } else if (job?.state === 'failed') setProblem(job.error ?? 'The batch failed.')
-  }, [job?.state, job?.result, job?.error, refresh, open])
+    if (scored !== null) void open(scored)
+  }, [scored, open])
+  const failed = job?.state === 'failed' ? (job.error ?? 'The batch failed.') : null
+  useEffect(() => {
+    if (failed) setProblem(failed)
+  }, [failed])
 
-  const start = async (input: Parameters<typeof call<'predictions.batch'>>[1]) => {
+  const start = async (input: MethodInput<'predictions.batch'>) => {
     setProblem(null)
     try {
-      const { jobId } = await call('predictions.batch', { ...input, model })
-      trackJob(jobId, 'predictions.batch')
-      setBatchJob(jobId)
+      await startJob('predictions.batch', { ...input, model })
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e))
     }
   }
-  const running = job?.state === 'running'
 
   // A file is checked before it is scored: rows that name other targets than the model's are
   // shown, and the user chooses to score them all or only the model's target's rows.
