@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import type { Facets, SearchResult } from '../../../src-main/contract'
 import { useJob } from '../../store/use-job'
 import { StructureImage } from '../chem/StructureImage'
@@ -97,12 +97,14 @@ export function SearchPanel({ targets }: { targets: Facets['targets'] }) {
   }
 
   // Moving the threshold after a similarity search runs it again once the slider rests.
-  useEffect(() => {
-    if (!ran || ran.mode !== 'similarity' || ran.threshold === threshold) return
-    const t = setTimeout(() => void run({ ...ran, threshold }), 250)
-    return () => clearTimeout(t)
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reruns on the slider only
-  }, [threshold])
+  const rerun = useRef<ReturnType<typeof setTimeout> | null>(null)
+  useEffect(() => () => clearTimeout(rerun.current ?? undefined), [])
+  const moveThreshold = (value: number) => {
+    setThreshold(value)
+    clearTimeout(rerun.current ?? undefined)
+    if (ran?.mode === 'similarity' && ran.threshold !== value)
+      rerun.current = setTimeout(() => void run({ ...ran, threshold: value }), 250)
+  }
 
   const running = job?.state === 'running'
   return (
@@ -184,7 +186,7 @@ export function SearchPanel({ targets }: { targets: Facets['targets'] }) {
             max={1}
             step={0.05}
             value={threshold}
-            onChange={(e) => setThreshold(Number(e.target.value))}
+            onChange={(e) => moveThreshold(Number(e.target.value))}
             aria-label="Similarity threshold"
             aria-valuetext={threshold.toFixed(2)}
           />
