@@ -5,7 +5,7 @@ import type { Engine } from '../../src-main/engine/engine'
 import {
   type ReferenceData,
   readReference,
-  rebuildReference,
+  modelReference,
 } from '../../src-main/engine/models/reference-data'
 import { importOnce, waitForFinished } from '../helpers'
 import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
@@ -99,7 +99,7 @@ describe('the training rows kept with a model as its drift reference', () => {
         'DELETE FROM model_reference WHERE model_version_id = (SELECT id FROM model_versions WHERE version = ?)',
       ).run(version)
       expect(readReference(db, version)).toBeNull()
-      const rebuilt = rebuildReference(db, version)
+      const rebuilt = modelReference(db, version)
       expect(rebuilt.source).toBe('rebuilt')
       expect(Array.from(rebuilt.compoundIds)).toEqual(Array.from(stored.compoundIds))
       rebuilt.columns.forEach((c, k) =>
@@ -119,7 +119,7 @@ describe('the training rows kept with a model as its drift reference', () => {
       ).run(stored.compoundIds[0])
       let error: unknown
       try {
-        rebuildReference(db, version)
+        modelReference(db, version)
       } catch (e) {
         error = e
       }

@@ -162,13 +162,13 @@ interface ModelRow {
 }
 
 /**
- * The reference of a model registered before references were kept: its training set is built
- * again from the definition stored with the model and used only when it is the same set (same
+ * A model's reference: the stored one, or for a model registered before references were kept,
+ * its training set built again from the definition stored with the model and used only when it is the same set (same
  * hash, which covers every row's compound, label and feature values). Stored, so this is done
  * once. A model whose data has changed since, or that was imported from a bundle, gets a plain
  * 'reference-unavailable' error: it must be retrained to be monitored.
  */
-export function rebuildReference(db: Db, version: string): ReferenceData {
+export function modelReference(db: Db, version: string): ReferenceData {
   const model = db
     .prepare(
       'SELECT id, version, training_set_json, training_set_hash, cv_metrics_json FROM model_versions WHERE version = ?',

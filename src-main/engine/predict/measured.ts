@@ -1,6 +1,6 @@
 import { type TrainingSetSummary, WorkbenchError } from '../../contract'
 import type { Db } from '../db/connection'
-import { readReference, rebuildReference } from '../models/reference-data'
+import { modelReference } from '../models/reference-data'
 import { isTrainingLabel, trainingLabel } from '../models/training-set'
 import type { Candidate, FileColumns } from './inputs'
 import type { LoadedModel } from './loaded-model'
@@ -82,7 +82,7 @@ export function applyMeasured(
 export function trainingCompounds(db: Db, model: LoadedModel): Set<string> | null {
   let compoundIds: Int32Array
   try {
-    const ref = readReference(db, model.row.version) ?? rebuildReference(db, model.row.version)
+    const ref = modelReference(db, model.row.version)
     compoundIds = ref.compoundIds
   } catch (error) {
     // an imported model, or data changed since training: not known

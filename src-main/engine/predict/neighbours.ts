@@ -8,7 +8,7 @@ import { FLAG_REASONS } from '../../chem/activity-comments'
 import { tanimoto } from '../../chem/tanimoto'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/connection'
-import { readReference, rebuildReference } from '../models/reference-data'
+import { modelReference } from '../models/reference-data'
 import type { LoadedModel } from './loaded-model'
 
 /** A model's training compounds with their labels and stored fingerprints. */
@@ -46,7 +46,7 @@ function trainingFingerprints(db: Db, model: LoadedModel): TrainingFingerprints 
   }
   let value: TrainingFingerprints | WorkbenchError
   try {
-    const ref = readReference(db, model.row.version) ?? rebuildReference(db, model.row.version)
+    const ref = modelReference(db, model.row.version)
     const fpOf = db.prepare('SELECT morgan_fp FROM compounds WHERE id = ?').pluck()
     const out: TrainingFingerprints = { compoundIds: [], labels: [], fps: [], matchesModel: true }
     ref.compoundIds.forEach((id, i) => {
