@@ -8,7 +8,7 @@ import type { FileRef } from './workbench-api'
  * What screens show, in the groups a write changes them by: `imports` (imports and their rejected
  * rows), `activities` (measurements), `compounds` (structures and their features), `models` (model
  * versions, their stages and references), `runs` (training runs), `predictions` (batches and their
- * rows, single predictions), `settings`.
+ * rows, single predictions), `settings`, `drift` (stored drift checks and drift settings).
  */
 export const dataTables = [
   'imports',
@@ -18,6 +18,7 @@ export const dataTables = [
   'runs',
   'predictions',
   'settings',
+  'drift',
 ] as const
 export type DataTable = (typeof dataTables)[number]
 

@@ -65,6 +65,17 @@ import {
   predictionsSingleInput,
 } from './predictions'
 import { type SearchResult, searchSimilarityInput, searchSubstructureInput } from './search'
+import {
+  type DriftCheck,
+  type DriftRunSummary,
+  type DriftSettings,
+  driftGetInput,
+  driftHistoryInput,
+  driftRunInput,
+  driftSettingsGetInput,
+  driftSettingsSetInput,
+  driftSimulateInput,
+} from './drift'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
 function method<I extends z.ZodType, O>(input: I, summary: string) {
@@ -300,6 +311,37 @@ export const methods = {
   'search.substructure': job<typeof searchSubstructureInput, SearchResult>(
     searchSubstructureInput,
     'Find compounds containing a substructure',
+  ),
+  /**
+   * Starts a drift check as a job: the source's rows against the model's training rows, feature by
+   * feature (Evidently's defaults or the model's drift settings), the predictions, the performance
+   * where values were measured and the chemical space; the check is stored and is the result.
+   */
+  'drift.run': job<typeof driftRunInput, DriftCheck>(driftRunInput, 'Check for drift'),
+  /**
+   * Draws a synthetic batch from the sample's distribution with the chosen shifts and checks it
+   * (labelled synthetic; nothing is imported); the stored check is the result.
+   */
+  'drift.simulate': job<typeof driftSimulateInput, DriftCheck>(
+    driftSimulateInput,
+    'Simulate new data and check it',
+  ),
+  /** One stored check, in full. */
+  'drift.get': method<typeof driftGetInput, DriftCheck>(driftGetInput, 'A drift check'),
+  /** Stored checks, newest first: all, one model's, or those of one import or batch. */
+  'drift.history': method<typeof driftHistoryInput, DriftRunSummary[]>(
+    driftHistoryInput,
+    'Drift history',
+  ),
+  /** A model's drift settings (defaults when none were saved). */
+  'drift.settings': method<typeof driftSettingsGetInput, DriftSettings>(
+    driftSettingsGetInput,
+    'Drift settings of a model',
+  ),
+  /** Saves a model's drift settings (audited); later checks use them. */
+  'drift.saveSettings': method<typeof driftSettingsSetInput, DriftSettings>(
+    driftSettingsSetInput,
+    'Save drift settings',
   ),
   /** The last database check and the backups kept in the data folder. */
   'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),

@@ -9,6 +9,8 @@ export const settingSchemas = {
   'metrics.enabled': z.boolean(),
   'metrics.port': z.number().int().min(1024).max(65535),
   'import.computeDescriptors': z.boolean(),
+  /** check new imports and prediction batches for drift against the production model */
+  'drift.autoCheck': z.boolean(),
 } as const
 
 export type SettingKey = keyof typeof settingSchemas
@@ -19,6 +21,7 @@ export const settingDefaults: Settings = {
   'metrics.enabled': false,
   'metrics.port': 9464,
   'import.computeDescriptors': true,
+  'drift.autoCheck': true,
 }
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[]

@@ -4,6 +4,7 @@ import { backupHandlers } from './backup/handlers'
 import { compoundHandlers } from './compounds/handlers'
 import type { Handler } from './context'
 import { dataHandlers } from './data/handlers'
+import { driftHandlers } from './drift/handlers'
 import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
 import { modelHandlers } from './models/handlers'
@@ -28,4 +29,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...sampleHandlers,
   ...backupHandlers,
   ...searchHandlers,
+  ...driftHandlers,
 }

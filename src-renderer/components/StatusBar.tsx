@@ -12,6 +12,8 @@ const JOB_LABELS: Record<JobMethodName, string> = {
   'predictions.batch': 'Predictions',
   'search.similarity': 'Similarity search',
   'search.substructure': 'Substructure search',
+  'drift.run': 'Drift check',
+  'drift.simulate': 'Drift simulation',
 }
 
 export function StatusBar() {

@@ -107,6 +107,8 @@ describe('the contract', () => {
       expect(methods[name].job, name).toBe(jobMethodNames.includes(name as JobMethodName))
     expect([...jobMethodNames].sort()).toEqual([
       'app.selfTest',
+      'drift.run',
+      'drift.simulate',
       'imports.start',
       'models.train',
       'predictions.batch',
