@@ -22,6 +22,7 @@ import { finishModel, verifiedOnnx } from '../models/finish-model'
 import { takeDataset, takeRows } from '../../ml/dataset'
 import { fitLearner } from '../../ml/fit'
 import { predict } from '../../ml/model'
+import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -139,6 +140,26 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   scanSimilarity: async (input, progress) => scanSimilarity(input, progress),
 
   scanSubstructure: (input, progress) => scanSubstructure(input, progress),
+
+  nearestNeighbourChunk: ({ query, training, bytes, start, end, leaveOneOut }, progress) => {
+    const total = end - start
+    let last = performance.now()
+    const nn = nearestNeighbours(query, training, bytes, {
+      start,
+      end,
+      leaveOneOut,
+      // checked every 16 rows (a few ms against 10,000 training rows), sent every ~100 ms
+      progressEvery: 16,
+      onProgress: (done) => {
+        const now = performance.now()
+        if (now - last >= 100 || done === total) {
+          last = now
+          progress({ done, total })
+        }
+      },
+    })
+    return Promise.resolve({ start, end, similarity: nn.similarity, index: nn.index })
+  },
 
   fitLearner: async (input, progress) => {
     const started = performance.now()

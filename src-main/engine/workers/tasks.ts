@@ -136,6 +136,26 @@ export interface WorkerTasks {
     output: ScanCounts & { ids: Int32Array }
     progress: ScanProgress
   }
+  /**
+   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows `start`
+   * to `end` (exclusive): one worker's share of a drift check's chemical-space comparison.
+   * Fingerprints are packed, `bytes` a row (256 for Morgan 2048 bits); best passed as views of a
+   * SharedArrayBuffer, so every worker reads the same training set without a copy. With
+   * `leaveOneOut`, query and training are the same set and a row is not its own neighbour.
+   * Progress: query rows of the range done.
+   */
+  nearestNeighbourChunk: {
+    input: {
+      query: Uint8Array
+      training: Uint8Array
+      bytes: number
+      start: number
+      end: number
+      leaveOneOut: boolean
+    }
+    output: { start: number; end: number; similarity: Float64Array; index: Int32Array }
+    progress: { done: number; total: number }
+  }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
   quickCheck: {
     input: { path: string }
