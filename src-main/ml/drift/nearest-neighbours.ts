@@ -27,6 +27,11 @@ export interface NearestNeighbourOptions {
   /** called with the query rows done so far (of end - start), at most every `progressEvery` rows */
   onProgress?: (done: number) => void
   progressEvery?: number
+  /**
+   * Skip training rows whose bit counts alone rule them out (default true). The answer is the
+   * same either way; false computes every pair (for measuring the bound's gain).
+   */
+  prune?: boolean
 }
 
 /** Set bits of a 32-bit word. */
@@ -94,6 +99,7 @@ export function nearestNeighbours(
   }
   const every = Math.max(1, options.progressEvery ?? 256)
   const onProgress = options.onProgress
+  const prune = options.prune !== false
 
   for (let r = 0; r < rows; r++) {
     const qo = r * words
@@ -107,7 +113,7 @@ export function nearestNeighbours(
       const b = tBits[j]!
       // the best this row could reach; ties keep the earlier row, so equal is not enough
       const hi = a > b ? a : b
-      if (hi === 0 ? best >= 1 : (a > b ? b : a) / hi <= best) continue
+      if (prune && (hi === 0 ? best >= 1 : (a > b ? b : a) / hi <= best)) continue
       let common = 0
       const to = j * words
       for (let k = 0; k < words; k++) common += popcount32(q[qo + k]! & t[to + k]!)
