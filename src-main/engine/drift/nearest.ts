@@ -30,13 +30,21 @@ export async function nearestTrainingSimilarities(
     Math.floor((rows * k) / parts),
     Math.floor((rows * (k + 1)) / parts),
   ])
+  // one copy each in shared memory: every worker reads them without a copy of its own
+  const shared = (a: Uint8Array) => {
+    const s = new Uint8Array(new SharedArrayBuffer(a.byteLength))
+    s.set(a)
+    return s
+  }
+  const sharedTraining = shared(training)
+  const sharedQuery = query === training ? sharedTraining : shared(query)
   const results = await Promise.all(
     ranges.map(([start, end]) =>
       ctx.pool.run(
-        'nearestNeighbours',
+        'nearestNeighbourChunk',
         {
-          query,
-          training,
+          query: sharedQuery,
+          training: sharedTraining,
           bytes: FINGERPRINT_BYTES,
           leaveOneOut: options.leaveOneOut,
           start: start as number,

@@ -142,6 +142,27 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
 
   scanSubstructure: (input, progress) => scanSubstructure(input, progress),
 
+  nearestNeighbourChunk: ({ query, training, bytes, start, end, leaveOneOut, prune }, progress) => {
+    const total = end - start
+    let last = performance.now()
+    const nn = nearestNeighbours(query, training, bytes, {
+      start,
+      end,
+      leaveOneOut,
+      prune: prune ?? true,
+      // checked every 16 rows (a few ms against 10,000 training rows), sent every ~100 ms
+      progressEvery: 16,
+      onProgress: (done) => {
+        const now = performance.now()
+        if (now - last >= 100 || done === total) {
+          last = now
+          progress({ done, total })
+        }
+      },
+    })
+    return Promise.resolve({ start, end, similarity: nn.similarity, index: nn.index })
+  },
+
   fitLearner: async (input, progress) => {
     const started = performance.now()
     const all = { n: input.n, f: input.f, x: input.x, y: input.y }
@@ -165,7 +186,4 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   },
 
   driftStatistics: async (input) => driftStatistics(input),
-
-  nearestNeighbours: async ({ query, training, bytes, leaveOneOut, start, end }) =>
-    nearestNeighbours(query, training, bytes, { leaveOneOut, start, end }),
 }

@@ -137,6 +137,28 @@ export interface WorkerTasks {
     output: ScanCounts & { ids: Int32Array }
     progress: ScanProgress
   }
+  /**
+   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows `start`
+   * to `end` (exclusive): one worker's share of a drift check's chemical-space comparison.
+   * Fingerprints are packed, `bytes` a row (256 for Morgan 2048 bits); best passed as views of a
+   * SharedArrayBuffer, so every worker reads the same training set without a copy. With
+   * `leaveOneOut`, query and training are the same set and a row is not its own neighbour.
+   * Progress: query rows of the range done.
+   */
+  nearestNeighbourChunk: {
+    input: {
+      query: Uint8Array
+      training: Uint8Array
+      bytes: number
+      start: number
+      end: number
+      leaveOneOut: boolean
+      /** false computes every pair (the answer is the same); for measuring only */
+      prune?: boolean
+    }
+    output: { start: number; end: number; similarity: Float64Array; index: Int32Array }
+    progress: { done: number; total: number }
+  }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
   quickCheck: {
     input: { path: string }
@@ -159,22 +181,6 @@ export interface WorkerTasks {
   driftStatistics: {
     input: DriftStatisticsInput
     output: DriftStatisticsOutput
-    progress: never
-  }
-  /**
-   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows
-   * start..end; with leaveOneOut the query is the training set and a row is not its own neighbour.
-   */
-  nearestNeighbours: {
-    input: {
-      query: Uint8Array
-      training: Uint8Array
-      bytes: number
-      leaveOneOut: boolean
-      start: number
-      end: number
-    }
-    output: { similarity: Float64Array; index: Int32Array }
     progress: never
   }
 }
