@@ -6,7 +6,7 @@ import { openDatabase } from '../../src-main/engine/db/connection'
 import type { Engine } from '../../src-main/engine/engine'
 import { readReference } from '../../src-main/engine/models/reference-data'
 import { relativeDifference, scipyReference } from '../drift-scipy'
-import { fileRef, importOnce, runJob, tempDir, waitForFinished } from '../helpers'
+import { fileRef, importOnce, recordEvents, runJob, tempDir, waitForFinished } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
 
 // A model trained on aromatase (CHEMBL1978) inhibitors, checked against other data. The expected
@@ -150,5 +150,37 @@ describe('a drift check against a model trained on aromatase', () => {
     expect(result.source).toMatchObject({ kind: 'file', fileName: 'half.csv' })
     // no structures in the file
     expect(result.chemistry).toBeNull()
+  }, 300_000)
+
+  it('reports its phases, and a cancelled check stores nothing', async () => {
+    const events = recordEvents(engine)
+    const done = await check(engine, {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    const phases = new Set(
+      events
+        .filter((e) => e.event === 'job.progress')
+        .map((e) => (e.payload as { phase: string }).phase),
+    )
+    // progress is throttled to one event per 100 ms: the first phase and the longest one always show
+    for (const phase of ['reading', 'comparing structures'])
+      expect(phases.has(phase), phase).toBe(true)
+
+    const db = openDatabase(dataDir)
+    const count = () => db.prepare('SELECT count(*) FROM drift_runs').pluck().get() as number
+    const before = count()
+    expect(before).toBeGreaterThanOrEqual(done.driftRunId)
+    const started = await engine.invoke('drift.run', {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const cancel = await engine.invoke('jobs.cancel', { jobId: started.value.jobId })
+    expect(cancel.ok).toBe(true)
+    const finished = await waitForFinished(engine, started.value.jobId)
+    expect(finished.state).toBe('cancelled')
+    expect(count()).toBe(before)
+    db.close()
   }, 300_000)
 })

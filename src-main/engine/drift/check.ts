@@ -192,8 +192,9 @@ async function chemistryOf(
   candidates: Candidate[],
   index: Int32Array,
   inDomain: Uint8Array,
-  signal: AbortSignal,
+  job: JobContext,
 ): Promise<ChemistryDriftResult | null> {
+  const signal = job.signal
   // each compound once, by its fingerprint's structure
   const seen = new Set<string>()
   const current: Candidate[] = []
@@ -209,13 +210,23 @@ async function chemistryOf(
   if (current.length === 0 || training.compoundIds.length < 2) return null
   const query = new Uint8Array(current.length * FINGERPRINT_BYTES)
   current.forEach((c, i) => query.set(c.morgan as Uint8Array, i * FINGERPRINT_BYTES))
+  // the bar's 0.7 to 0.95: current compounds first, then the training set against itself
+  const all = current.length + training.compoundIds.length
+  const progress = (offset: number) => (done: number) =>
+    job.progress({
+      phase: 'comparing structures',
+      fraction: 0.7 + (0.25 * (offset + done)) / all,
+      message: `${(offset + done).toLocaleString('en')} of ${all.toLocaleString('en')} structures`,
+    })
   const nn = await nearestTrainingSimilarities(ctx, query, training.fps, {
     leaveOneOut: false,
     signal,
+    onProgress: progress(0),
   })
   const loo = await nearestTrainingSimilarities(ctx, training.fps, training.fps, {
     leaveOneOut: true,
     signal,
+    onProgress: progress(current.length),
   })
   let outside = 0
   for (let k = 0; k < index.length; k++) if (inDomain[k] === 0) outside++
@@ -318,15 +329,7 @@ export async function runDriftCheck(
 
   job.progress({ phase: 'comparing structures', fraction: 0.7, rows: n })
   await fillFingerprints(ctx, candidates, job.signal)
-  const chemistry = await chemistryOf(
-    ctx,
-    model,
-    ref,
-    candidates,
-    rows.index,
-    scored.inDomain,
-    job.signal,
-  )
+  const chemistry = await chemistryOf(ctx, model, ref, candidates, rows.index, scored.inDomain, job)
 
   // Storing may wait for another writer; a cancel meanwhile would report a check that is kept.
   job.pointOfNoReturn()
