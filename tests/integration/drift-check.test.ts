@@ -152,6 +152,66 @@ describe('a drift check against a model trained on aromatase', () => {
     expect(result.chemistry).toBeNull()
   }, 300_000)
 
+  it('uses the model’s chosen tests, with the p-values scipy gives', async () => {
+    const saved = await engine.invoke('drift.saveSettings', {
+      model: version,
+      settings: {
+        features: {
+          mw_freebase: { method: 'ks' },
+          alogp: { method: 'ks', threshold: 0.01 },
+          hba: { method: 'chi-square' },
+          hbd: { method: 'psi', threshold: 0.2 },
+        },
+        datasetShare: 0.75,
+      },
+    })
+    expect(saved.ok).toBe(true)
+    const result = await check(engine, {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    const db = openDatabase(dataDir)
+    const ref = readReference(db, version)
+    const current = db
+      .prepare(
+        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
+          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
+            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
+          ORDER BY id`,
+      )
+      .all(acheImport) as Record<(typeof SEEDS)[number], number>[]
+    db.close()
+    const expected = scipyReference({
+      cases: SEEDS.map((name, k) => ({
+        id: name,
+        reference: Array.from(ref?.columns[k] as Float32Array),
+        current: current.map((r) => Math.fround(r[name])),
+      })),
+    }).cases
+    const [mw, alogp, hba, hbd] = result.features
+    const [emw, ealogp, ehba, ehbd] = expected
+    expect(mw).toMatchObject({ method: 'ks', threshold: 0.05, overridden: true })
+    expect(relativeDifference(mw!.statistic as number, emw!.ksStatistic)).toBeLessThan(1e-9)
+    expect(relativeDifference(mw!.pValue as number, emw!.ksPValue)).toBeLessThan(1e-6)
+    expect(alogp).toMatchObject({ method: 'ks', threshold: 0.01 })
+    expect(relativeDifference(alogp!.statistic as number, ealogp!.ksStatistic)).toBeLessThan(1e-9)
+    expect(relativeDifference(alogp!.pValue as number, ealogp!.ksPValue)).toBeLessThan(1e-6)
+    expect(alogp!.drifted).toBe(ealogp!.ksPValue <= 0.01)
+    expect(hba).toMatchObject({ method: 'chi-square' })
+    expect(relativeDifference(hba!.statistic as number, ehba!.chiStatistic)).toBeLessThan(1e-9)
+    expect(hba!.pValue === null ? NaN : hba!.pValue).toBeCloseTo(ehba!.chiPValue, 6)
+    expect(hbd).toMatchObject({ method: 'psi', threshold: 0.2, pValue: null })
+    expect(relativeDifference(hbd!.statistic as number, ehbd!.psi)).toBeLessThan(1e-9)
+    expect(hbd!.drifted).toBe(ehbd!.psi >= 0.2)
+    expect(result.datasetShare).toBe(0.75)
+    expect(result.datasetDrift).toBe(result.featuresDrifted / result.featuresTested >= 0.75)
+    // back to Evidently's defaults for the tests after this one
+    await engine.invoke('drift.saveSettings', {
+      model: version,
+      settings: { features: {}, datasetShare: 0.5 },
+    })
+  }, 300_000)
+
   it('reports its phases, and a cancelled check stores nothing', async () => {
     const events = recordEvents(engine)
     const done = await check(engine, {
