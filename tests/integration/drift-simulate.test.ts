@@ -88,8 +88,13 @@ describe('simulated data', () => {
     expect(plain.features.find((f) => f.name === 'alogp')?.drifted).toBe(false)
     expect(plain.datasetDrift).toBe(false)
     expect(count('SELECT count(*) FROM imports')).toBe(imports)
-    const history = await call<{ trigger: string }[]>('drift.history', { model: baseline })
-    expect(history.map((h) => h.trigger)).toEqual(['simulation', 'simulation'])
+    const history = await call<{ trigger: string; isSynthetic: boolean }[]>('drift.history', {
+      model: baseline,
+    })
+    expect(history.map((h) => [h.trigger, h.isSynthetic])).toEqual([
+      ['simulation', true],
+      ['simulation', true],
+    ])
   }, 300_000)
 })
 
