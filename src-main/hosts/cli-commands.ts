@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AppStatus, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
-import { createEngine } from '../engine/engine'
+import { type Engine, createEngine } from '../engine/engine'
 import {
   type CliIo,
   type Command,
@@ -203,7 +203,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       maintenance: command.exclusive ?? false,
     })
     try {
-      return await command.run(engine, parsed.values, parsed.positionals, io)
+      const code = await command.run(engine, parsed.values, parsed.positionals, io)
+      // An import or a batch may have started automatic drift checks: they finish and are stored
+      // before the engine closes (closing would cancel them).
+      if (!command.exclusive) await finishDriftChecks(engine)
+      return code
     } finally {
       await engine.close()
     }
@@ -211,6 +215,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`assay: ${error instanceof Error ? error.message : String(error)}\n`)
     return error instanceof UsageError ? 2 : 1
   }
+}
+
+async function finishDriftChecks(engine: Engine): Promise<void> {
+  const running = engine.context.jobs
+    .list()
+    .filter((j) => j.kind === 'drift.run' && j.state === 'running')
+  // a check that fails is the check's result, not the command's
+  for (const j of running) await engine.context.jobs.waitFor('drift.run', j.id).catch(() => null)
 }
 
 function parseMappings(items: string[]): Record<string, string> {
