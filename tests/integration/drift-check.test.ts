@@ -5,6 +5,7 @@ import type { DriftCheck, ImportSummary, TrainResult } from '../../src-main/cont
 import { openDatabase } from '../../src-main/engine/db/connection'
 import type { Engine } from '../../src-main/engine/engine'
 import { readReference } from '../../src-main/engine/models/reference-data'
+import { type DomainModel, domainChecker } from '../../src-main/ml/domain'
 import { relativeDifference, scipyReference } from '../drift-scipy'
 import { fileRef, importOnce, recordEvents, runJob, tempDir, waitForFinished } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
@@ -108,6 +109,26 @@ describe('a drift check against a model trained on aromatase', () => {
       result.chemistry?.referenceMedianNnSimilarity as number,
     )
     expect(result.chemistry?.leastSimilar.length).toBe(20)
+
+    // the training rows outside the model's own domain, each row whole as the model sees it
+    const db2 = openDatabase(dataDir)
+    const domain = JSON.parse(
+      db2
+        .prepare('SELECT domain_json FROM model_versions WHERE version = ?')
+        .pluck()
+        .get(version) as string,
+    ) as DomainModel
+    db2.close()
+    const inside = domainChecker(domain)
+    let outside = 0
+    for (let i = 0; i < (ref?.rows ?? 0); i++)
+      if (!inside(SEEDS.map((_, k) => (ref?.columns[k] as Float32Array)[i] as number)).inDomain)
+        outside++
+    expect(result.chemistry?.referenceOutOfDomainShare).toBe(outside / (ref?.rows ?? 1))
+    // current rows: from the scoring's own flags
+    expect(result.chemistry?.outOfDomainShare).toBeGreaterThan(
+      result.chemistry?.referenceOutOfDomainShare as number,
+    )
 
     // drift.get reads back what the check answered
     const got = await engine.invoke('drift.get', { driftRunId: result.driftRunId })

@@ -24,6 +24,7 @@ import { fitLearner } from '../../ml/fit'
 import { predict } from '../../ml/model'
 import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 import { driftStatistics } from '../drift/drift-statistics'
+import { domainChecker } from '../../ml/domain'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -186,4 +187,12 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
   },
 
   driftStatistics: async (input) => driftStatistics(input),
+
+  countOutOfDomain: async ({ domain, x, n }) => {
+    const check = domainChecker(domain)
+    const c = domain.columns.length
+    let outside = 0
+    for (let i = 0; i < n; i++) if (!check(x.subarray(i * c, (i + 1) * c)).inDomain) outside++
+    return { outside }
+  },
 }

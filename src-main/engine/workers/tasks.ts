@@ -13,6 +13,7 @@ import type { TrainingSet, TrainingSetDefinition } from '../models/training-set'
 import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../models/finish-model'
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift-statistics'
+import type { DomainModel } from '../../ml/domain'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Tasks are named as the
@@ -181,6 +182,15 @@ export interface WorkerTasks {
   driftStatistics: {
     input: DriftStatisticsInput
     output: DriftStatisticsOutput
+    progress: never
+  }
+  /**
+   * How many of `n` rows fall outside a model's applicability domain. `x` holds only the columns
+   * the domain uses, row-major, and `domain.columns` numbers them 0, 1, ... in that order.
+   */
+  countOutOfDomain: {
+    input: { domain: DomainModel; x: Float32Array; n: number }
+    output: { outside: number }
     progress: never
   }
 }
