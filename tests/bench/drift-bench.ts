@@ -150,7 +150,7 @@ async function nearestNeighbourBench(dir: string) {
   // both cores: the worker pool, the query rows in chunks so neither worker waits for the other
   const pool = new WorkerPool(WORKER_SOURCE, availableParallelism())
   try {
-    const chunks = 16
+    const chunks = 2 * pool.size
     const runAll = async (rows: number) => {
       const parts = await Promise.all(
         Array.from({ length: chunks }, (_, k) =>
