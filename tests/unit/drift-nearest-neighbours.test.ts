@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { tanimoto } from '../../src-main/chem/tanimoto'
 import { nearestNeighbours } from '../../src-main/ml/drift/nearest-neighbours'
+import { createRng } from '../../src-main/ml/rng'
 import { REPO_ROOT } from '../helpers'
 import { ACHE, AROMATASE, readTable } from '../reference-csv'
 
@@ -126,6 +128,45 @@ describe('nearest-neighbour edge cases, by hand', () => {
     // row 0 {0,1,2,3,23} vs {0,1,23}: 3/5, vs {0,1,2,3,23}: 1; row 1 {0,1} vs {0,1,23}: 2/3
     expect(Array.from(nn.similarity)).toEqual([1, 2 / 3])
     expect(Array.from(nn.index)).toEqual([1, 0])
+  })
+
+  it('equals a pair-by-pair search on sparse fingerprints full of ties and empty rows', () => {
+    // 12-byte rows with 0 to 3 bits set: many rows share a similarity, some are empty
+    const rng = createRng(11)
+    const make = (n: number) => {
+      const out = new Uint8Array(n * 12)
+      for (let r = 0; r < n; r++)
+        for (let k = rng.int(4); k > 0; k--) {
+          const b = rng.int(96)
+          out[r * 12 + (b >> 3)]! |= 1 << (b & 7)
+        }
+      return out
+    }
+    const q = make(300)
+    const t = make(400)
+    for (const [query, training, leaveOneOut] of [
+      [q, t, false],
+      [t, t, true],
+    ] as const) {
+      const nn = nearestNeighbours(query, training, 12, { leaveOneOut })
+      for (let i = 0; i < query.length / 12; i++) {
+        let best = -1
+        let at = -1
+        for (let j = 0; j < training.length / 12; j++) {
+          if (leaveOneOut && i === j) continue
+          const s = tanimoto(
+            query.subarray(i * 12, i * 12 + 12),
+            training.subarray(j * 12, j * 12 + 12),
+          )
+          if (s > best) {
+            best = s
+            at = j
+          }
+        }
+        expect(nn.similarity[i], `row ${i}`).toBe(best)
+        expect(nn.index[i], `row ${i}`).toBe(at)
+      }
+    }
   })
 
   it('answers NaN and -1 without training rows, and refuses ragged input', () => {

@@ -12,6 +12,7 @@ import {
   normalSf,
   populationStabilityIndex,
   prepareSample,
+  psiBand,
   wassersteinNormed,
   zTest,
 } from '../../src-main/ml/drift'
@@ -451,6 +452,17 @@ describe('drift per feature and per dataset', () => {
     // default thresholds
     expect(featureDrift(r, q).test!.threshold).toBe(0.1)
     expect(featureDrift(r, q, { method: 'chi-square' }).test!.threshold).toBe(0.05)
+  })
+
+  it('bands PSI below 0.1 stable, from 0.1 moderate, from 0.25 major', () => {
+    expect([0, 0.0999, 0.1, 0.2499, 0.25, 3].map(psiBand)).toEqual([
+      'stable',
+      'stable',
+      'moderate',
+      'moderate',
+      'major',
+      'major',
+    ])
   })
 
   it('counts a p-value equal to the threshold as drift, for every p-value test (p <= threshold)', () => {

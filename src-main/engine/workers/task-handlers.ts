@@ -143,14 +143,13 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
 
   scanSubstructure: (input, progress) => scanSubstructure(input, progress),
 
-  nearestNeighbourChunk: ({ query, training, bytes, start, end, leaveOneOut, prune }, progress) => {
+  nearestNeighbourChunk: ({ query, training, bytes, start, end, leaveOneOut }, progress) => {
     const total = end - start
     let last = performance.now()
     const nn = nearestNeighbours(query, training, bytes, {
       start,
       end,
       leaveOneOut,
-      prune: prune ?? true,
       // checked every 16 rows (a few ms against 10,000 training rows), sent every ~100 ms
       progressEvery: 16,
       onProgress: (done) => {

@@ -154,8 +154,6 @@ export interface WorkerTasks {
       start: number
       end: number
       leaveOneOut: boolean
-      /** false computes every pair (the answer is the same); for measuring only */
-      prune?: boolean
     }
     output: { start: number; end: number; similarity: Float64Array; index: Int32Array }
     progress: { done: number; total: number }
