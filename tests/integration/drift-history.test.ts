@@ -266,6 +266,21 @@ describe('bad input', () => {
     expect(e.message).toContain(`#${importId}`)
   }, 120_000)
 
+  it('a time window that ends before it starts, or holds no prediction', async () => {
+    const backwards = await refused({
+      model: v1,
+      source: { kind: 'window', from: '2030-01-01', to: '2020-01-01' },
+    })
+    expect(backwards.code).toBe('invalid-input')
+    expect(backwards.message).toContain('must start before it ends')
+    const empty = await refused({
+      model: v1,
+      source: { kind: 'window', from: '2001-01-01', to: '2001-02-01' },
+    })
+    expect(empty.code).toBe('invalid-input')
+    expect(empty.message).toContain('No predictions for CHEMBL1978')
+  })
+
   it('a file with no usable rows', async () => {
     const path = join(scratch.path, 'unreadable.csv')
     writeFileSync(path, 'molecule_chembl_id,smiles\nX1,not a smiles\nX2,C1CC\n')
