@@ -228,6 +228,9 @@ describe('training on the aromatase export', () => {
     expect(actions.find((a) => a.action === 'promote' && a.entity_id === 'v1')?.reason).toBe(
       'first model',
     )
+    // the deleted version had the highest id; its name stays with its audit entries
+    const third = await train(engine, { featureSet: 'core4', learner: 'ridge' })
+    expect(Number(third.modelVersion.slice(1))).toBe(Number(second.modelVersion.slice(1)) + 1)
   }, 120_000)
 
   it('exports a bundle whose checksum a fresh data folder verifies on import', async () => {

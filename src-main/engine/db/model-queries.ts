@@ -76,6 +76,25 @@ export function versionExists(db: Db, version: string): boolean {
   return db.prepare('SELECT 1 FROM model_versions WHERE version = ?').get(version) !== undefined
 }
 
+/**
+ * Whether a version name was ever given: to a model still here, or to a deleted one that the
+ * audit log or a stored drift check still names. A deleted newest model's name must not come back
+ * (SQLite reuses the highest rowid), or its audit entries and drift checks would read as the new
+ * model's.
+ */
+export function versionNameUsed(db: Db, version: string): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM model_versions WHERE version = @v
+         UNION ALL SELECT 1 FROM audit_log WHERE entity_type = 'model' AND entity_id = @v
+         UNION ALL SELECT 1 FROM drift_runs WHERE model_version = @v
+         LIMIT 1`,
+      )
+      .get({ v: version }) !== undefined
+  )
+}
+
 /** The id after the highest one given so far: where the next version name starts looking. */
 export function selectNextModelId(db: Db): number {
   const r = db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM model_versions').get() as {

@@ -33,6 +33,7 @@ import {
   setArchived,
   setProduction,
   versionExists,
+  versionNameUsed,
 } from '../db/model-queries'
 import { selectTrainingRuns } from '../db/training-run-queries'
 
@@ -249,10 +250,10 @@ export function deleteModel(db: Db, version: string, reason: string | undefined)
   })()
 }
 
-/** The next free version name (v1, v2, ...); call inside the inserting transaction. */
+/** The next version name never given (v1, v2, ...); call inside the inserting transaction. */
 export function nextVersion(db: Db): string {
   let n = selectNextModelId(db)
-  while (versionExists(db, `v${n}`)) n++
+  while (versionNameUsed(db, `v${n}`)) n++
   return `v${n}`
 }
 
