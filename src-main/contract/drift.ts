@@ -212,36 +212,11 @@ export interface ChemistryDriftResult {
   leastSimilar: LeastSimilarCompound[]
 }
 
-/** One stored check (what `drift.run` answers and `drift.get` reads back). */
-export interface DriftCheck {
+/** What every stored check says of itself, in the history list and in full. */
+export interface DriftRunHeader {
   driftRunId: number
   modelVersion: string
   /** the model was deleted after the check; the check is kept */
-  modelDeleted: boolean
-  target: string
-  isSynthetic: boolean
-  source: DriftSource
-  trigger: DriftTrigger
-  referenceRows: number
-  currentRows: number
-  features: FeatureDriftResult[]
-  featuresDrifted: number
-  /** features tested (those with values on both sides) */
-  featuresTested: number
-  driftedShare: number
-  datasetShare: number
-  datasetDrift: boolean
-  prediction: PredictionDriftResult | null
-  performance: PerformanceDriftResult | null
-  chemistry: ChemistryDriftResult | null
-  createdAt: string
-  seconds: number
-}
-
-/** A check as the timeline and history lists show it. */
-export interface DriftRunSummary {
-  driftRunId: number
-  modelVersion: string
   modelDeleted: boolean
   target: string
   /** the model was trained on synthetic data, or the rows were simulated: label it so */
@@ -252,9 +227,24 @@ export interface DriftRunSummary {
   referenceRows: number
   currentRows: number
   featuresDrifted: number
+  /** features tested (those with values on both sides) */
   featuresTested: number
   driftedShare: number
   datasetDrift: boolean
+}
+
+/** One stored check (what `drift.run` answers and `drift.get` reads back). */
+export interface DriftCheck extends DriftRunHeader {
+  features: FeatureDriftResult[]
+  datasetShare: number
+  prediction: PredictionDriftResult | null
+  performance: PerformanceDriftResult | null
+  chemistry: ChemistryDriftResult | null
+  seconds: number
+}
+
+/** A check as the timeline and history lists show it. */
+export interface DriftRunSummary extends DriftRunHeader {
   predictionDrifted: boolean | null
   rmse: number | null
   coverage: number | null

@@ -1,22 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src-main/hosts/cli-commands'
-import { REPO_ROOT, WORKER_SOURCE, tempDir } from '../helpers'
+import { assay, tempDir } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
-
-async function assay(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    workerPath: WORKER_SOURCE,
-    rendererDir: '/nonexistent',
-    appRoot: REPO_ROOT,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  })
-  return { code, stdout, stderr }
-}
 
 // The keys the issue documents for `assay drift --json`, in its order.
 const KEYS = [

@@ -5,23 +5,10 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { databasePath } from '../../src-main/engine/db/connection'
 import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/db/migrations'
-import { HELP, runCli } from '../../src-main/hosts/cli-commands'
-import { REPO_ROOT, WORKER_SOURCE, startTestEngine, tempDir } from '../helpers'
+import { HELP } from '../../src-main/hosts/cli-commands'
+import { REPO_ROOT, assay, startTestEngine, tempDir } from '../helpers'
 import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { ACHE, AROMATASE, aromataseIc50, readTable } from '../reference-csv'
-
-async function assay(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    workerPath: WORKER_SOURCE,
-    rendererDir: '/nonexistent',
-    appRoot: REPO_ROOT,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  })
-  return { code, stdout, stderr }
-}
 
 describe('assay CLI', () => {
   let dir: ReturnType<typeof tempDir>

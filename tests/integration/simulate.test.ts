@@ -5,8 +5,7 @@ import type { ImportSummary, SimulationShift } from '../../src-main/contract'
 import { SAMPLE_SEED, type SampleCopula } from '../../src-main/engine/sample/generate'
 import { SAMPLE_FILE } from '../../src-main/engine/sample/sample'
 import { parseShift, simulateSampleCsv } from '../../src-main/engine/sample/simulate'
-import { runCli } from '../../src-main/hosts/cli-commands'
-import { REPO_ROOT, WORKER_SOURCE, fileRef, runJob, startTestEngine, tempDir } from '../helpers'
+import { REPO_ROOT, assay, fileRef, runJob, startTestEngine, tempDir } from '../helpers'
 import { readTable } from '../reference-csv'
 
 const copula = JSON.parse(
@@ -251,19 +250,6 @@ describe('parseShift', () => {
 })
 
 describe('assay simulate', () => {
-  async function assay(...argv: string[]) {
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli(argv, {
-      workerPath: WORKER_SOURCE,
-      rendererDir: '/nonexistent',
-      appRoot: REPO_ROOT,
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-    })
-    return { code, stdout, stderr }
-  }
-
   it('writes the batch and says what it wrote', async () => {
     const dir = tempDir()
     try {

@@ -1,6 +1,7 @@
 import type {
   ChemistryDriftResult,
   DriftCheck,
+  DriftRunHeader,
   DriftRunSummary,
   DriftSettings,
   DriftSource,
@@ -124,7 +125,8 @@ export function insertDriftCheck(db: Db, check: NewDriftCheck): number {
 
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T))
 
-function checkOf(run: RunRow, features: FeatureRow[]): DriftCheck {
+/** What a check says of itself, read the same way for the history and the full check. */
+function headerOf(run: RunRow): DriftRunHeader {
   return {
     driftRunId: run.id,
     modelVersion: run.model_version,
@@ -133,8 +135,19 @@ function checkOf(run: RunRow, features: FeatureRow[]): DriftCheck {
     isSynthetic: run.is_synthetic === 1,
     source: JSON.parse(run.source_json) as DriftSource,
     trigger: run.trigger,
+    createdAt: run.created_at,
     referenceRows: run.reference_rows,
     currentRows: run.current_rows,
+    featuresDrifted: run.features_drifted,
+    featuresTested: run.features_tested,
+    driftedShare: run.drifted_share,
+    datasetDrift: run.dataset_drifted === 1,
+  }
+}
+
+function checkOf(run: RunRow, features: FeatureRow[]): DriftCheck {
+  return {
+    ...headerOf(run),
     features: features.map((f) => ({
       name: f.feature,
       method: f.method,
@@ -150,15 +163,10 @@ function checkOf(run: RunRow, features: FeatureRow[]): DriftCheck {
       notTested: f.not_tested,
       histogram: JSON.parse(f.histogram_json) as FeatureDriftResult['histogram'],
     })),
-    featuresDrifted: run.features_drifted,
-    featuresTested: run.features_tested,
-    driftedShare: run.drifted_share,
     datasetShare: run.dataset_share,
-    datasetDrift: run.dataset_drifted === 1,
     prediction: parse<PredictionDriftResult>(run.prediction_json),
     performance: parse<PerformanceDriftResult>(run.performance_json),
     chemistry: parse<ChemistryDriftResult>(run.chemistry_json),
-    createdAt: run.created_at,
     seconds: run.seconds,
   }
 }
@@ -201,20 +209,7 @@ export function selectDriftHistory(db: Db, filter: DriftHistoryFilter): DriftRun
     const performance = parse<PerformanceDriftResult>(run.performance_json)
     const chemistry = parse<ChemistryDriftResult>(run.chemistry_json)
     return {
-      driftRunId: run.id,
-      modelVersion: run.model_version,
-      modelDeleted: run.model_version_id === null,
-      target: run.target,
-      isSynthetic: run.is_synthetic === 1,
-      source: JSON.parse(run.source_json) as DriftSource,
-      trigger: run.trigger,
-      createdAt: run.created_at,
-      referenceRows: run.reference_rows,
-      currentRows: run.current_rows,
-      featuresDrifted: run.features_drifted,
-      featuresTested: run.features_tested,
-      driftedShare: run.drifted_share,
-      datasetDrift: run.dataset_drifted === 1,
+      ...headerOf(run),
       predictionDrifted: prediction ? prediction.drifted : null,
       rmse: performance?.rmse ?? null,
       coverage: performance?.coverage ?? null,

@@ -5,6 +5,7 @@
  */
 
 import { z } from 'zod'
+import { driftMethods } from '../../contract/drift'
 import { WorkbenchError } from '../../contract/errors'
 import { type PreparedSample, type SampleInput, prepareSample } from './sample'
 import {
@@ -18,14 +19,8 @@ import {
   zTest,
 } from './statistics'
 
-export const DRIFT_METHODS = [
-  'ks',
-  'chi-square',
-  'z',
-  'wasserstein',
-  'jensen-shannon',
-  'psi',
-] as const
+/** The six tests, as the contract names them (a user's per-feature choice is one of these). */
+export const DRIFT_METHODS = driftMethods
 export type DriftMethod = (typeof DRIFT_METHODS)[number]
 
 /** Tests whose score is a p-value (drift when small); the others score a distance (drift when large). */
