@@ -64,6 +64,26 @@ export function SettingsScreen() {
           </label>
         </section>
 
+        <section className="card" aria-labelledby="drift-auto">
+          <h2 id="drift-auto">Drift checks</h2>
+          <label className="chip drift-auto-check">
+            <input
+              type="checkbox"
+              checked={settings?.['drift.autoCheck'] ?? true}
+              disabled={!settings}
+              onChange={(e) => void setSetting('drift.autoCheck', e.target.checked)}
+              data-testid="drift-auto-check"
+            />
+            Check new data for drift automatically
+          </label>
+          <p className="muted small">
+            After every import and every prediction batch, the new compounds are compared with the
+            data the target&apos;s production model was trained on, in the background. The import
+            summary and the batch then say whether they drifted, and the Drift screen keeps every
+            check. Turn this off to check only when you ask.
+          </p>
+        </section>
+
         <section className="card" aria-labelledby="about">
           <h2 id="about">About this installation</h2>
           {status ? (

@@ -1,5 +1,6 @@
 import type { ImportSummary as Summary } from '../../../src-main/contract'
 import { useApp } from '../../store/app-store'
+import { DriftLine } from '../drift/DriftLine'
 import { FLAG_REASONS, QUALITATIVE_REASONS, REASON_LABELS, fmtInt } from '../format'
 import { downloadRejections } from './rejections'
 
@@ -67,6 +68,7 @@ export function ImportSummary({ summary }: { summary: Summary }) {
           {fmtInt(summary.activities)} new measurements were added.
         </p>
       )}
+      {summary.importId !== null && <DriftLine importId={summary.importId} />}
       <div className="summary-columns">
         <div>
           <h3>Rejected rows by reason</h3>

@@ -16,6 +16,7 @@ import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
 import { StructureImage } from '../chem/StructureImage'
+import { DriftLine } from '../drift/DriftLine'
 import { useCompoundPanel } from '../../store/compound-store'
 import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -443,6 +444,7 @@ function BatchResults({
           Rows/s<span className="stat">{fmtInt(Math.round(batch.rowsPerSecond))}</span>
         </div>
       </div>
+      <DriftLine batchId={batch.batchId} />
       {(batch.inSample || batch.outOfSample) && (
         <div data-testid="batch-rmse-split" style={{ marginTop: 12 }}>
           {batch.inSample && (
