@@ -59,6 +59,12 @@ interface Panel {
 
 const HOUR = 3_600_000
 
+/** The top of a panel without a fixed range: its highest point or line and a little room. */
+function headroom(p: Panel): number {
+  const top = Math.max(...p.values.map((v) => v ?? 0), ...p.lines.map((l) => l.y))
+  return top > 0 ? top * 1.15 : 1
+}
+
 /**
  * A model's checks over time, one panel per measure that has values: share of features drifted,
  * RMSE on measured values, interval coverage and nearest-neighbour similarity. Thresholds are
@@ -79,7 +85,7 @@ export function driftTimelineFigure(
       lines: [
         {
           y: opts.datasetShare,
-          label: `dataset drift at ${Math.round(opts.datasetShare * 100)}%`,
+          label: `the dataset drifts at ${Math.round(opts.datasetShare * 100)}%`,
         },
       ],
     },
@@ -90,7 +96,10 @@ export function driftTimelineFigure(
       values: sorted.map((r) => r.rmse),
       bad: sorted.map((r) => r.degraded),
       format: '.2f',
-      lines: opts.cvRmse !== null ? [{ y: opts.cvRmse, label: 'cross-validated RMSE' }] : [],
+      lines:
+        opts.cvRmse !== null
+          ? [{ y: opts.cvRmse, label: `cross-validated RMSE ${opts.cvRmse.toFixed(2)}` }]
+          : [],
     })
   if (sorted.some((r) => r.coverage !== null))
     panels.push({
@@ -147,9 +156,11 @@ export function driftTimelineFigure(
       ...layout.yaxis,
       domain: [Math.max(0, bottomY), Math.min(1, topY)],
       tickformat: p.format,
-      ...(p.range ? { range: p.range } : { rangemode: 'tozero' as const }),
+      range: p.range ?? [0, headroom(p)],
       anchor: 'x',
     }
+    // the dashed lines are named in the panel's title: labels on the lines sat on the points
+    const lines = p.lines.length > 0 ? ` — dashed: ${p.lines.map((l) => l.label).join('; ')}` : ''
     annotations.push({
       xref: 'paper',
       yref: 'paper',
@@ -158,7 +169,7 @@ export function driftTimelineFigure(
       yanchor: 'bottom',
       xanchor: 'left',
       showarrow: false,
-      text: `<b>${p.title}</b>`,
+      text: `<b>${p.title}</b><span style="color:${line}">${lines}</span>`,
       font: { size: 12, color: themeColor('--text') },
     })
     for (const l of p.lines) {
@@ -171,17 +182,6 @@ export function driftTimelineFigure(
         y0: l.y,
         y1: l.y,
         line: { color: line, width: 1, dash: 'dash' },
-      })
-      annotations.push({
-        xref: 'paper',
-        x: 1,
-        xanchor: 'right',
-        yref: yName,
-        y: l.y,
-        yanchor: 'bottom',
-        showarrow: false,
-        text: l.label,
-        font: { size: 10, color: line },
       })
     }
     const points = sorted.flatMap((r, k) =>

@@ -66,16 +66,26 @@ function SummaryCards({ check }: { check: DriftCheck }) {
         </span>
         <span className="muted small">training rows vs rows checked</span>
       </div>
+      {pred && (
+        <div data-testid="drift-prediction">
+          <span className="label">Predictions</span>
+          <span className={pred.drifted ? 'big error' : 'big'}>
+            {pred.drifted ? 'Shifted' : 'Stable'}
+          </span>
+          <span className="small">
+            mean predicted pActivity {fmtNum(pred.currentMean, 2)} vs{' '}
+            {fmtNum(pred.referenceMean, 2)} on the training rows
+          </span>
+        </div>
+      )}
       <div data-testid="drift-performance">
         <span className="label">Performance on measured values</span>
         {perf ? (
           <>
-            <span className={perf.degraded ? 'big error' : 'big'}>
-              RMSE {fmtNum(perf.rmse, 2)}
-              <span className="vs"> vs {fmtNum(perf.cvRmse, 2)} cross-validated</span>
-            </span>
+            <span className={perf.degraded ? 'big error' : 'big'}>RMSE {fmtNum(perf.rmse, 2)}</span>
             <span className="small">
-              95% CI {fmtNum(perf.rmseCi[0], 2)}–{fmtNum(perf.rmseCi[1], 2)} pActivity units, on{' '}
+              cross-validated {fmtNum(perf.cvRmse, 2)}; 95% CI of the new RMSE{' '}
+              {fmtNum(perf.rmseCi[0], 2)}–{fmtNum(perf.rmseCi[1], 2)} (pActivity units), on{' '}
               {fmtCount(perf.rows, 'measured row')}
             </span>
             <span className="small">
@@ -120,18 +130,6 @@ function SummaryCards({ check }: { check: DriftCheck }) {
           </span>
         )}
       </div>
-      {pred && (
-        <div data-testid="drift-prediction">
-          <span className="label">Predictions</span>
-          <span className={pred.drifted ? 'big error' : 'big'}>
-            {pred.drifted ? 'Shifted' : 'Stable'}
-          </span>
-          <span className="small">
-            mean predicted pActivity {fmtNum(pred.currentMean, 2)} vs{' '}
-            {fmtNum(pred.referenceMean, 2)} on the training rows
-          </span>
-        </div>
-      )}
     </div>
   )
 }
@@ -211,7 +209,7 @@ function ChemistryCard({ check }: { check: DriftCheck }) {
                   title={c.moleculeId ?? c.smiles}
                 />
                 <figcaption>
-                  <span className="mono">{c.moleculeId ?? `row ${i + 1}`}</span>
+                  <span className="mono">{c.moleculeId ?? 'no ChEMBL ID'}</span>
                   <span>similarity {fmtNum(c.similarity, 2)}</span>
                   {c.nearestMoleculeId && (
                     <span className="muted">nearest: {c.nearestMoleculeId}</span>

@@ -87,8 +87,8 @@ export function DriftSettingsCard({ model }: { model: string }) {
   return (
     <section className="card" aria-labelledby="drift-settings-title" data-testid="drift-settings">
       <h2 id="drift-settings-title">Settings for {model}</h2>
-      <label className="field narrow">
-        <span>Dataset drift when at least this % of features drifted</span>
+      <label className="field drift-settings-share">
+        <span>The dataset drifts when at least this % of its features drift</span>
         <input
           value={share}
           onChange={(e) => setShare(e.target.value)}

@@ -30,7 +30,7 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     {
       key: 'name',
       label: 'Feature',
-      width: 250,
+      width: 210,
       render: (f) => (
         <span className={f.name === selected ? 'feature-name selected' : 'feature-name'}>
           {featureLabel(f.name)}
@@ -42,26 +42,26 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     {
       key: 'method',
       label: 'Test',
-      width: 150,
+      width: 120,
       render: (f) => (
         <>
-          {METHOD_LABELS[f.method].name}
+          {METHOD_LABELS[f.method].short}
           {f.overridden && <span className="muted small"> (your choice)</span>}
         </>
       ),
-      title: (f) => METHOD_LABELS[f.method].hint,
+      title: (f) => `${METHOD_LABELS[f.method].name}: ${METHOD_LABELS[f.method].hint}`,
     },
     {
       key: 'statistic',
       label: 'Statistic',
-      width: 84,
+      width: 80,
       align: 'right',
       render: (f) => fmtStat(f.statistic),
     },
     {
       key: 'threshold',
       label: 'Threshold',
-      width: 96,
+      width: 86,
       align: 'right',
       render: (f) => `${isPValueMethod(f.method) ? 'p ≤' : '≥'} ${fmtStat(f.threshold)}`,
       title: (f) =>
@@ -72,14 +72,14 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     {
       key: 'p',
       label: 'p-value',
-      width: 76,
+      width: 72,
       align: 'right',
       render: (f) => fmtP(f.pValue),
     },
     {
       key: 'psi',
       label: 'PSI',
-      width: 150,
+      width: 140,
       render: (f) =>
         f.psi === null ? (
           '—'
@@ -96,16 +96,16 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     },
     {
       key: 'missing',
-      label: 'Missing (train · new)',
-      width: 140,
+      label: 'Missing train/new',
+      width: 130,
       align: 'right',
-      render: (f) => `${fmtInt(f.missing.reference)} · ${fmtInt(f.missing.current)}`,
+      render: (f) => `${fmtInt(f.missing.reference)} / ${fmtInt(f.missing.current)}`,
       title: () => 'Rows without a value on each side, left out of every statistic',
     },
     {
       key: 'drifted',
       label: 'Drifted',
-      width: 110,
+      width: 76,
       render: (f) =>
         f.notTested ? (
           <span className="muted">not tested</span>

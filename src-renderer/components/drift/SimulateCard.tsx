@@ -88,7 +88,7 @@ export function SimulateCard({
         imported; the check is labelled synthetic.
       </p>
       <div className="row wrap">
-        <label className="field">
+        <label className="field shift">
           <span>Shift</span>
           <select
             value={shift}

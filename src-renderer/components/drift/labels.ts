@@ -19,32 +19,39 @@ export function featureLabel(name: string): string {
 }
 
 /** Each test by name, and what its statistic means, for the column's hint. */
-export const METHOD_LABELS: Record<DriftMethodName, { name: string; hint: string }> = {
-  ks: {
-    name: 'Kolmogorov–Smirnov',
-    hint: 'Largest gap between the two cumulative distributions (0 to 1); drifted when its p-value is at most the threshold.',
-  },
-  'chi-square': {
-    name: 'Chi-square',
-    hint: 'Compares how often each value occurs on each side; drifted when its p-value is at most the threshold.',
-  },
-  z: {
-    name: 'Two-proportion Z',
-    hint: 'Compares the share of one of two values on each side; drifted when its p-value is at most the threshold.',
-  },
-  wasserstein: {
-    name: 'Wasserstein (÷ sd)',
-    hint: 'How far values moved on average, in training standard deviations; drifted at or above the threshold.',
-  },
-  'jensen-shannon': {
-    name: 'Jensen–Shannon',
-    hint: 'Distance between the two value frequencies (0 = same, 1 = nothing in common); drifted at or above the threshold.',
-  },
-  psi: {
-    name: 'PSI',
-    hint: 'Population stability index over shared bins; drifted at or above the threshold.',
-  },
-}
+export const METHOD_LABELS: Record<DriftMethodName, { name: string; short: string; hint: string }> =
+  {
+    ks: {
+      name: 'Kolmogorov–Smirnov',
+      short: 'KS test',
+      hint: 'Largest gap between the two cumulative distributions (0 to 1); drifted when its p-value is at most the threshold.',
+    },
+    'chi-square': {
+      name: 'Chi-square',
+      short: 'Chi-square',
+      hint: 'Compares how often each value occurs on each side; drifted when its p-value is at most the threshold.',
+    },
+    z: {
+      name: 'Two-proportion Z',
+      short: 'Z-test',
+      hint: 'Compares the share of one of two values on each side; drifted when its p-value is at most the threshold.',
+    },
+    wasserstein: {
+      name: 'Wasserstein (÷ sd)',
+      short: 'Wasserstein',
+      hint: 'How far values moved on average, in training standard deviations; drifted at or above the threshold.',
+    },
+    'jensen-shannon': {
+      name: 'Jensen–Shannon',
+      short: 'Jensen–Shannon',
+      hint: 'Distance between the two value frequencies (0 = same, 1 = nothing in common); drifted at or above the threshold.',
+    },
+    psi: {
+      name: 'PSI',
+      short: 'PSI',
+      hint: 'Population stability index over shared bins; drifted at or above the threshold.',
+    },
+  }
 
 /** Whether a method's threshold is a p-value limit (drift at or below) or a distance (at or above). */
 export const isPValueMethod = (m: DriftMethodName) => m === 'ks' || m === 'chi-square' || m === 'z'
