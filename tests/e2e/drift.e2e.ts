@@ -1,0 +1,192 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { REPO_ROOT, collectErrors, expect, test } from './fixtures'
+
+const SHOTS = '/work/shots/drift'
+mkdirSync(SHOTS, { recursive: true })
+
+// The bundled sample (2,500 synthetic compounds) and its baseline model are what a first-time
+// user has; simulated data is drawn from the same sample.
+test.use({ sample: true })
+
+/** AlogP's mean and standard deviation in the bundled sample file, read here, not from the app. */
+function sampleAlogp(): { mean: number; sd: number } {
+  const lines = readFileSync(
+    join(REPO_ROOT, 'resources/sample/chembl-synthetic-sample.csv'),
+    'utf8',
+  )
+    .trim()
+    .split(/\r?\n/)
+  const header = (lines[0] ?? '').split(';').map((h) => h.replace(/"/g, ''))
+  const col = header.indexOf('AlogP')
+  const values = lines.slice(1).map((l) => Number((l.split(';')[col] ?? '').replace(/"/g, '')))
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1))
+  return { mean, sd }
+}
+
+async function openDrift(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Drift' })
+    .click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Drift')
+}
+
+async function simulate(page: Page, shift: string, rows: number) {
+  const card = page.getByTestId('drift-simulate')
+  await card.getByLabel('Shift of the simulated data').selectOption({ label: shift })
+  await card.getByLabel('Rows to simulate').fill(String(rows))
+  await card.getByRole('button', { name: 'Simulate and check' }).click()
+  // the finished check opens by itself
+  await expect(page.getByTestId('drift-check')).toBeVisible({ timeout: 120_000 })
+}
+
+/** The bars Plotly drew for a chart, as (x, y) per trace, read from the figure on the page. */
+function chartTraces(page: Page, testId: string) {
+  return page
+    .getByTestId(testId)
+    .evaluate((el) =>
+      ((el as unknown as { data?: { name?: string; x: number[]; y: number[] }[] }).data ?? []).map(
+        (t) => ({ name: t.name ?? '', x: [...t.x], y: [...t.y] }),
+      ),
+    )
+}
+
+const weightedMean = (x: number[], w: number[]) =>
+  x.reduce((a, v, i) => a + v * (w[i] ?? 0), 0) / w.reduce((a, v) => a + v, 0)
+
+test('a simulated AlogP shift is flagged, its distributions open, and the timeline opens the check', async ({
+  page,
+  webHost,
+}) => {
+  test.setTimeout(240_000)
+  const errors = collectErrors(page)
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(webHost.url)
+  await openDrift(page)
+
+  // a first-time user is offered a simulation before any check exists
+  await expect(page.getByTestId('drift-empty')).toContainText('No checks of v1 yet')
+  await simulate(page, 'More lipophilic: AlogP + 1 standard deviation', 500)
+
+  const check = page.getByTestId('drift-check')
+  await expect(check.getByRole('heading', { level: 2 }).first()).toContainText('synthetic data')
+  await expect(page.getByTestId('drift-compared')).toContainText('simulated data')
+  await expect(check.getByText(/\b500\b/).first()).toBeVisible()
+
+  // AlogP's row says drifted; the rows are read from the virtual table
+  const table = page.getByRole('table', { name: 'Drift of each feature' })
+  const alogpRow = table.getByRole('row', { name: 'Show the distributions of AlogP' })
+  await expect(alogpRow.getByRole('cell').last()).toHaveText('drifted')
+  // molecular weight was not shifted, and 500 rows of the sample's own distribution do not move it
+  await expect(
+    table
+      .getByRole('row', { name: 'Show the distributions of Molecular weight (g/mol)' })
+      .getByRole('cell')
+      .last(),
+  ).toHaveText('no')
+
+  // opening AlogP shows both distributions; the checked rows sit about one sample sd higher
+  await alogpRow.click()
+  await expect(page.getByTestId('drift-distribution')).toContainText('AlogP')
+  const chart = page.getByTestId('drift-feature-chart')
+  await expect(chart.locator('.barlayer .trace')).toHaveCount(2, { timeout: 30_000 })
+  const [reference, current] = await chartTraces(page, 'drift-feature-chart')
+  expect(reference?.name).toBe('training rows')
+  expect(current?.name).toBe('rows checked')
+  const { mean, sd } = sampleAlogp()
+  const refMean = weightedMean(reference?.x ?? [], reference?.y ?? [])
+  const curMean = weightedMean(current?.x ?? [], current?.y ?? [])
+  // binned means: within a quarter sd of the truth (bins are about a third of an sd wide)
+  expect(Math.abs(refMean - mean)).toBeLessThan(0.25 * sd)
+  expect((curMean - refMean) / sd).toBeGreaterThan(0.75)
+  expect((curMean - refMean) / sd).toBeLessThan(1.25)
+  // the shares are % of each side's rows
+  for (const t of [reference, current])
+    expect(Math.abs((t?.y ?? []).reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.01)
+  await page.setViewportSize({ width: 1280, height: 2400 })
+  await page.screenshot({ path: join(SHOTS, 'check-alogp-shift.png') })
+
+  // back on the timeline, the one check is one point; clicking it opens the check again
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await check.getByRole('button', { name: 'Back to the timeline' }).click()
+  const timeline = page.getByTestId('drift-timeline')
+  const point = timeline.locator('.scatterlayer .point').first()
+  await expect(point).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('drift-history').locator('tbody tr')).toHaveCount(1)
+  await page.screenshot({ path: join(SHOTS, 'timeline-one-check.png') })
+  const box = await point.boundingBox()
+  if (!box) throw new Error('the timeline point has no box')
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+  await expect(page.getByTestId('drift-check')).toBeVisible()
+  expect(errors).toEqual([])
+})
+
+test('data drawn without a shift shows no dataset drift, and two checks make a timeline', async ({
+  page,
+  webHost,
+}) => {
+  test.setTimeout(240_000)
+  const errors = collectErrors(page)
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(webHost.url)
+  await openDrift(page)
+  await simulate(page, 'No shift (looks like the sample)', 500)
+  await expect(page.getByTestId('drift-verdict')).toHaveText('No dataset drift')
+  await page.getByRole('button', { name: 'Back to the timeline' }).click()
+  await simulate(page, 'Compounds twice as heavy: molecular weight × 2', 500)
+  await expect(
+    page
+      .getByRole('table', { name: 'Drift of each feature' })
+      .getByRole('row', { name: 'Show the distributions of Molecular weight (g/mol)' })
+      .getByRole('cell')
+      .last(),
+  ).toHaveText('drifted')
+  await page.getByRole('button', { name: 'Back to the timeline' }).click()
+  await expect(page.getByTestId('drift-history').locator('tbody tr')).toHaveCount(2)
+  await expect(
+    page.getByTestId('drift-timeline').locator('.scatterlayer .point').first(),
+  ).toBeVisible({
+    timeout: 30_000,
+  })
+  await page.setViewportSize({ width: 1280, height: 1600 })
+  await page.screenshot({ path: join(SHOTS, 'timeline-two-checks.png') })
+
+  // a narrow window: nothing is wider than the screen's own area
+  await page.setViewportSize({ width: 1024, height: 700 })
+  const overflow = () => page.getByRole('main').evaluate((m) => m.scrollWidth - m.clientWidth)
+  expect(await overflow()).toBeLessThanOrEqual(0)
+  await page.screenshot({ path: join(SHOTS, 'timeline-1024.png') })
+  await page
+    .getByRole('button', { name: /^Open check #/ })
+    .first()
+    .click()
+  await expect(page.getByTestId('drift-check')).toBeVisible()
+  expect(await overflow()).toBeLessThanOrEqual(0)
+  await page.screenshot({ path: join(SHOTS, 'check-1024.png') })
+  expect(errors).toEqual([])
+})
+
+test('the automatic drift check can be turned off in Settings, and stays off after a reload', async ({
+  page,
+  webHost,
+}) => {
+  await page.goto(webHost.url)
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Settings' })
+    .click()
+  const toggle = page.getByTestId('drift-auto-check')
+  await expect(toggle).toBeChecked()
+  await toggle.uncheck()
+  await expect(toggle).not.toBeChecked()
+  // the page keeps nothing across a reload: what it shows now is what the engine stored
+  await page.reload()
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Settings' })
+    .click()
+  await expect(page.getByTestId('drift-auto-check')).not.toBeChecked()
+})
