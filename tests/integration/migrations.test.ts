@@ -21,6 +21,7 @@ const EXPECTED_TABLES = [
   'compounds',
   'drift_features',
   'drift_runs',
+  'drift_settings',
   'import_present_rows',
   'import_rejections',
   'imports',
@@ -360,6 +361,81 @@ describe('migrations', () => {
           .get(),
       ).toEqual(['v3', 'rollback', 'v2'])
       expect(() => db.prepare('DELETE FROM model_promotions').run()).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('keep a drift check as written, and keep it when its model is deleted (schema 8)', () => {
+    const raw = new Database(databasePath(dir.path))
+    migrate(raw, migrations.slice(0, 7))
+    const sha = 'a'.repeat(64)
+    raw.prepare(INSERT_MODEL).run('v1', 'CHEMBL1978', sha, 'production', now)
+    // a check as schema 7 could hold it (nothing wrote one then, but one would be carried over)
+    raw
+      .prepare(
+        `INSERT INTO drift_runs (model_version_id, reference_desc, current_desc, reference_rows,
+           current_rows, features_drifted, features_total, dataset_drifted, created_at)
+         VALUES (1, 'training rows', 'new.csv', 100, 40, 1, 4, 0, ?)`,
+      )
+      .run(now)
+    raw
+      .prepare(
+        `INSERT INTO drift_features (drift_run_id, feature, test, statistic, p_value, threshold, drifted, psi)
+         VALUES (1, 'alogp', 'ks', 0.3, 0.01, 0.05, 1, 0.2)`,
+      )
+      .run()
+    raw.close()
+
+    const db = openDatabase(dir.path)
+    try {
+      expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
+      expect(
+        db
+          .prepare(
+            'SELECT model_version, target, source_kind, features_tested, features_drifted, drifted_share FROM drift_runs',
+          )
+          .raw()
+          .all(),
+      ).toEqual([['v1', 'CHEMBL1978', 'file', 4, 1, 0.25]])
+      expect(
+        db.prepare('SELECT feature, method, statistic, p_value FROM drift_features').raw().all(),
+      ).toEqual([['alogp', 'ks', 0.3, 0.01]])
+      // all six tests may be stored now, and a feature that was not tested has no statistic
+      db.prepare(
+        `INSERT INTO drift_features (drift_run_id, position, feature, method, overridden, statistic,
+           threshold, missing_reference, missing_current, distinct_values, drifted, not_tested, histogram_json)
+         VALUES (1, 1, 'hba', 'z', 0, NULL, 0.05, 0, 40, 0, 0, 'no values', '{}')`,
+      ).run()
+      expect(() =>
+        db
+          .prepare(
+            `INSERT INTO drift_features (drift_run_id, position, feature, method, overridden, threshold,
+               missing_reference, missing_current, distinct_values, drifted, histogram_json)
+             VALUES (1, 2, 'hbd', 'mean', 0, 0.05, 0, 0, 0, 0, '{}')`,
+          )
+          .run(),
+      ).toThrow(/CHECK/)
+      // never changed, never deleted
+      expect(() => db.prepare('UPDATE drift_runs SET dataset_drifted = 1').run()).toThrow(
+        /never changed/,
+      )
+      expect(() => db.prepare('UPDATE drift_runs SET model_version_id = NULL').run()).toThrow(
+        /never changed/,
+      )
+      expect(() => db.prepare('UPDATE drift_features SET drifted = 0').run()).toThrow(
+        /never changed/,
+      )
+      expect(() => db.prepare('DELETE FROM drift_runs').run()).toThrow(/never deleted/)
+      expect(() => db.prepare('DELETE FROM drift_features').run()).toThrow(/never deleted/)
+      // deleting the model is allowed: the foreign key forgets the link, the check stays
+      db.prepare('DELETE FROM model_versions WHERE version = ?').run('v1')
+      expect(
+        db.prepare('SELECT model_version_id, model_version FROM drift_runs').raw().all(),
+      ).toEqual([[null, 'v1']])
+      expect(db.prepare('SELECT count(*) FROM drift_features').pluck().get()).toBe(2)
+      expect(db.pragma('foreign_key_check')).toEqual([])
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     } finally {
       db.close()
     }

@@ -22,6 +22,8 @@ import { finishModel, verifiedOnnx } from '../models/finish-model'
 import { takeDataset, takeRows } from '../../ml/dataset'
 import { fitLearner } from '../../ml/fit'
 import { predict } from '../../ml/model'
+import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
+import { driftStatistics } from '../drift/drift-statistics'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -161,4 +163,9 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
       seconds: (performance.now() - started) / 1000,
     }
   },
+
+  driftStatistics: async (input) => driftStatistics(input),
+
+  nearestNeighbours: async ({ query, training, bytes, leaveOneOut, start, end }) =>
+    nearestNeighbours(query, training, bytes, { leaveOneOut, start, end }),
 }

@@ -12,6 +12,7 @@ import type { QuickCheckResult } from '../db/quick-check'
 import type { TrainingSet, TrainingSetDefinition } from '../models/training-set'
 import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../models/finish-model'
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
+import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift-statistics'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Tasks are named as the
@@ -152,6 +153,28 @@ export interface WorkerTasks {
   commitImport: {
     input: CommitImportInput
     output: ImportSummary
+    progress: never
+  }
+  /** A drift check's statistics: every feature's test, PSI and histogram, and the predictions'. */
+  driftStatistics: {
+    input: DriftStatisticsInput
+    output: DriftStatisticsOutput
+    progress: never
+  }
+  /**
+   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows
+   * start..end; with leaveOneOut the query is the training set and a row is not its own neighbour.
+   */
+  nearestNeighbours: {
+    input: {
+      query: Uint8Array
+      training: Uint8Array
+      bytes: number
+      leaveOneOut: boolean
+      start: number
+      end: number
+    }
+    output: { similarity: Float64Array; index: Int32Array }
     progress: never
   }
 }

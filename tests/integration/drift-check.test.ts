@@ -1,0 +1,154 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { DriftCheck, ImportSummary, TrainResult } from '../../src-main/contract'
+import { openDatabase } from '../../src-main/engine/db/connection'
+import type { Engine } from '../../src-main/engine/engine'
+import { readReference } from '../../src-main/engine/models/reference-data'
+import { relativeDifference, scipyReference } from '../drift-scipy'
+import { fileRef, importOnce, runJob, tempDir, waitForFinished } from '../helpers'
+import { ACHE, AROMATASE } from '../reference-csv'
+
+// A model trained on aromatase (CHEMBL1978) inhibitors, checked against other data. The expected
+// statistics come from scipy (tests/fixtures/drift-reference.py) on the two samples read straight
+// from the database: the training rows stored with the model, and the compounds of the import.
+
+async function run(engine: Engine, method: 'drift.run' | 'models.train', input: unknown) {
+  const started = await engine.invoke(method, input)
+  if (!started.ok) throw Object.assign(new Error(started.error.message), started.error)
+  return waitForFinished(engine, (started.value as { jobId: string }).jobId)
+}
+
+async function check(engine: Engine, input: unknown): Promise<DriftCheck> {
+  const finished = await run(engine, 'drift.run', input)
+  if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+  return finished.result as DriftCheck
+}
+
+const SEEDS = ['mw_freebase', 'alogp', 'hba', 'hbd'] as const
+
+describe('a drift check against a model trained on aromatase', () => {
+  let engine: Engine
+  let dataDir: string
+  importOnce(AROMATASE, {}, (e, _s, d) => {
+    engine = e
+    dataDir = d
+  })
+  const scratch = tempDir('assay-drift-files-')
+  let version: string
+  let acheImport: number
+
+  it('flags the AChE compounds as drifted, with the statistics scipy gives on the same samples', async () => {
+    const trained = await run(engine, 'models.train', {
+      featureSet: 'core4',
+      learner: 'ridge',
+      seed: 11,
+    })
+    expect(trained.state).toBe('succeeded')
+    version = (trained.result as TrainResult).modelVersion
+    const imported = await runJob(engine, 'imports.start', { file: await fileRef(engine, ACHE) })
+    expect(imported.state).toBe('succeeded')
+    acheImport = (imported.result as ImportSummary).importId as number
+
+    const result = await check(engine, {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    // the two samples as the database holds them, independent of the check
+    const db = openDatabase(dataDir)
+    const ref = readReference(db, version)
+    const current = db
+      .prepare(
+        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
+          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
+            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
+          ORDER BY id`,
+      )
+      .all(acheImport) as Record<(typeof SEEDS)[number], number>[]
+    db.close()
+    expect(ref).not.toBeNull()
+    expect(result.referenceRows).toBe(ref?.rows)
+    expect(result.currentRows).toBe(current.length)
+    expect(result.modelVersion).toBe(version)
+    expect(result.source).toMatchObject({ kind: 'import', importId: acheImport })
+
+    const expected = scipyReference({
+      cases: SEEDS.map((name, k) => ({
+        id: name,
+        reference: Array.from(ref?.columns[k] as Float32Array),
+        // the model sees float32 values, and so does the check
+        current: current.map((r) => Math.fround(r[name])),
+      })),
+    }).cases
+    expect(result.features.map((f) => f.name)).toEqual([...SEEDS])
+    for (const [k, f] of result.features.entries()) {
+      const e = expected[k]!
+      // more than 1000 training rows: Evidently's Wasserstein (normed) or Jensen-Shannon
+      expect(f.method, f.name).toBe(e.distinct > 5 ? 'wasserstein' : 'jensen-shannon')
+      expect(relativeDifference(f.statistic as number, e.wassersteinNormed), f.name).toBeLessThan(
+        1e-9,
+      )
+      expect(relativeDifference(f.psi as number, e.psi), f.name).toBeLessThan(1e-9)
+      expect(f.distinct).toBe(e.distinct)
+      expect(f.drifted).toBe(e.wassersteinNormed >= 0.1)
+      expect(f.missing).toEqual({ reference: 0, current: 0 })
+      // the overlay's shares sum to 1 on each side
+      expect(f.histogram.reference.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
+      expect(f.histogram.current.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
+    }
+    const drifted = expected.filter((e) => e.wassersteinNormed >= 0.1).length
+    expect(result.featuresDrifted).toBe(drifted)
+    expect(result.datasetDrift).toBe(drifted / 4 >= 0.5)
+    expect(result.datasetDrift).toBe(true)
+    // AChE data holds no aromatase measurement
+    expect(result.performance).toBeNull()
+    expect(result.prediction).not.toBeNull()
+    expect(result.chemistry).not.toBeNull()
+    expect(result.chemistry?.medianNnSimilarity).toBeLessThan(
+      result.chemistry?.referenceMedianNnSimilarity as number,
+    )
+    expect(result.chemistry?.leastSimilar.length).toBe(20)
+
+    // drift.get reads back what the check answered
+    const got = await engine.invoke('drift.get', { driftRunId: result.driftRunId })
+    expect(got.ok && got.value).toEqual(result)
+  }, 300_000)
+
+  it('finds no dataset drift in half of the training rows themselves', async () => {
+    const db = openDatabase(dataDir)
+    const ref = readReference(db, version)
+    db.close()
+    if (!ref) throw new Error('no reference')
+    const lines = ['molecule_chembl_id,mw_freebase,alogp,hba,hbd']
+    const half: number[][] = SEEDS.map(() => [])
+    for (let i = 0; i < ref.rows; i += 2) {
+      const values = SEEDS.map((_, k) => (ref.columns[k] as Float32Array)[i] as number)
+      values.forEach((v, k) => half[k]!.push(v))
+      lines.push([`ROW${i}`, ...values.map(String)].join(','))
+    }
+    const path = join(scratch.path, 'half.csv')
+    writeFileSync(path, `${lines.join('\n')}\n`)
+    const result = await check(engine, {
+      model: version,
+      source: { kind: 'file', file: await fileRef(engine, path) },
+    })
+    expect(result.currentRows).toBe(half[0]!.length)
+    expect(result.datasetDrift).toBe(false)
+    const expected = scipyReference({
+      cases: SEEDS.map((name, k) => ({
+        id: name,
+        reference: Array.from(ref.columns[k] as Float32Array),
+        current: half[k]!,
+      })),
+    }).cases
+    result.features.forEach((f, k) => {
+      expect(
+        relativeDifference(f.statistic as number, expected[k]!.wassersteinNormed),
+      ).toBeLessThan(1e-9)
+      expect(f.drifted).toBe(false)
+    })
+    expect(result.source).toMatchObject({ kind: 'file', fileName: 'half.csv' })
+    // no structures in the file
+    expect(result.chemistry).toBeNull()
+  }, 300_000)
+})
