@@ -57,8 +57,6 @@ interface Panel {
   lines: { y: number; label: string }[]
 }
 
-const HOUR = 3_600_000
-
 /** The top of a panel without a fixed range: its highest point or line and a little room. */
 function headroom(p: Panel): number {
   const top = Math.max(...p.values.map((v) => v ?? 0), ...p.lines.map((l) => l.y))
@@ -126,7 +124,7 @@ export function driftTimelineFigure(
   const panelHeight = 150
   const gap = 46
   const top = 30
-  const bottom = 44
+  const bottom = 78
   const height = top + bottom + panels.length * panelHeight + (panels.length - 1) * gap
   const plot = height - top - bottom
   const layout = baseLayout(height)
@@ -135,13 +133,23 @@ export function driftTimelineFigure(
   const neutral = themeColor('--accent')
   const line = themeColor('--muted')
 
-  // With one check, or several within minutes, Plotly would zoom to milliseconds: the axis keeps
-  // at least a few hours either side, so one point reads as a day with one check.
-  const times = sorted.map((r) => Date.parse(r.createdAt))
-  const first = Math.min(...times)
-  const last = Math.max(...times)
-  const pad = Math.max((last - first) * 0.06, 3 * HOUR)
-  const xRange = [new Date(first - pad).toISOString(), new Date(last + pad).toISOString()]
+  // One check after another, evenly spaced and labelled with its date: checks come in bursts
+  // (an import and its batch minutes apart, then nothing for weeks), and on a time axis the
+  // checks of one afternoon sat on top of each other.
+  const ticks = tickIndices(sorted.length, 8)
+  const when = (iso: string) => {
+    const d = new Date(iso)
+    return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`
+  }
+  const xAxis = {
+    ...layout.xaxis,
+    range: [-0.5, sorted.length - 0.5],
+    tickmode: 'array' as const,
+    tickvals: ticks,
+    ticktext: ticks.map((k) => `#${sorted[k]?.driftRunId}<br>${when(sorted[k]?.createdAt ?? '')}`),
+    showgrid: false,
+    title: { text: 'checks, oldest first' },
+  }
 
   const data: object[] = []
   const shapes: object[] = []
@@ -185,12 +193,13 @@ export function driftTimelineFigure(
       })
     }
     const points = sorted.flatMap((r, k) =>
-      p.values[k] === null ? [] : [{ r, v: p.values[k] as number, bad: p.bad[k] ?? null }],
+      p.values[k] === null ? [] : [{ r, k, v: p.values[k] as number, bad: p.bad[k] ?? null }],
     )
     data.push({
       type: 'scatter',
       mode: points.length > 1 ? 'lines+markers' : 'markers',
-      x: points.map((q) => q.r.createdAt),
+      x: points.map((q) => q.k),
+      hovertext: points.map((q) => when(q.r.createdAt)),
       y: points.map((q) => q.v),
       yaxis: yName,
       customdata: points.map((q) => q.r.driftRunId),
@@ -199,7 +208,7 @@ export function driftTimelineFigure(
           `check #${q.r.driftRunId} · ${q.r.featuresDrifted} of ${q.r.featuresTested} features drifted` +
           (q.r.datasetDrift ? ' · dataset drifted' : ' · no dataset drift'),
       ),
-      hovertemplate: `%{x|%d %b %Y %H:%M}<br>%{y:${p.format}}<br>%{text}<br>click to open<extra></extra>`,
+      hovertemplate: `%{hovertext}<br>%{y:${p.format}}<br>%{text}<br>click to open<extra></extra>`,
       line: { color: line, width: 1 },
       marker: {
         size: 11,
@@ -215,15 +224,17 @@ export function driftTimelineFigure(
       ...layout,
       margin: { l: 56, r: 16, t: top, b: bottom },
       hovermode: 'closest' as const,
-      xaxis: {
-        ...layout.xaxis,
-        type: 'date' as const,
-        range: xRange,
-        anchor: panels.length === 1 ? 'y' : `y${panels.length}`,
-      },
+      xaxis: { ...xAxis, anchor: panels.length === 1 ? 'y' : `y${panels.length}` },
       ...axes,
       shapes,
       annotations,
     },
   }
+}
+
+/** At most `max` evenly spread indices of `n` checks, always the first and the last. */
+function tickIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i)
+  const step = (n - 1) / (max - 1)
+  return [...new Set(Array.from({ length: max }, (_, i) => Math.round(i * step)))]
 }

@@ -151,7 +151,11 @@ function PredictionCard({ check }: { check: DriftCheck }) {
   )
   if (!pred) return null
   return (
-    <section className="card" aria-labelledby="drift-prediction-title">
+    // alone on its row (no structures to compare) it takes the card's whole width
+    <section
+      className={check.chemistry ? 'card' : 'card wide'}
+      aria-labelledby="drift-prediction-title"
+    >
       <h2 id="drift-prediction-title">What the model predicts</h2>
       <PlotlyChart
         figure={figure}

@@ -90,7 +90,7 @@ export function DriftTimeline({ model, runs, datasetShare, cvRmse, onOpen }: Pro
                 <td className="num">
                   {r.featuresDrifted} of {r.featuresTested} ({fmtShare(r.driftedShare)})
                 </td>
-                <td>
+                <td className="nowrap">
                   <Verdict drift={r.datasetDrift} degraded={r.degraded} />
                 </td>
                 <td className="num">{fmtNum(r.rmse, 2)}</td>

@@ -30,7 +30,7 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     {
       key: 'name',
       label: 'Feature',
-      width: 210,
+      width: 196,
       render: (f) => (
         <span className={f.name === selected ? 'feature-name selected' : 'feature-name'}>
           {featureLabel(f.name)}
@@ -96,8 +96,8 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
     },
     {
       key: 'missing',
-      label: 'Missing train/new',
-      width: 130,
+      label: 'Missing (train/new)',
+      width: 150,
       align: 'right',
       render: (f) => `${fmtInt(f.missing.reference)} / ${fmtInt(f.missing.current)}`,
       title: () => 'Rows without a value on each side, left out of every statistic',
