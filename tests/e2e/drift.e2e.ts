@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { REPO_ROOT, collectErrors, expect, test } from './fixtures'
+import { REPO_ROOT, collectErrors, dropFile, expect, test } from './fixtures'
 
 const SHOTS = '/work/shots/drift'
 mkdirSync(SHOTS, { recursive: true })
@@ -190,4 +191,72 @@ test('the automatic drift check can be turned off in Settings, and stays off aft
     .getByRole('button', { name: 'Settings' })
     .click()
   await expect(page.getByTestId('drift-auto-check')).not.toBeChecked()
+})
+
+test('a checked prediction batch says what its check found, and the line opens that check', async ({
+  page,
+  webHost,
+}) => {
+  test.setTimeout(240_000)
+  const errors = collectErrors(page)
+  // 300 of the sample's own compounds with AlogP raised by 3 log units: the batch has drifted
+  const lines = readFileSync(
+    join(REPO_ROOT, 'resources/sample/chembl-synthetic-sample.csv'),
+    'utf8',
+  ).split(/\r?\n/)
+  const header = (lines[0] ?? '').split(';')
+  const col = header.indexOf('"AlogP"')
+  const shifted = lines.slice(1, 301).map((l) => {
+    const cells = l.split(';')
+    cells[col] = `"${(Number((cells[col] ?? '').replace(/"/g, '')) + 3).toFixed(2)}"`
+    return cells.join(';')
+  })
+  const file = join(tmpdir(), 'assay-e2e-drift-batch.csv')
+  writeFileSync(file, [lines[0], ...shifted].join('\n'))
+
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(webHost.url)
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Predict' })
+    .click()
+  await dropFile(page, file, 'lipophilic.csv')
+  await expect(page.getByTestId('batch-results')).toContainText('lipophilic.csv', {
+    timeout: 60_000,
+  })
+
+  // check that batch by hand on the Drift screen
+  await openDrift(page)
+  const run = page.getByTestId('drift-run')
+  await run.getByLabel('What to compare').selectOption({ label: 'One prediction batch' })
+  await expect(run.getByLabel('Prediction batch to check')).toContainText('lipophilic.csv')
+  await run.getByRole('button', { name: 'Run the check' }).click()
+  const check = page.getByTestId('drift-check')
+  await expect(check).toBeVisible({ timeout: 120_000 })
+  const title = (await check.getByRole('heading', { level: 2 }).first().textContent()) ?? ''
+  const id = /Check #(\d+)/.exec(title)?.[1]
+  expect(id).toBeDefined()
+  await expect(
+    page
+      .getByRole('table', { name: 'Drift of each feature' })
+      .getByRole('row', { name: 'Show the distributions of AlogP' })
+      .getByRole('cell')
+      .last(),
+  ).toHaveText('drifted')
+
+  // the batch view now carries the check's line, and it leads back to the same check
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Predict' })
+    .click()
+  const line = page.getByTestId('batch-results').getByTestId('drift-line')
+  await expect(line).toContainText(/of 4 features drifted/)
+  await expect(line).toContainText('against model v1')
+  await line.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(SHOTS, 'batch-drift-line.png') })
+  await line.getByRole('button', { name: `Open drift check #${id}` }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Drift')
+  await expect(page.getByTestId('drift-check')).toContainText(`Check #${id}`)
+  await expect(page.getByTestId('drift-compared')).toContainText('lipophilic.csv')
+  expect(errors).toEqual([])
 })

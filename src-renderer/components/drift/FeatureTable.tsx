@@ -34,10 +34,9 @@ function columns(selected: string | null): Column<FeatureDriftResult>[] {
       render: (f) => (
         <span className={f.name === selected ? 'feature-name selected' : 'feature-name'}>
           {featureLabel(f.name)}
-          {featureLabel(f.name) !== f.name && <span className="muted small"> {f.name}</span>}
         </span>
       ),
-      title: (f) => `${featureLabel(f.name)} (${f.name})`,
+      title: (f) => `${featureLabel(f.name)} (stored as ${f.name})`,
     },
     {
       key: 'method',
