@@ -14,6 +14,7 @@ import {
 import { DATABASE_COMMANDS, DATABASE_HELP, STANDALONE_COMMANDS } from './cli-database'
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
+import { DRIFT_COMMANDS, DRIFT_HELP } from './cli-drift'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { seedSampleIfEmpty } from '../engine/sample/sample'
 import { defaultDataDir } from './data-dir'
@@ -30,7 +31,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}${DATABASE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${DATABASE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -42,7 +43,8 @@ named, so map files with different columns in separate commands). A file importe
 (same SHA-256) is skipped unless --again is given. Rejected rows are not a failure.
 
 The data folder defaults to ASSAY_DATA_DIR, else the desktop app's own folder.
-Exit status: 0 on success, 1 when the command failed, 2 for a usage error.
+Exit status: 0 on success, 1 when the command failed, 2 for a usage error, 3 for drift with
+--fail-on-drift.
 `
 
 const COMMANDS: Record<string, Command> = {
@@ -153,6 +155,7 @@ const COMMANDS: Record<string, Command> = {
   },
   ...MODEL_COMMANDS,
   ...PREDICT_COMMANDS,
+  ...DRIFT_COMMANDS,
   ...DATABASE_COMMANDS,
 }
 

@@ -1,14 +1,14 @@
 import { WorkbenchError } from '../../contract'
 import { featureDrift } from '../../ml/drift'
-import type { EngineContext, HandlerGroup } from '../context'
+import type { HandlerGroup } from '../context'
 import { dataChanged } from '../data-changed'
 import { selectDriftCheck, selectDriftHistory, upsertDriftSettings } from '../db/drift-queries'
 import { writeTransaction } from '../db/write-transaction'
 import { audit } from '../models/registry'
 import { resolveModel } from '../predict/loaded-model'
-import { driftSettingsOf, runDriftCheck } from './check'
+import { driftSettingsOf } from './check'
 import { simulateDrift } from './simulate'
-import { currentRows } from './sources'
+import { startDriftCheck } from './start-check'
 
 /** The features a model's drift settings may name: those a check tests (fingerprint bits are not). */
 function testedFeatures(names: string[]): string[] {
@@ -58,25 +58,4 @@ export const driftHandlers: HandlerGroup<
     dataChanged(ctx, ['drift'])
     return driftSettingsOf(ctx, model)
   },
-}
-
-/**
- * Starts a check of a source against a model: an unknown model, a file that may not be read, are
- * refused before a job starts; everything else fails the job with nothing written.
- */
-export async function startDriftCheck(
-  ctx: EngineContext,
-  input: Parameters<(typeof driftHandlers)['drift.run']>[0],
-  trigger: 'manual' | 'import' | 'batch' | 'cli' | 'watch',
-) {
-  const model = resolveModel(ctx.db, input.model)
-  const source = input.source
-  const file = source.kind === 'file' ? await ctx.files.resolve(source.file) : null
-  return ctx.jobs.start('drift.run', (job) =>
-    runDriftCheck(ctx, job, {
-      model,
-      trigger,
-      rows: (onBytes) => currentRows(ctx, model, source, file, onBytes),
-    }),
-  )
 }

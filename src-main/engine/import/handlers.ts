@@ -22,6 +22,7 @@ import { mappingProblems } from './preview'
 import { type TableHead, readHead } from './read-table'
 import { writeAndCommit } from './import-rows'
 import { splitEvenly } from '../workers/split-evenly'
+import { autoCheckAfterImport } from '../drift/auto-check'
 
 /** Share of the progress bar each phase fills when descriptors are computed. */
 const PHASES = { scan: 0.1, molecules: 0.45 }
@@ -57,7 +58,11 @@ export const importHandlers: HandlerGroup<
         }),
       )
       // A skipped file (already imported) wrote nothing.
-      if (summary.importId !== null) dataChanged(ctx, ['imports', 'activities', 'compounds'])
+      if (summary.importId !== null) {
+        dataChanged(ctx, ['imports', 'activities', 'compounds'])
+        // never awaited, and never able to fail the import
+        autoCheckAfterImport(ctx, summary.importId)
+      }
       return summary
     })
   },

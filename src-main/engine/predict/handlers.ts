@@ -16,6 +16,7 @@ import {
   trainingCompounds,
 } from './measured'
 import { nearestTrainingNeighbours } from './neighbours'
+import { autoCheckAfterBatch } from '../drift/auto-check'
 
 function emptyCandidate(rowNumber: number): Candidate {
   return {
@@ -212,6 +213,8 @@ export const predictHandlers: HandlerGroup<
         { otherTargetRows, onlyModelTarget },
       )
       dataChanged(ctx, ['predictions'])
+      // never awaited, and never able to fail the batch
+      autoCheckAfterBatch(ctx, stored.batchId)
       return stored
     })
   },
