@@ -30,6 +30,10 @@ export function PlotlyChart({
     void loadPlotly().then(async (P) => {
       if (cancelled) return
       const { data, layout } = figure()
+      // Plotly's responsive resize measures the element for the height too: unpinned, a window
+      // resize shrank a tall figure to the element's min-height, over what came after it
+      const height = (layout as { height?: unknown } | undefined)?.height
+      if (typeof height === 'number') root.style.height = `${height}px`
       await P.react(root, data, layout, { displayModeBar: false, responsive: true })
       if (cancelled || !onPointClick) return
       // react() keeps the element's listeners: the previous figure's handler is removed first,

@@ -1,21 +1,40 @@
 import { useEffect, useState } from 'react'
 import type { DriftRunSummary } from '../../../src-main/contract'
 import { call } from '../../api/client'
-import { useApp } from '../../store/app-store'
+import { type JobView, useApp } from '../../store/app-store'
 import { openDriftCheck } from '../../store/drift-store'
 import { useDataVersion } from '../../store/use-job'
 
+/** The automatic checks started after `afterJob`: the store keeps jobs in the order they came. */
+function checksAfter(jobs: Record<string, JobView>, afterJob: string | undefined): JobView[] {
+  const ids = Object.keys(jobs)
+  const from = afterJob ? ids.indexOf(afterJob) : -1
+  if (from < 0) return []
+  return ids.slice(from + 1).flatMap((id) => {
+    const j = jobs[id]
+    return j && j.kind === 'drift.run' ? [j] : []
+  })
+}
+
 /**
  * The automatic drift check of one import or one batch, on one line: "drift: 3 of 4 features
- * drifted", "no drift" or "checking…", linking to the check on the Drift screen.
+ * drifted", "no drift", "checking…" or why it could not run, linking to the check on the Drift
+ * screen. `afterJob` is the import or batch job that was just followed here: the checks that
+ * started after it are this one's, so their progress and failures can be shown.
  */
-export function DriftLine(props: { importId: number } | { batchId: number }) {
+export function DriftLine(
+  props: ({ importId: number } | { batchId: number }) & { afterJob?: string },
+) {
   const importId = 'importId' in props ? props.importId : undefined
   const batchId = 'batchId' in props ? props.batchId : undefined
   const [runs, setRuns] = useState<DriftRunSummary[] | null>(null)
   const changed = useDataVersion('drift')
+  // primitives only, so the store's selector answers the same value until something changes
   const checking = useApp((s) =>
-    Object.values(s.jobs).some((j) => j.state === 'running' && j.kind === 'drift.run'),
+    checksAfter(s.jobs, props.afterJob).some((j) => j.state === 'running'),
+  )
+  const failure = useApp(
+    (s) => checksAfter(s.jobs, props.afterJob).find((j) => j.state === 'failed')?.error ?? null,
   )
   const autoCheck = useApp((s) => s.settings?.['drift.autoCheck'] ?? true)
 
@@ -37,6 +56,12 @@ export function DriftLine(props: { importId: number } | { batchId: number }) {
       return (
         <p className="drift-line muted" data-testid="drift-line" role="status">
           Drift: checking…
+        </p>
+      )
+    if (failure)
+      return (
+        <p className="drift-line small" data-testid="drift-line">
+          <span className="flag-text">The automatic drift check could not run:</span> {failure}
         </p>
       )
     // with automatic checks on and nothing stored, no production model covers these rows
