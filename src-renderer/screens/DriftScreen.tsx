@@ -48,7 +48,8 @@ export function DriftScreen() {
     return () => {
       live = false
     }
-  }, [driftChanged])
+    // a deleted model changes how its checks read ("model deleted")
+  }, [driftChanged, modelsChanged])
 
   // versions with checks whose model was deleted are still offered, marked so
   const deleted = [
@@ -189,6 +190,7 @@ export function DriftScreen() {
         <div className="cards">
           <DriftTimeline
             model={model ?? ''}
+            modelDeleted={!summary}
             runs={runs}
             datasetShare={datasetShare}
             cvRmse={summary?.cv.rmse ?? null}

@@ -325,3 +325,75 @@ test('an import is checked by itself and its summary says what the check found',
   await expect(alogpCell(page)).toHaveText('drifted')
   expect(errors).toEqual([])
 })
+
+test("a model's own test for a feature is saved and used, and a deleted model's checks stay, marked deleted", async ({
+  page,
+  webHost,
+}) => {
+  test.setTimeout(240_000)
+  const errors = collectErrors(page)
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(webHost.url)
+  // a second version beside the baseline (not promoted, so it may be deleted later)
+  const trained = await page.evaluate(async () => {
+    type Answer = { ok: boolean; value?: unknown; error?: { message: string } }
+    const api = (
+      window as unknown as { workbench: { call(m: string, i: unknown): Promise<Answer> } }
+    ).workbench
+    const started = await api.call('models.train', { target: 'SYNTHETIC-SAMPLE', learner: 'gbdt' })
+    if (!started.ok) return started.error?.message ?? 'not started'
+    const { jobId } = started.value as { jobId: string }
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500))
+      const jobs = (await api.call('jobs.list', {})).value as { id: string; state: string }[]
+      const job = jobs.find((j) => j.id === jobId)
+      if (job && job.state !== 'running') return job.state
+    }
+  })
+  expect(trained).toBe('succeeded')
+  await openDrift(page)
+  await page.getByTestId('drift-model').selectOption({ value: 'v2' })
+
+  // AlogP tested by KS at p <= 0.01, whatever the sizes would choose
+  const settings = page.getByTestId('drift-settings')
+  await settings.getByLabel('Feature to set a test for').selectOption({ label: 'AlogP' })
+  await settings.getByRole('button', { name: 'Set its test' }).click()
+  await settings.getByLabel('Test for AlogP').selectOption({ label: 'Kolmogorov–Smirnov' })
+  await settings.getByLabel('Threshold for AlogP').fill('0.01')
+  await settings.getByRole('button', { name: 'Save settings' }).click()
+  await expect(settings.getByRole('status')).toContainText('Saved')
+
+  await simulate(page, 'More lipophilic: AlogP + 1 standard deviation', 300)
+  await expect(page.getByTestId('drift-check')).toContainText('model v2')
+  const alogp = page
+    .getByRole('table', { name: 'Drift of each feature' })
+    .getByRole('row', { name: 'Show the distributions of AlogP' })
+  await expect(alogp.getByRole('cell').nth(1)).toHaveText('KS test (your choice)')
+  await expect(alogp.getByRole('cell').nth(3)).toHaveText('p ≤ 0.010')
+  await expect(alogp.getByRole('cell').last()).toHaveText('drifted')
+
+  // deleting v2 keeps its check, offered under the deleted version
+  const deleted = await page.evaluate(async () => {
+    const api = (
+      window as unknown as {
+        workbench: { call(m: string, i: unknown): Promise<{ ok: boolean }> }
+      }
+    ).workbench
+    return (await api.call('models.delete', { version: 'v2', reason: 'no longer needed' })).ok
+  })
+  expect(deleted).toBe(true)
+  await page.getByRole('button', { name: 'Back to the timeline' }).click()
+  await page.getByTestId('drift-model').selectOption({ label: 'v2 · SYNTHETIC-SAMPLE · deleted' })
+  await expect(page.getByRole('heading', { name: /Checks of v2 over time/ })).toContainText(
+    'model deleted',
+  )
+  await expect(page.getByTestId('drift-run')).toHaveCount(0)
+  await page
+    .getByRole('button', { name: /^Open check #/ })
+    .first()
+    .click()
+  await expect(page.getByTestId('drift-check').getByRole('heading').first()).toContainText(
+    'model deleted',
+  )
+  expect(errors).toEqual([])
+})

@@ -8,6 +8,8 @@ import { TRIGGER_LABELS, fmtShare, sourceLabel } from './labels'
 
 interface Props {
   model: string
+  /** the model is no longer in the registry */
+  modelDeleted: boolean
   runs: DriftRunSummary[]
   datasetShare: number
   cvRmse: number | null
@@ -15,7 +17,7 @@ interface Props {
 }
 
 /** A model's checks over time, and the same checks as a list to open (keyboard and screen readers). */
-export function DriftTimeline({ model, runs, datasetShare, cvRmse, onOpen }: Props) {
+export function DriftTimeline({ model, modelDeleted, runs, datasetShare, cvRmse, onOpen }: Props) {
   const figure = useCallback(
     () => driftTimelineFigure(runs, { datasetShare, cvRmse }),
     [runs, datasetShare, cvRmse],
@@ -26,7 +28,7 @@ export function DriftTimeline({ model, runs, datasetShare, cvRmse, onOpen }: Pro
     },
     [onOpen],
   )
-  const deleted = runs.some((r) => r.modelDeleted)
+  const deleted = modelDeleted || runs.some((r) => r.modelDeleted)
   return (
     <section className="card wide" aria-labelledby="drift-timeline-title">
       <div className="row spread">
