@@ -270,6 +270,20 @@ test('a prediction batch is checked by itself, its line opens the check, and it 
   await expect(alogpCell(page)).toHaveText('drifted')
   await page.getByRole('button', { name: 'Back to the timeline' }).click()
   await expect(page.getByTestId('drift-history').locator('tbody tr')).toHaveCount(2)
+
+  // the predictions of a time window ending today (the window's last day counts whole)
+  await run
+    .getByLabel('What to compare')
+    .selectOption({ label: 'Predictions made in a time window' })
+  await run.getByLabel('Last day of the window').fill(new Date().toLocaleDateString('en-CA'))
+  await run.getByRole('button', { name: 'Run the check' }).click()
+  await expect(page.getByTestId('drift-compared')).toContainText('300 predictions', {
+    timeout: 120_000,
+  })
+  await page.getByRole('button', { name: 'Back to the timeline' }).click()
+  await expect(page.getByTestId('drift-history').locator('tbody tr')).toHaveCount(3)
+  await page.setViewportSize({ width: 1280, height: 1500 })
+  await page.screenshot({ path: join(SHOTS, 'timeline-three-checks.png') })
   expect(errors).toEqual([])
 })
 

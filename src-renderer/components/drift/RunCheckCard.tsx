@@ -69,7 +69,12 @@ export function RunCheckCard({ model }: { model: string }) {
       case 'window':
         if (!from) return 'Choose the first day of the window.'
         if (to && to < from) return 'The window ends before it starts.'
-        return { kind, from, ...(to ? { to } : {}) }
+        // the days the user picked, whole, in their own time zone
+        return {
+          kind,
+          from: new Date(`${from}T00:00:00`).toISOString(),
+          ...(to ? { to: new Date(`${to}T23:59:59.999`).toISOString() } : {}),
+        }
       case 'file':
         return file ? { kind, file } : 'Drop or choose a file first.'
     }
