@@ -244,6 +244,8 @@ export interface DriftRunSummary {
   modelVersion: string
   modelDeleted: boolean
   target: string
+  /** the model was trained on synthetic data, or the rows were simulated: label it so */
+  isSynthetic: boolean
   source: DriftSource
   trigger: DriftTrigger
   createdAt: string

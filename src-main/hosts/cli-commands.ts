@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AppStatus, CompoundRow, ImportSummary, SelfTestResult } from '../contract'
-import { createEngine } from '../engine/engine'
+import { type Engine, createEngine } from '../engine/engine'
 import {
   type CliIo,
   type Command,
@@ -15,6 +15,7 @@ import { DATABASE_COMMANDS, DATABASE_HELP, STANDALONE_COMMANDS } from './cli-dat
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { DRIFT_COMMANDS, DRIFT_HELP } from './cli-drift'
+import { SIMULATE_COMMANDS, SIMULATE_HELP } from './cli-simulate'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { seedSampleIfEmpty } from '../engine/sample/sample'
 import { defaultDataDir } from './data-dir'
@@ -31,7 +32,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${DATABASE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${DATABASE_HELP}${SIMULATE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -171,7 +172,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ? COMMANDS[name]
       : Object.hasOwn(STANDALONE_COMMANDS, name)
         ? STANDALONE_COMMANDS[name]
-        : undefined
+        : Object.hasOwn(SIMULATE_COMMANDS, name)
+          ? SIMULATE_COMMANDS[name]
+          : undefined
     if (!command) throw new UsageError(`unknown command "${name}" (see assay --help)`)
     let parsed: { values: Values; positionals: string[] }
     try {
@@ -200,7 +203,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       maintenance: command.exclusive ?? false,
     })
     try {
-      return await command.run(engine, parsed.values, parsed.positionals, io)
+      const code = await command.run(engine, parsed.values, parsed.positionals, io)
+      // An import or a batch may have started automatic drift checks: they finish and are stored
+      // before the engine closes (closing would cancel them).
+      if (!command.exclusive) await finishDriftChecks(engine)
+      return code
     } finally {
       await engine.close()
     }
@@ -208,6 +215,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`assay: ${error instanceof Error ? error.message : String(error)}\n`)
     return error instanceof UsageError ? 2 : 1
   }
+}
+
+async function finishDriftChecks(engine: Engine): Promise<void> {
+  const running = engine.context.jobs
+    .list()
+    .filter((j) => j.kind === 'drift.run' && j.state === 'running')
+  // a check that fails is the check's result, not the command's
+  for (const j of running) await engine.context.jobs.waitFor('drift.run', j.id).catch(() => null)
 }
 
 function parseMappings(items: string[]): Record<string, string> {

@@ -154,4 +154,34 @@ describe('assay drift', () => {
     const text = await assay('drift-history', '--model', 'v1', '--data-dir', data)
     expect(text.stdout).toContain('#3')
   }, 120_000)
+
+  it('waits for the automatic check an import starts before it exits', async () => {
+    expect((await assay('promote', 'v1', '--reason', 'drift test', '--data-dir', data)).code).toBe(
+      0,
+    )
+    // new measurements of the model's target: the import touches CHEMBL1978
+    const some = join(dir.path, 'new-measurements.csv')
+    writeFileSync(
+      some,
+      [
+        'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units,target_chembl_id',
+        'TEST-1,N#Cc1ccc(C(c2ccc(C#N)cc2)n2cncn2)cc1,IC50,=,12,nM,CHEMBL1978',
+        'TEST-2,CC(C)(C#N)c1cc(Cn2cncn2)cc(C(C)(C)C#N)c1,IC50,=,40,nM,CHEMBL1978',
+        'TEST-3,CC12CCC3C(CCC4=CC(=O)C=CC43C)C1CCC2=O,IC50,=,300,nM,CHEMBL1978',
+        'TEST-4,O=C1CCC(=O)N1c1ccc(N)cc1,IC50,=,5000,nM,CHEMBL1978',
+        'TEST-5,Clc1ccc(C(c2ccc(Cl)cc2)n2ccnc2)cc1,IC50,=,80,nM,CHEMBL1978',
+      ].join('\n') + '\n',
+    )
+    const imported = await assay('import', some, '--json', '--data-dir', data)
+    expect(imported.code).toBe(0)
+    const history = JSON.parse(
+      (await assay('drift-history', '--model', 'v1', '--json', '--data-dir', data)).stdout,
+    ) as { trigger: string; source: { kind: string; importId?: number } }[]
+    const summary = JSON.parse(imported.stdout) as { importId: number | null }
+    if (summary.importId === null) throw new Error('the import was skipped')
+    expect(history[0]).toMatchObject({
+      trigger: 'import',
+      source: { kind: 'import', importId: summary.importId },
+    })
+  }, 300_000)
 })

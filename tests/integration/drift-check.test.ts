@@ -5,8 +5,9 @@ import type { DriftCheck, ImportSummary, TrainResult } from '../../src-main/cont
 import { openDatabase } from '../../src-main/engine/db/connection'
 import type { Engine } from '../../src-main/engine/engine'
 import { readReference } from '../../src-main/engine/models/reference-data'
+import { type DomainModel, domainChecker } from '../../src-main/ml/domain'
 import { relativeDifference, scipyReference } from '../drift-scipy'
-import { fileRef, importOnce, runJob, tempDir, waitForFinished } from '../helpers'
+import { fileRef, importOnce, recordEvents, runJob, tempDir, waitForFinished } from '../helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
 
 // A model trained on aromatase (CHEMBL1978) inhibitors, checked against other data. The expected
@@ -109,6 +110,26 @@ describe('a drift check against a model trained on aromatase', () => {
     )
     expect(result.chemistry?.leastSimilar.length).toBe(20)
 
+    // the training rows outside the model's own domain, each row whole as the model sees it
+    const db2 = openDatabase(dataDir)
+    const domain = JSON.parse(
+      db2
+        .prepare('SELECT domain_json FROM model_versions WHERE version = ?')
+        .pluck()
+        .get(version) as string,
+    ) as DomainModel
+    db2.close()
+    const inside = domainChecker(domain)
+    let outside = 0
+    for (let i = 0; i < (ref?.rows ?? 0); i++)
+      if (!inside(SEEDS.map((_, k) => (ref?.columns[k] as Float32Array)[i] as number)).inDomain)
+        outside++
+    expect(result.chemistry?.referenceOutOfDomainShare).toBe(outside / (ref?.rows ?? 1))
+    // current rows: from the scoring's own flags
+    expect(result.chemistry?.outOfDomainShare).toBeGreaterThan(
+      result.chemistry?.referenceOutOfDomainShare as number,
+    )
+
     // drift.get reads back what the check answered
     const got = await engine.invoke('drift.get', { driftRunId: result.driftRunId })
     expect(got.ok && got.value).toEqual(result)
@@ -150,5 +171,97 @@ describe('a drift check against a model trained on aromatase', () => {
     expect(result.source).toMatchObject({ kind: 'file', fileName: 'half.csv' })
     // no structures in the file
     expect(result.chemistry).toBeNull()
+  }, 300_000)
+
+  it('uses the model’s chosen tests, with the p-values scipy gives', async () => {
+    const saved = await engine.invoke('drift.saveSettings', {
+      model: version,
+      settings: {
+        features: {
+          mw_freebase: { method: 'ks' },
+          alogp: { method: 'ks', threshold: 0.01 },
+          hba: { method: 'chi-square' },
+          hbd: { method: 'psi', threshold: 0.2 },
+        },
+        datasetShare: 0.75,
+      },
+    })
+    expect(saved.ok).toBe(true)
+    const result = await check(engine, {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    const db = openDatabase(dataDir)
+    const ref = readReference(db, version)
+    const current = db
+      .prepare(
+        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
+          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
+            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
+          ORDER BY id`,
+      )
+      .all(acheImport) as Record<(typeof SEEDS)[number], number>[]
+    db.close()
+    const expected = scipyReference({
+      cases: SEEDS.map((name, k) => ({
+        id: name,
+        reference: Array.from(ref?.columns[k] as Float32Array),
+        current: current.map((r) => Math.fround(r[name])),
+      })),
+    }).cases
+    const [mw, alogp, hba, hbd] = result.features
+    const [emw, ealogp, ehba, ehbd] = expected
+    expect(mw).toMatchObject({ method: 'ks', threshold: 0.05, overridden: true })
+    expect(relativeDifference(mw!.statistic as number, emw!.ksStatistic)).toBeLessThan(1e-9)
+    expect(relativeDifference(mw!.pValue as number, emw!.ksPValue)).toBeLessThan(1e-6)
+    expect(alogp).toMatchObject({ method: 'ks', threshold: 0.01 })
+    expect(relativeDifference(alogp!.statistic as number, ealogp!.ksStatistic)).toBeLessThan(1e-9)
+    expect(relativeDifference(alogp!.pValue as number, ealogp!.ksPValue)).toBeLessThan(1e-6)
+    expect(alogp!.drifted).toBe(ealogp!.ksPValue <= 0.01)
+    expect(hba).toMatchObject({ method: 'chi-square' })
+    expect(relativeDifference(hba!.statistic as number, ehba!.chiStatistic)).toBeLessThan(1e-9)
+    expect(hba!.pValue === null ? NaN : hba!.pValue).toBeCloseTo(ehba!.chiPValue, 6)
+    expect(hbd).toMatchObject({ method: 'psi', threshold: 0.2, pValue: null })
+    expect(relativeDifference(hbd!.statistic as number, ehbd!.psi)).toBeLessThan(1e-9)
+    expect(hbd!.drifted).toBe(ehbd!.psi >= 0.2)
+    expect(result.datasetShare).toBe(0.75)
+    expect(result.datasetDrift).toBe(result.featuresDrifted / result.featuresTested >= 0.75)
+    // back to Evidently's defaults for the tests after this one
+    await engine.invoke('drift.saveSettings', {
+      model: version,
+      settings: { features: {}, datasetShare: 0.5 },
+    })
+  }, 300_000)
+
+  it('reports its phases, and a cancelled check stores nothing', async () => {
+    const events = recordEvents(engine)
+    const done = await check(engine, {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    const phases = new Set(
+      events
+        .filter((e) => e.event === 'job.progress')
+        .map((e) => (e.payload as { phase: string }).phase),
+    )
+    // progress is throttled to one event per 100 ms: the first phase and the longest one always show
+    for (const phase of ['reading', 'comparing structures'])
+      expect(phases.has(phase), phase).toBe(true)
+
+    const db = openDatabase(dataDir)
+    const count = () => db.prepare('SELECT count(*) FROM drift_runs').pluck().get() as number
+    const before = count()
+    expect(before).toBeGreaterThanOrEqual(done.driftRunId)
+    const started = await engine.invoke('drift.run', {
+      model: version,
+      source: { kind: 'import', importId: acheImport },
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const cancel = await engine.invoke('jobs.cancel', { jobId: started.value.jobId })
+    expect(cancel.ok).toBe(true)
+    const finished = await waitForFinished(engine, started.value.jobId)
+    expect(finished.state).toBe('cancelled')
+    expect(count()).toBe(before)
+    db.close()
   }, 300_000)
 })

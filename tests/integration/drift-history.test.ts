@@ -180,6 +180,49 @@ describe('automatic drift checks', () => {
   }, 300_000)
 })
 
+describe('other sources', () => {
+  it('a time window: the predictions of the target made in it', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString()
+    const check = await job<DriftCheck>('drift.run', {
+      model: v1,
+      source: { kind: 'window', from },
+    })
+    const db = new Database(databasePath(dir.path), { readonly: true })
+    const scored = db
+      .prepare(
+        `SELECT count(*) FROM predictions p JOIN prediction_batches b ON b.id = p.batch_id
+          JOIN model_versions m ON m.id = b.model_version_id
+         WHERE m.target_chembl_id = 'CHEMBL1978' AND p.created_at >= ? AND p.p_activity IS NOT NULL`,
+      )
+      .pluck()
+      .get(from) as number
+    db.close()
+    expect(scored).toBeGreaterThan(0)
+    expect(check.currentRows).toBe(scored)
+    expect(check.source).toMatchObject({ kind: 'window', from })
+  }, 120_000)
+
+  it('the compounds imported since the model was trained', async () => {
+    const check = await job<DriftCheck>('drift.run', {
+      model: v1,
+      source: { kind: 'since-training' },
+    })
+    const db = new Database(databasePath(dir.path), { readonly: true })
+    // every import after the first came after v1 was trained; their compounds with all four features
+    const compounds = db
+      .prepare(
+        `SELECT count(*) FROM compounds WHERE id IN (SELECT compound_id FROM activities WHERE import_id > 1)
+           AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL`,
+      )
+      .pluck()
+      .get() as number
+    db.close()
+    expect(compounds).toBeGreaterThan(0)
+    expect(check.currentRows).toBe(compounds)
+    expect(check.source.kind).toBe('since-training')
+  }, 120_000)
+})
+
 describe('bad input', () => {
   async function refused(input: unknown): Promise<{ code: string; message: string }> {
     const before = runCount()
@@ -222,6 +265,21 @@ describe('bad input', () => {
     expect(e.code).toBe('invalid-input')
     expect(e.message).toContain(`#${importId}`)
   }, 120_000)
+
+  it('a time window that ends before it starts, or holds no prediction', async () => {
+    const backwards = await refused({
+      model: v1,
+      source: { kind: 'window', from: '2030-01-01', to: '2020-01-01' },
+    })
+    expect(backwards.code).toBe('invalid-input')
+    expect(backwards.message).toContain('must start before it ends')
+    const empty = await refused({
+      model: v1,
+      source: { kind: 'window', from: '2001-01-01', to: '2001-02-01' },
+    })
+    expect(empty.code).toBe('invalid-input')
+    expect(empty.message).toContain('No predictions for CHEMBL1978')
+  })
 
   it('a file with no usable rows', async () => {
     const path = join(scratch.path, 'unreadable.csv')

@@ -12,6 +12,7 @@ import {
   normalSf,
   populationStabilityIndex,
   prepareSample,
+  psiBand,
   wassersteinNormed,
   zTest,
 } from '../../src-main/ml/drift'
@@ -451,6 +452,45 @@ describe('drift per feature and per dataset', () => {
     // default thresholds
     expect(featureDrift(r, q).test!.threshold).toBe(0.1)
     expect(featureDrift(r, q, { method: 'chi-square' }).test!.threshold).toBe(0.05)
+  })
+
+  it('bands PSI below 0.1 stable, from 0.1 moderate, from 0.25 major', () => {
+    expect([0, 0.0999, 0.1, 0.2499, 0.25, 3].map(psiBand)).toEqual([
+      'stable',
+      'stable',
+      'moderate',
+      'moderate',
+      'major',
+      'major',
+    ])
+  })
+
+  it('counts a p-value equal to the threshold as drift, for every p-value test (p <= threshold)', () => {
+    for (const [id, method, p] of [
+      [
+        'three categories',
+        'chi-square',
+        (r: Float64Array, q: Float64Array) => chiSquareTest(r, q).pValue,
+      ],
+      ['binary', 'z', (r: Float64Array, q: Float64Array) => zTest(r, q).pValue],
+      ['exact, n1 != n2', 'ks', (r: Float64Array, q: Float64Array) => ksTwoSample(r, q).pValue],
+    ] as const) {
+      const c = CASES.find((x) => x.id === id)!
+      const r = toNumbers(c.reference)
+      const q = toNumbers(c.current)
+      const pValue = p(r, q)
+      expect(pValue, id).toBeGreaterThan(0)
+      expect(featureDrift(r, q, { method, threshold: pValue }).drifted, id).toBe(true)
+      expect(featureDrift(r, q, { method, threshold: pValue * (1 - 1e-12) }).drifted, id).toBe(
+        false,
+      )
+    }
+    // distances drift at the threshold too (>=)
+    const c = CASES.find((x) => x.id === 'large reference, continuous')!
+    const r = toNumbers(c.reference)
+    const q = toNumbers(c.current)
+    const w = wassersteinNormed(r, q).value
+    expect(featureDrift(r, q, { method: 'wasserstein', threshold: w }).drifted).toBe(true)
   })
 
   it('refuses an unknown method or an impossible threshold with a message naming the feature', () => {

@@ -205,6 +205,7 @@ export function selectDriftHistory(db: Db, filter: DriftHistoryFilter): DriftRun
       modelVersion: run.model_version,
       modelDeleted: run.model_version_id === null,
       target: run.target,
+      isSynthetic: run.is_synthetic === 1,
       source: JSON.parse(run.source_json) as DriftSource,
       trigger: run.trigger,
       createdAt: run.created_at,

@@ -19,7 +19,12 @@ export async function nearestTrainingSimilarities(
   ctx: EngineContext,
   query: Uint8Array,
   training: Uint8Array,
-  options: { leaveOneOut: boolean; signal?: AbortSignal },
+  options: {
+    leaveOneOut: boolean
+    signal?: AbortSignal
+    /** query rows done of all, summed over the workers */
+    onProgress?: (done: number, total: number) => void
+  },
 ): Promise<NearestSimilarities> {
   const rows = query.length / FINGERPRINT_BYTES
   const similarity = new Float64Array(rows).fill(NaN)
@@ -30,19 +35,37 @@ export async function nearestTrainingSimilarities(
     Math.floor((rows * k) / parts),
     Math.floor((rows * (k + 1)) / parts),
   ])
+  // one copy each in shared memory: every worker reads them without a copy of its own
+  const shared = (a: Uint8Array) => {
+    const s = new Uint8Array(new SharedArrayBuffer(a.byteLength))
+    s.set(a)
+    return s
+  }
+  const sharedTraining = shared(training)
+  const sharedQuery = query === training ? sharedTraining : shared(query)
+  const done = ranges.map(() => 0)
   const results = await Promise.all(
-    ranges.map(([start, end]) =>
+    ranges.map(([start, end], k) =>
       ctx.pool.run(
-        'nearestNeighbours',
+        'nearestNeighbourChunk',
         {
-          query,
-          training,
+          query: sharedQuery,
+          training: sharedTraining,
           bytes: FINGERPRINT_BYTES,
           leaveOneOut: options.leaveOneOut,
           start: start as number,
           end: end as number,
         },
-        { signal: options.signal },
+        {
+          signal: options.signal,
+          onProgress: (p) => {
+            done[k] = p.done
+            options.onProgress?.(
+              done.reduce((a, b) => a + b, 0),
+              rows,
+            )
+          },
+        },
       ),
     ),
   )

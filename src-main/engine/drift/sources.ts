@@ -204,8 +204,15 @@ export async function currentRows(
       }
     }
     case 'window': {
-      const from = new Date(input.from).toISOString()
-      const to = new Date(input.to ?? Date.now()).toISOString()
+      const start = new Date(input.from)
+      const end = new Date(input.to ?? Date.now())
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+        throw new WorkbenchError(
+          'invalid-input',
+          `The time window needs real dates (from ${input.from}, to ${input.to ?? 'now'}).`,
+        )
+      const from = start.toISOString()
+      const to = end.toISOString()
       if (!(from < to))
         throw new WorkbenchError(
           'invalid-input',

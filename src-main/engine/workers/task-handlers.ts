@@ -24,6 +24,7 @@ import { fitLearner } from '../../ml/fit'
 import { predict } from '../../ml/model'
 import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 import { driftStatistics } from '../drift/drift-statistics'
+import { domainChecker } from '../../ml/domain'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -142,6 +143,26 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
 
   scanSubstructure: (input, progress) => scanSubstructure(input, progress),
 
+  nearestNeighbourChunk: ({ query, training, bytes, start, end, leaveOneOut }, progress) => {
+    const total = end - start
+    let last = performance.now()
+    const nn = nearestNeighbours(query, training, bytes, {
+      start,
+      end,
+      leaveOneOut,
+      // checked every 16 rows (a few ms against 10,000 training rows), sent every ~100 ms
+      progressEvery: 16,
+      onProgress: (done) => {
+        const now = performance.now()
+        if (now - last >= 100 || done === total) {
+          last = now
+          progress({ done, total })
+        }
+      },
+    })
+    return Promise.resolve({ start, end, similarity: nn.similarity, index: nn.index })
+  },
+
   fitLearner: async (input, progress) => {
     const started = performance.now()
     const all = { n: input.n, f: input.f, x: input.x, y: input.y }
@@ -166,6 +187,11 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
 
   driftStatistics: async (input) => driftStatistics(input),
 
-  nearestNeighbours: async ({ query, training, bytes, leaveOneOut, start, end }) =>
-    nearestNeighbours(query, training, bytes, { leaveOneOut, start, end }),
+  countOutOfDomain: async ({ domain, x, n }) => {
+    const check = domainChecker(domain)
+    const c = domain.columns.length
+    let outside = 0
+    for (let i = 0; i < n; i++) if (!check(x.subarray(i * c, (i + 1) * c)).inDomain) outside++
+    return { outside }
+  },
 }

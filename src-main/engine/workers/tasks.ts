@@ -13,6 +13,7 @@ import type { TrainingSet, TrainingSetDefinition } from '../models/training-set'
 import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../models/finish-model'
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift-statistics'
+import type { DomainModel } from '../../ml/domain'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Tasks are named as the
@@ -137,6 +138,26 @@ export interface WorkerTasks {
     output: ScanCounts & { ids: Int32Array }
     progress: ScanProgress
   }
+  /**
+   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows `start`
+   * to `end` (exclusive): one worker's share of a drift check's chemical-space comparison.
+   * Fingerprints are packed, `bytes` a row (256 for Morgan 2048 bits); best passed as views of a
+   * SharedArrayBuffer, so every worker reads the same training set without a copy. With
+   * `leaveOneOut`, query and training are the same set and a row is not its own neighbour.
+   * Progress: query rows of the range done.
+   */
+  nearestNeighbourChunk: {
+    input: {
+      query: Uint8Array
+      training: Uint8Array
+      bytes: number
+      start: number
+      end: number
+      leaveOneOut: boolean
+    }
+    output: { start: number; end: number; similarity: Float64Array; index: Int32Array }
+    progress: { done: number; total: number }
+  }
   /** SQLite's quick_check of a database file through a read-only connection of the worker's own. */
   quickCheck: {
     input: { path: string }
@@ -162,19 +183,12 @@ export interface WorkerTasks {
     progress: never
   }
   /**
-   * Each query fingerprint's most similar training fingerprint (Tanimoto), for query rows
-   * start..end; with leaveOneOut the query is the training set and a row is not its own neighbour.
+   * How many of `n` rows fall outside a model's applicability domain. `x` holds only the columns
+   * the domain uses, row-major, and `domain.columns` numbers them 0, 1, ... in that order.
    */
-  nearestNeighbours: {
-    input: {
-      query: Uint8Array
-      training: Uint8Array
-      bytes: number
-      leaveOneOut: boolean
-      start: number
-      end: number
-    }
-    output: { similarity: Float64Array; index: Int32Array }
+  countOutOfDomain: {
+    input: { domain: DomainModel; x: Float32Array; n: number }
+    output: { outside: number }
     progress: never
   }
 }

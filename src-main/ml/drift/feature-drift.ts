@@ -88,8 +88,8 @@ export interface DriftTest {
   statistic: number
   threshold: number
   /**
-   * ks: score <= threshold; chi-square and z: score < threshold (Evidently's comparisons);
-   * distances: score >= threshold. A NaN score never counts as drift.
+   * p-values (ks, chi-square, z): score <= threshold; distances: score >= threshold. A NaN
+   * score never counts as drift.
    */
   drifted: boolean
   /** KS only */
@@ -191,9 +191,13 @@ function runTest(
   }
 }
 
+/**
+ * p-values drift at or below the threshold, distances at or above it (the issue's rule: "drift if
+ * p <= 0.05", ">= 0.1"). Evidently compares chi-square and Z p-values with a strict "<"; the two
+ * differ only when a p-value equals the threshold exactly.
+ */
 function isDrift(method: DriftMethod, score: number, threshold: number): boolean {
-  if (method === 'ks') return score <= threshold
-  if (method === 'chi-square' || method === 'z') return score < threshold
+  if (P_VALUE_METHODS.has(method)) return score <= threshold
   return score >= threshold
 }
 

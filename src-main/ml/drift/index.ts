@@ -7,8 +7,8 @@
  * | method           | function                     | Evidently stattest          | drift when        |
  * |------------------|------------------------------|-----------------------------|-------------------|
  * | `ks`             | {@link ksTwoSample}          | ks_stat_test (ks_2samp)     | p <= 0.05         |
- * | `chi-square`     | {@link chiSquareTest}        | chi_stat_test (chisquare)   | p < 0.05          |
- * | `z`              | {@link zTest}                | z_stat_test                 | p < 0.05          |
+ * | `chi-square`     | {@link chiSquareTest}        | chi_stat_test (chisquare)   | p <= 0.05         |
+ * | `z`              | {@link zTest}                | z_stat_test                 | p <= 0.05         |
  * | `wasserstein`    | {@link wassersteinNormed}    | wasserstein_stat_test       | W / std >= 0.1    |
  * | `jensen-shannon` | {@link jensenShannonDistance}| jensenshannon_stat_test     | distance >= 0.1   |
  * | `psi`            | {@link populationStabilityIndex} | psi_stat_test           | PSI >= 0.1        |
