@@ -5,7 +5,15 @@ import { driftHistogramFigure } from '../../charts/drift-figures'
 import { fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 import { StructureImage } from '../chem/StructureImage'
 import { FeatureTable } from './FeatureTable'
-import { TRIGGER_LABELS, fmtShare, sourceLabel } from './labels'
+import {
+  METHOD_LABELS,
+  TRIGGER_LABELS,
+  fmtP,
+  fmtShare,
+  fmtStat,
+  isPValueMethod,
+  sourceLabel,
+} from './labels'
 
 /** One stored check: the verdict and its evidence, feature by feature. */
 export function CheckPage({ check, onBack }: { check: DriftCheck; onBack(): void }) {
@@ -75,6 +83,12 @@ function SummaryCards({ check }: { check: DriftCheck }) {
           <span className="small">
             mean predicted pActivity {fmtNum(pred.currentMean, 2)} vs{' '}
             {fmtNum(pred.referenceMean, 2)} on the training rows
+          </span>
+          <span className="small muted" title={METHOD_LABELS[pred.method].hint}>
+            {METHOD_LABELS[pred.method].short}{' '}
+            {isPValueMethod(pred.method)
+              ? `p = ${fmtP(pred.pValue)} (drifted at ≤ ${fmtStat(pred.threshold)})`
+              : `${fmtStat(pred.statistic)} (drifted at ≥ ${fmtStat(pred.threshold)})`}
           </span>
         </div>
       )}
