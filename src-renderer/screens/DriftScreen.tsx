@@ -160,9 +160,22 @@ export function DriftScreen() {
       {openRunId !== null && check?.driftRunId === openRunId ? (
         <CheckPage check={check} onBack={close} />
       ) : openRunId !== null ? (
-        <p className="muted" role="status">
-          Opening check #{openRunId}…
-        </p>
+        problem ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setProblem(null)
+              close()
+            }}
+          >
+            Back to the timeline
+          </button>
+        ) : (
+          <p className="muted" role="status">
+            Opening check #{openRunId}…
+          </p>
+        )
       ) : all === null ? (
         <p className="muted" role="status">
           Reading the drift history…
