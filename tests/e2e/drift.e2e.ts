@@ -411,3 +411,34 @@ test("a model's own test for a feature is saved and used, and a deleted model's 
   )
   expect(errors).toEqual([])
 })
+
+test('a dropped file is checked without being imported', async ({ page, webHost }) => {
+  test.setTimeout(180_000)
+  const errors = collectErrors(page)
+  const file = lipophilicFile('assay-e2e-drift-file.csv', 250, true)
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(webHost.url)
+  await openDrift(page)
+  const run = page.getByTestId('drift-run')
+  await run.getByLabel('What to compare').selectOption({ label: 'A file (nothing is imported)' })
+  await dropFile(page, file, 'lipophilic-drop.csv')
+  await expect(page.getByTestId('drift-file')).toContainText('lipophilic-drop.csv')
+  await run.getByRole('button', { name: 'Run the check' }).click()
+  await expect(page.getByTestId('drift-compared')).toContainText('lipophilic-drop.csv', {
+    timeout: 120_000,
+  })
+  await expect(page.getByTestId('drift-compared')).toContainText('run by hand')
+  await expect(alogpCell(page)).toHaveText('drifted')
+  // 250 rows compared, and none of them imported: the sample's one import is still the only one
+  await expect(page.getByTestId('drift-summary')).toContainText('250')
+  const imports = await page.evaluate(async () => {
+    const api = (
+      window as unknown as {
+        workbench: { call(m: string, i: unknown): Promise<{ ok: boolean; value?: unknown }> }
+      }
+    ).workbench
+    return ((await api.call('imports.list', {})).value as unknown[]).length
+  })
+  expect(imports).toBe(1)
+  expect(errors).toEqual([])
+})
