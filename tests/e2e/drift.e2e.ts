@@ -75,6 +75,10 @@ test('a simulated AlogP shift is flagged, its distributions open, and the timeli
   const check = page.getByTestId('drift-check')
   await expect(check.getByRole('heading', { level: 2 }).first()).toContainText('synthetic data')
   await expect(page.getByTestId('drift-compared')).toContainText('simulated data')
+  // what the verdict means for the next step, in words
+  await expect(page.getByTestId('drift-meaning')).toContainText(
+    /differ from what the model learned from|fewer than it takes/,
+  )
   await expect(check.getByText(/\b500\b/).first()).toBeVisible()
 
   // AlogP's row says drifted; the rows are read from the virtual table

@@ -37,12 +37,29 @@ export function CheckPage({ check, onBack }: { check: DriftCheck; onBack(): void
           s.
         </p>
         <SummaryCards check={check} />
+        <p className="small drift-meaning" data-testid="drift-meaning">
+          {meaning(check)}
+        </p>
       </section>
       <FeatureTable check={check} />
       {check.prediction && <PredictionCard check={check} />}
       {check.chemistry && <ChemistryCard check={check} />}
     </div>
   )
+}
+
+/** What the verdicts mean for the user's next step, in one or two sentences. */
+function meaning(check: DriftCheck): string {
+  const degraded = check.performance?.degraded === true
+  if (check.datasetDrift && degraded)
+    return 'These compounds differ from what the model learned from, and it predicts their measured values worse than cross-validation promised: retrain it with the new measurements before trusting its predictions.'
+  if (degraded)
+    return 'The compounds look like the training data, but the model predicts their measured values worse than cross-validation promised: look at the measurements, and consider retraining with them.'
+  if (check.datasetDrift)
+    return 'These compounds differ from what the model learned from: its predictions for them may be less reliable than its cross-validated figures suggest. Once they are measured, retraining with them brings the model up to date.'
+  if (check.featuresDrifted > 0)
+    return 'Some features moved, but fewer than it takes to call the whole dataset drifted: look at those features before relying on predictions for compounds at their extremes.'
+  return 'These compounds look like the ones the model learned from: its cross-validated figures apply to them.'
 }
 
 function SummaryCards({ check }: { check: DriftCheck }) {
