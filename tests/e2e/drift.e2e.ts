@@ -164,6 +164,18 @@ test('data drawn without a shift shows no dataset drift, and two checks make a t
   const overflow = () => page.getByRole('main').evaluate((m) => m.scrollWidth - m.clientWidth)
   // charts follow the window once Plotly has heard of the resize
   await expect.poll(overflow, { timeout: 10_000 }).toBeLessThanOrEqual(0)
+  // and the resized timeline still ends above the list of checks, not over it
+  const svgBottom = async () => {
+    const box = await page
+      .getByTestId('drift-timeline')
+      .locator('svg.main-svg')
+      .first()
+      .boundingBox()
+    return box ? box.y + box.height : Infinity
+  }
+  const tableTop = async () =>
+    (await page.getByTestId('drift-history').boundingBox())?.y ?? -Infinity
+  expect(await svgBottom()).toBeLessThanOrEqual(await tableTop())
   await page.screenshot({ path: join(SHOTS, 'timeline-1024.png') })
   await page
     .getByRole('button', { name: /^Open check #/ })
