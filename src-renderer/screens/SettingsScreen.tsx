@@ -42,8 +42,8 @@ export function SettingsScreen() {
   return (
     <>
       <ScreenHeader title="Settings">
-        Appearance, the data folder, the database's health and backups, and a check that the engine
-        works.
+        Appearance, automatic drift checks, the data folder, the database's health and backups, and
+        a check that the engine works.
       </ScreenHeader>
       <div className="cards">
         <section className="card" aria-labelledby="appearance">
@@ -90,6 +90,26 @@ export function SettingsScreen() {
           ) : (
             <p className="muted">Waiting for the engine…</p>
           )}
+        </section>
+
+        <section className="card wide" aria-labelledby="drift-auto">
+          <h2 id="drift-auto">Drift checks</h2>
+          <label className="chip drift-auto-check">
+            <input
+              type="checkbox"
+              checked={settings?.['drift.autoCheck'] ?? true}
+              disabled={!settings}
+              onChange={(e) => void setSetting('drift.autoCheck', e.target.checked)}
+              data-testid="drift-auto-check"
+            />
+            Check new data for drift automatically
+          </label>
+          <p className="muted small">
+            After every import and every prediction batch, the new compounds are compared with the
+            data the target&apos;s production model was trained on, in the background. The import
+            summary and the batch then say whether they drifted, and the Drift screen keeps every
+            check. Turn this off to check only when you ask.
+          </p>
         </section>
 
         <DatabaseCard />

@@ -185,7 +185,7 @@ export function ImportCard({ item }: { item: ImportItem }) {
         {job && job.state === 'cancelled' && (
           <p className="notice">Cancelled. Nothing from this file was kept.</p>
         )}
-        {job && job.state === 'succeeded' && <ImportSummary summary={job.result} />}
+        {job && job.state === 'succeeded' && <ImportSummary summary={job.result} jobId={job.id} />}
       </div>
       {p && (!job || job.state === 'failed' || job.state === 'cancelled') && (
         <div className="row">

@@ -1,5 +1,6 @@
 import type { ImportSummary as Summary } from '../../../src-main/contract'
 import { useApp } from '../../store/app-store'
+import { DriftLine } from '../drift/DriftLine'
 import { FLAG_REASONS, QUALITATIVE_REASONS, REASON_LABELS, fmtInt } from '../format'
 import { downloadRejections } from './rejections'
 
@@ -23,7 +24,7 @@ const pick = (counts: Record<string, number>, keep: (reason: string) => boolean)
   Object.fromEntries(Object.entries(counts).filter(([r]) => keep(r)))
 
 /** What an import kept and why it rejected the rest. */
-export function ImportSummary({ summary }: { summary: Summary }) {
+export function ImportSummary({ summary, jobId }: { summary: Summary; jobId?: string }) {
   const go = useApp((s) => s.go)
   if (summary.skipped) {
     return (
@@ -67,6 +68,7 @@ export function ImportSummary({ summary }: { summary: Summary }) {
           {fmtInt(summary.activities)} new measurements were added.
         </p>
       )}
+      {summary.importId !== null && <DriftLine importId={summary.importId} afterJob={jobId} />}
       <div className="summary-columns">
         <div>
           <h3>Rejected rows by reason</h3>

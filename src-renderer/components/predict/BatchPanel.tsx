@@ -16,6 +16,7 @@ import { JobProgress } from '../JobProgress'
 import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
 import { StructureImage } from '../chem/StructureImage'
+import { DriftLine } from '../drift/DriftLine'
 import { useCompoundPanel } from '../../store/compound-store'
 import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -232,7 +233,17 @@ export function BatchPanel({ model }: { model: string }) {
           </p>
         )}
       </section>
-      {current && <BatchResults batch={current} headingRef={resultsHeading} />}
+      {current && (
+        <BatchResults
+          batch={current}
+          headingRef={resultsHeading}
+          scoredBy={
+            job?.state === 'succeeded' && job.result.batchId === current.batchId
+              ? job.id
+              : undefined
+          }
+        />
+      )}
       {batches.length > 0 && (
         <section className="card wide" aria-labelledby="history-title">
           <h2 id="history-title">Prediction history</h2>
@@ -340,9 +351,12 @@ function TargetWarning({
 function BatchResults({
   batch,
   headingRef,
+  scoredBy,
 }: {
   batch: BatchSummary
   headingRef: RefObject<HTMLHeadingElement | null>
+  /** the job that scored this batch here, when it was (its automatic check follows it) */
+  scoredBy?: string
 }) {
   const [domain, setDomain] = useState<'all' | 'inside' | 'outside' | 'failed'>('all')
   const [minP, setMinP] = useState('')
@@ -443,6 +457,7 @@ function BatchResults({
           Rows/s<span className="stat">{fmtInt(Math.round(batch.rowsPerSecond))}</span>
         </div>
       </div>
+      <DriftLine batchId={batch.batchId} afterJob={scoredBy} />
       {(batch.inSample || batch.outOfSample) && (
         <div data-testid="batch-rmse-split" style={{ marginTop: 12 }}>
           {batch.inSample && (
