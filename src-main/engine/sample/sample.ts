@@ -6,6 +6,7 @@ import { importHandlers } from '../import/handlers'
 import type { EngineContext } from '../context'
 import { importBundle } from '../models/bundle'
 import { audit, promote } from '../models/registry'
+import { modelReference } from '../models/reference-data'
 import { writeTransaction } from '../db/write-transaction'
 import { changing, dataChanged } from '../data-changed'
 
@@ -69,6 +70,10 @@ export async function seedSampleIfEmpty(ctx: EngineContext, appRoot: string): Pr
       .run(model.version)
     promote(ctx.db, model.version, 'bundled baseline, trained on the synthetic sample')
     audit(ctx.db, 'seed-sample', model.version, 'first launch', { importId })
+    // Its training rows are kept now, while the data is exactly the sample it was trained on:
+    // rebuilt later, after more rows of the sample's target came in (a simulated file imported),
+    // they would no longer match and every drift check of the baseline would be refused.
+    modelReference(ctx.db, model.version)
   })
   dataChanged(ctx, ['models'])
   return true
