@@ -70,7 +70,7 @@ test('a simulated AlogP shift is flagged, its distributions open, and the timeli
 
   // a first-time user is offered a simulation before any check exists
   await expect(page.getByTestId('drift-empty')).toContainText('No checks of v1 yet')
-  await simulate(page, 'More lipophilic: AlogP + 1 standard deviation', 500)
+  await simulate(page, 'More lipophilic: AlogP + 1 standard deviation', 1000)
 
   const check = page.getByTestId('drift-check')
   await expect(check.getByRole('heading', { level: 2 }).first()).toContainText('synthetic data')
@@ -79,13 +79,13 @@ test('a simulated AlogP shift is flagged, its distributions open, and the timeli
   await expect(page.getByTestId('drift-meaning')).toContainText(
     /differ from what the model learned from|fewer than it takes/,
   )
-  await expect(check.getByText(/\b500\b/).first()).toBeVisible()
+  await expect(check.getByText(/\b1,000\b/).first()).toBeVisible()
 
   // AlogP's row says drifted; the rows are read from the virtual table
   const table = page.getByRole('table', { name: 'Drift of each feature' })
   const alogpRow = table.getByRole('row', { name: 'Show the distributions of AlogP' })
   await expect(alogpRow.getByRole('cell').last()).toHaveText('drifted')
-  // molecular weight was not shifted, and 500 rows of the sample's own distribution do not move it
+  // molecular weight was not shifted, and 1,000 rows of the sample's own distribution do not move it
   await expect(
     table
       .getByRole('row', { name: 'Show the distributions of Molecular weight (g/mol)' })
@@ -138,10 +138,10 @@ test('data drawn without a shift shows no dataset drift, and two checks make a t
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.goto(webHost.url)
   await openDrift(page)
-  await simulate(page, 'No shift (looks like the sample)', 500)
+  await simulate(page, 'No shift (looks like the sample)', 1000)
   await expect(page.getByTestId('drift-verdict')).toHaveText('No dataset drift')
   await page.getByRole('button', { name: 'Back to the timeline' }).click()
-  await simulate(page, 'Compounds twice as heavy: molecular weight × 2', 500)
+  await simulate(page, 'Compounds twice as heavy: molecular weight × 2', 1000)
   await expect(
     page
       .getByRole('table', { name: 'Drift of each feature' })

@@ -96,6 +96,16 @@ describe('simulated data', () => {
       ['simulation', true],
     ])
   }, 300_000)
+
+  it('draws new compounds each time no seed is given, and keeps the seed it took', async () => {
+    const first = await simulate({ shifts: [], rows: 200 })
+    const second = await simulate({ shifts: [], rows: 200 })
+    // two checks of simulated data came before these
+    expect(first.source).toMatchObject({ kind: 'simulated', seed: 3 })
+    expect(second.source).toMatchObject({ kind: 'simulated', seed: 4 })
+    const shares = (c: DriftCheck) => c.features.map((f) => f.histogram.current)
+    expect(shares(second)).not.toEqual(shares(first))
+  }, 300_000)
 })
 
 describe('drift settings', () => {

@@ -235,3 +235,13 @@ export function upsertDriftSettings(db: Db, modelVersionId: number, settings: Dr
        updated_at = excluded.updated_at`,
   ).run(modelVersionId, JSON.stringify(settings), new Date().toISOString())
 }
+
+/** How many stored checks were of simulated data. */
+export function countSimulatedChecks(db: Db): number {
+  return db
+    .prepare(
+      "SELECT count(*) FROM drift_runs WHERE json_extract(source_json, '$.kind') = 'simulated'",
+    )
+    .pluck()
+    .get() as number
+}

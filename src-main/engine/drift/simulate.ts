@@ -14,6 +14,7 @@ import { describeShift, simulateSampleCsv } from '../sample/simulate'
 import { SAMPLE_TARGET } from '../sample/sample'
 import copulaJson from '../../../resources/sample/copula.json'
 import { runDriftCheck } from './check'
+import { countSimulatedChecks } from '../db/drift-queries'
 import { rowsOfFile } from './sources'
 
 /**
@@ -23,12 +24,13 @@ import { rowsOfFile } from './sources'
  * its spread is about half.
  */
 export const DEFAULT_SIMULATED_ROWS = 1000
-export const DEFAULT_SIMULATION_SEED = 1
 
 export async function simulateDrift(ctx: EngineContext, input: ParsedInput<'drift.simulate'>) {
   const model = resolveModel(ctx.db, input.model, input.model ? undefined : SAMPLE_TARGET)
   const rows = input.rows ?? DEFAULT_SIMULATED_ROWS
-  const seed = input.seed ?? DEFAULT_SIMULATION_SEED
+  // "Simulate new data" twice must draw new compounds: without a seed, each simulation takes the
+  // next one (1, 2, ...), kept in the check's source so the batch can be drawn again
+  const seed = input.seed ?? countSimulatedChecks(ctx.db) + 1
   const shifts = input.shifts
   return ctx.jobs.start('drift.simulate', (job) =>
     runDriftCheck(ctx, job, {

@@ -48,7 +48,7 @@ export function SimulateCard({
 }) {
   const { job, running, start } = useJob('drift.simulate')
   const [shift, setShift] = useState('alogp+1sd')
-  const [rows, setRows] = useState('500')
+  const [rows, setRows] = useState('1000')
   const [problem, setProblem] = useState<string | null>(null)
   useOpenFinishedCheck(job)
   const failed = job?.state === 'failed' ? (job.error ?? 'The simulation failed.') : null
