@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
 import type { EventName, Events, FileRef, ImportSummary } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
-import { runCli } from '../src-main/hosts/cli-commands'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** The worker entry from source; the pool runs .ts workers through tsx. */
@@ -97,20 +96,4 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-}
-
-/** Runs one `assay` command in this process (engine on the worker sources), capturing its output. */
-export async function assay(
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    workerPath: WORKER_SOURCE,
-    rendererDir: '/nonexistent',
-    appRoot: REPO_ROOT,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  })
-  return { code, stdout, stderr }
 }

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assay, tempDir } from '../helpers'
+import { tempDir } from '../helpers'
+import { assay } from '../cli-helpers'
 import { ACHE, AROMATASE } from '../reference-csv'
 
 // The keys the issue documents for `assay drift --json`, in its order.

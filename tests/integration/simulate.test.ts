@@ -5,7 +5,8 @@ import type { ImportSummary, SimulationShift } from '../../src-main/contract'
 import { SAMPLE_SEED, type SampleCopula } from '../../src-main/engine/sample/generate'
 import { SAMPLE_FILE } from '../../src-main/engine/sample/sample'
 import { parseShift, simulateSampleCsv } from '../../src-main/engine/sample/simulate'
-import { REPO_ROOT, assay, fileRef, runJob, startTestEngine, tempDir } from '../helpers'
+import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir } from '../helpers'
+import { assay } from '../cli-helpers'
 import { readTable } from '../reference-csv'
 
 const copula = JSON.parse(
