@@ -31,8 +31,12 @@ test('the Settings screen checks the database, backs it up and restores a backup
   await theme.selectOption('dark')
   await expect(theme).toHaveValue('dark')
 
+  // the page reloads with the restored database; Settings is opened after that reload (clicked
+  // before it, the reload lands on the first screen and the click is lost)
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 })
   await card.getByRole('button', { name: `Restore the backup from ${today}` }).click()
-  // the page reloads with the restored database: the theme is back to what it was
+  await reloaded
+  // the theme is back to what it was
   await page.getByRole('button', { name: 'Settings' }).click()
   await expect(page.getByRole('combobox', { name: 'Theme' })).toHaveValue('system')
   expect(dialogs[0]).toMatch(/^confirm: Replace the database with the backup from/)

@@ -58,6 +58,25 @@ function chartTraces(page: Page, testId: string) {
 const weightedMean = (x: number[], w: number[]) =>
   x.reduce((a, v, i) => a + v * (w[i] ?? 0), 0) / w.reduce((a, v) => a + v, 0)
 
+/** Trains a model through the page's contract and waits for it; answers the job's final state. */
+function trainThroughContract(page: Page, input: Record<string, unknown>): Promise<string> {
+  return page.evaluate(async (input) => {
+    type Answer = { ok: boolean; value?: unknown; error?: { message: string } }
+    const api = (
+      window as unknown as { workbench: { call(m: string, i: unknown): Promise<Answer> } }
+    ).workbench
+    const started = await api.call('models.train', input)
+    if (!started.ok) return started.error?.message ?? 'not started'
+    const { jobId } = started.value as { jobId: string }
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500))
+      const jobs = (await api.call('jobs.list', {})).value as { id: string; state: string }[]
+      const job = jobs.find((j) => j.id === jobId)
+      if (job && job.state !== 'running') return job.state
+    }
+  }, input)
+}
+
 test('a simulated AlogP shift is flagged, its distributions open, and the timeline opens the check', async ({
   page,
   webHost,
@@ -312,28 +331,12 @@ test('an import is checked by itself and its summary says what the check found',
   const file = lipophilicFile('assay-e2e-drift-import.csv', 200, true)
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.goto(webHost.url)
-  // The bundled baseline keeps no training rows of its own, and new compounds of its target make
-  // them impossible to rebuild; a model trained here keeps its rows. Trained through the
-  // contract, as the Models screen would (its own e2e tests cover that screen).
-  const trained = await page.evaluate(async () => {
-    type Answer = { ok: boolean; value?: unknown; error?: { message: string } }
-    const api = (
-      window as unknown as { workbench: { call(m: string, i: unknown): Promise<Answer> } }
-    ).workbench
-    const started = await api.call('models.train', {
-      target: 'SYNTHETIC-SAMPLE',
-      learner: 'gbdt',
-      promote: true,
-      reason: 'a model that keeps its training rows, for drift checks',
-    })
-    if (!started.ok) return started.error?.message ?? 'not started'
-    const { jobId } = started.value as { jobId: string }
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 500))
-      const jobs = (await api.call('jobs.list', {})).value as { id: string; state: string }[]
-      const job = jobs.find((j) => j.id === jobId)
-      if (job && job.state !== 'running') return job.state
-    }
+  // a production model trained here, as the Models screen would (its own e2e tests cover it)
+  const trained = await trainThroughContract(page, {
+    target: 'SYNTHETIC-SAMPLE',
+    learner: 'gbdt',
+    promote: true,
+    reason: 'a newer model to check imports against',
   })
   expect(trained).toBe('succeeded')
 
@@ -365,21 +368,7 @@ test("a model's own test for a feature is saved and used, and a deleted model's 
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.goto(webHost.url)
   // a second version beside the baseline (not promoted, so it may be deleted later)
-  const trained = await page.evaluate(async () => {
-    type Answer = { ok: boolean; value?: unknown; error?: { message: string } }
-    const api = (
-      window as unknown as { workbench: { call(m: string, i: unknown): Promise<Answer> } }
-    ).workbench
-    const started = await api.call('models.train', { target: 'SYNTHETIC-SAMPLE', learner: 'gbdt' })
-    if (!started.ok) return started.error?.message ?? 'not started'
-    const { jobId } = started.value as { jobId: string }
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 500))
-      const jobs = (await api.call('jobs.list', {})).value as { id: string; state: string }[]
-      const job = jobs.find((j) => j.id === jobId)
-      if (job && job.state !== 'running') return job.state
-    }
-  })
+  const trained = await trainThroughContract(page, { target: 'SYNTHETIC-SAMPLE', learner: 'gbdt' })
   expect(trained).toBe('succeeded')
   await openDrift(page)
   await page.getByTestId('drift-model').selectOption({ value: 'v2' })
