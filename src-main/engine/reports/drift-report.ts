@@ -4,6 +4,7 @@ import { featureUnits } from '../../chem/feature-sets'
 import type { Db } from '../db/connection'
 import { selectDriftCheck, selectDriftHistory } from '../db/drift-queries'
 import { selectTargetName } from '../db/report-queries'
+import { modelRow, summarize } from '../models/registry'
 import { type ReportMeta, facts, renderDocument, section } from './document'
 import { driftTimeline, sourceLabel } from './drift-timeline'
 import {
@@ -24,6 +25,8 @@ export interface DriftReportData {
   units: Record<string, string>
   /** the model's checks up to and including this one, oldest first */
   history: DriftRunSummary[]
+  /** the model's cross-validated RMSE as stored (null when the model was deleted since) */
+  modelCvRmse: number | null
 }
 
 /** Reads one stored check; an unknown id is a `not-found` WorkbenchError. */
@@ -41,6 +44,9 @@ export function gatherDriftReport(db: Db, driftRunId: number): DriftReportData {
     targetName: selectTargetName(db, check.target),
     units: featureUnits(check.features.map((f) => f.name)),
     history,
+    modelCvRmse: check.modelDeleted
+      ? null
+      : summarize(db, modelRow(db, check.modelVersion)).cv.rmse,
   }
 }
 
@@ -92,7 +98,10 @@ function compared(d: DriftReportData): SafeHtml {
     'compared',
     'What was compared',
     facts([
-      ['Model', `${c.modelVersion}${c.modelDeleted ? ' (since deleted)' : ''}`],
+      [
+        'Model',
+        `${c.modelVersion}${c.modelDeleted ? ' (since deleted)' : ` (CV RMSE ${formatFixed(d.modelCvRmse, 3)} log units)`}`,
+      ],
       ['Target', `${c.target}${d.targetName ? ` — ${d.targetName}` : ''}`],
       ['Reference', `the model's ${formatCount(c.referenceRows)} training rows`],
       ['Current', `${sourceLabel(c.source)}: ${formatCount(c.currentRows)} rows`],

@@ -9,8 +9,9 @@ import {
 import { modelRow, summarize } from '../models/registry'
 import { batchSummary } from '../predict/store'
 import { type ReportMeta, facts, renderDocument, section } from './document'
-import { formatCount, formatFixed, formatNm, formatPercent, formatUtc } from './format'
-import { type SafeHtml, escapeHtml, html, trustedMarkup } from './html'
+import { formatCount, formatFixed, formatPercent, formatUtc } from './format'
+import { type SafeHtml, html } from './html'
+import { resultTable } from './result-table'
 import { chartRow, figure, histogram, scatter } from './svg-charts'
 
 export interface PredictionReportOptions {
@@ -176,52 +177,17 @@ function charts(d: PredictionReportData): SafeHtml {
   return section('distribution', 'Predictions', html`${chartRow(figures)}${measured(d)}`)
 }
 
-const cell = (v: string | null | undefined) => (v ? escapeHtml(v) : '')
-
-/**
- * The table of rows, built as one string: 100,000 rows through the template would be slow. Each
- * value from data goes through escapeHtml. End tags of cells and rows are left out (HTML allows
- * it), which keeps a large batch's report a third smaller.
- */
 function rowTable(d: PredictionReportData): SafeHtml {
-  const parts: string[] = []
-  for (const r of d.rows) {
-    const id = r.moleculeId ?? ''
-    const name = r.name && r.name !== r.moleculeId ? ` ${r.name}` : ''
-    const interval =
-      r.low === null || r.high === null ? '' : `${formatFixed(r.low, 2)}–${formatFixed(r.high, 2)}`
-    const domain = r.inDomain === null ? '' : r.inDomain ? 'yes' : '<b>no</b>'
-    parts.push(
-      `<tr><td class="n">${r.rowNumber}<td>${cell(id)}${cell(name)}<td>${cell(r.smiles)}<td class="n">${formatFixed(r.pActivity, 2)}<td class="n">${formatNm(r.nM)}<td class="n">${interval}<td>${domain}<td class="n">${r.observed === null ? '' : formatFixed(r.observed, 2)}<td>${r.failure ? `not scored: ${cell(r.failure)}` : ''}`,
-    )
-  }
-  const body = trustedMarkup(parts.join('\n'))
   return section(
     'rows',
     'Results',
     html`<p>
         Sorted by predicted pActivity, most potent first; rows that could not be scored follow in
-        file order. The app's batch view sorts and filters the same rows.
+        file order. The 90% interval of every prediction is ± ${formatFixed(d.intervalHalfWidth, 2)}
+        log units. The app's batch view sorts and filters the same rows.
       </p>
       ${d.rowsLeftOut > 0 ? html`<p class="notice rows-left-out">${formatCount(d.rows.length)} rows listed; <strong>${formatCount(d.rowsLeftOut)} rows left out</strong> of this document. The HTML report lists every row.</p>` : ''}
-      <table class="rows">
-        <thead>
-          <tr>
-            <th class="n">Row</th>
-            <th>Compound</th>
-            <th>SMILES</th>
-            <th class="n">Predicted pActivity</th>
-            <th class="n">Predicted nM</th>
-            <th class="n">90% interval (pActivity)</th>
-            <th>In domain</th>
-            <th class="n">Measured pActivity</th>
-            <th>Note</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${body}
-        </tbody>
-      </table>`,
+      ${resultTable(d.rows)}`,
   )
 }
 
