@@ -35,7 +35,7 @@ describe('the html template', () => {
     expect(html`<div>${inner}${[1, '<', null, false, undefined]}</div>`.markup).toBe(
       '<div><b>&lt;i&gt;</b>1&lt;</div>',
     )
-    expect(joinHtml(['<', html`<br />`], ',').markup).toBe('&lt;,<br>')
+    expect(joinHtml(['<', html`<b>b</b>`], ',').markup).toBe('&lt;,<b>b</b>')
   })
 
   it('does not take a look-alike object for safe markup', () => {

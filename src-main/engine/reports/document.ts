@@ -36,19 +36,20 @@ p { margin: 6px 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 18px; margin: 8px 0; }
 dt { color: #566179; }
 dd { margin: 0; overflow-wrap: anywhere; }
-.mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
+.mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
 th, td { border-bottom: 1px solid #e1e6ee; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #eef2f8; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.rows td { padding: 1px 6px; font-size: 12px; }
-table.rows td:nth-child(3) { overflow-wrap: anywhere; max-width: 360px; }
+table.rows td { overflow-wrap: anywhere; }
 thead { display: table-header-group; }
 tr, figure { break-inside: avoid; page-break-inside: avoid; }
-figure { margin: 12px 0; }
+figure { margin: 12px 0; max-width: 560px; }
 figcaption { font-size: 12px; color: #566179; margin-top: 2px; }
 svg { max-width: 100%; height: auto; font-family: inherit; }
-.charts { display: flex; flex-wrap: wrap; gap: 8px 24px; }
+svg.chart { width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 8px 24px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 13px; }
 .bad { background: #fbe3e1; color: #8c1d13; }
 .good { background: #e2f3e6; color: #1d5e2c; }

@@ -14,7 +14,14 @@ import {
 import { modelDetail, modelRow, onnxBytes } from '../models/registry'
 import { type ReportMeta, facts, renderDocument, section } from './document'
 import { driftTimeline } from './drift-timeline'
-import { formatCount, formatFixed, formatPercent, formatSignificant, formatUtc } from './format'
+import {
+  formatCount,
+  formatFixed,
+  formatNm,
+  formatPercent,
+  formatSignificant,
+  formatUtc,
+} from './format'
 import { type SafeHtml, html } from './html'
 import { barChart, chartRow, figure, scatter } from './svg-charts'
 
@@ -170,7 +177,7 @@ function intendedUse(d: ModelCardData): SafeHtml {
         [
           'Potency range seen',
           seen
-            ? `pActivity ${formatFixed(lo, 2)} to ${formatFixed(hi, 2)} (${formatSignificant(10 ** (9 - hi))} to ${formatSignificant(10 ** (9 - lo))} nM); predictions outside it are extrapolations`
+            ? `pActivity ${formatFixed(lo, 2)} to ${formatFixed(hi, 2)} (${formatNm(10 ** (9 - hi))} to ${formatNm(10 ** (9 - lo))} nM); predictions outside it are extrapolations`
             : 'not recorded',
         ],
         ['90% interval', `prediction ± ${formatFixed(m.intervalHalfWidth, 2)} log units`],

@@ -9,8 +9,8 @@ import { type SafeHtml, escapeHtml, html, joinHtml, trustedMarkup } from './html
  */
 
 const W = 560
-const H = 330
-const M = { left: 62, right: 16, top: 28, bottom: 50 }
+const M = { left: 62, right: 16, top: 46, bottom: 50 }
+const H = 348
 const REFERENCE = '#4a78b5'
 const CURRENT = '#e07b27'
 const INK = '#1c2330'
@@ -98,6 +98,7 @@ function svg(title: string, body: SafeHtml, legend?: SafeHtml): SafeHtml {
     class="chart"
   >
     <title>${title}</title>
+    <text x="8" y="16" font-size="13" font-weight="600" fill="${INK}">${title}</text>
     ${body}${legend ?? ''}
   </svg>`
 }
@@ -108,12 +109,12 @@ function legend(items: readonly (readonly [string, string])[]): SafeHtml {
     >${items.map(([label, color]) => {
       const mark = html`<rect
           x="${px(at)}"
-          y="8"
+          y="24"
           width="12"
           height="12"
           fill="${color}"
           fill-opacity="0.7"
-        /><text x="${px(at + 16)}" y="18">${label}</text>`
+        /><text x="${px(at + 16)}" y="34">${label}</text>`
       at += 28 + label.length * 6.2
       return mark
     })}</g
@@ -414,6 +415,7 @@ export function barChart(
     class="chart"
   >
     <title>${title}</title>
+    <text x="8" y="16" font-size="13" font-weight="600" fill="${INK}">${title}</text>
     ${axis}
     <g class="marks">${bars}</g>
   </svg>`
