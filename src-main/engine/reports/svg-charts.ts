@@ -216,7 +216,7 @@ export function histogram(
   title: string,
   xLabel: string,
   values: ArrayLike<number>,
-  bins = 30,
+  bins = Math.min(30, Math.max(5, Math.ceil(2 * Math.sqrt(values.length)))),
 ): SafeHtml {
   const { edges, counts } = binValues(values, bins)
   const xTicks = niceTicks(edges[0] as number, edges[edges.length - 1] as number, 6)
