@@ -194,7 +194,11 @@ describe('reports as HTML from real data', () => {
         text: document.body.innerText,
       }))()`)) as Partial<Inspection>,
     )
-    if (shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true })
+    if (shot) {
+      await page.screenshot({ path: join(SHOTS, shot), fullPage: true })
+      // the document beside its picture, to print or open by hand
+      if (!options.withoutCsp) writeFileSync(join(SHOTS, shot.replace(/\.png$/, '.html')), doc)
+    }
     await context.close()
     return seen
   }

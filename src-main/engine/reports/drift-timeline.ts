@@ -10,13 +10,13 @@ export function sourceLabel(s: DriftRunSummary['source']): string {
 
 /**
  * A model's drift checks in order (oldest first) as a timeline and a table; `current` marks the
- * check a drift report is about. The dataset threshold drawn is the newest check's share rule
- * (Evidently's 0.5 unless the model's settings changed it).
+ * check a drift report is about; `threshold` is the share of drifted features that makes a
+ * dataset drift.
  */
 export function driftTimeline(
   checks: readonly DriftRunSummary[],
   current: number | null,
-  threshold = 0.5,
+  threshold: number,
 ): SafeHtml {
   const points = checks.map((c) => ({
     label: `#${c.driftRunId}`,
