@@ -43,6 +43,8 @@ th { background: #eef2f8; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.rows td { padding: 1px 6px; font-size: 12px; }
 table.rows td { overflow-wrap: anywhere; }
+/* a compound's ID stays whole (names still wrap at spaces); SMILES may break anywhere */
+table.rows td:nth-child(2) { overflow-wrap: normal; }
 thead { display: table-header-group; }
 tr, figure { break-inside: avoid; page-break-inside: avoid; }
 figure { margin: 12px 0; max-width: 560px; }

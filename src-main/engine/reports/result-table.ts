@@ -12,6 +12,7 @@ interface Column {
 
 const text = (v: string | null | undefined) => (v ? escapeHtml(v) : '')
 
+// Row and Compound are always the first two columns: the sheet keeps the second (IDs) unbroken.
 const COLUMNS: Column[] = [
   { head: 'Row', numeric: true, optional: false, value: (r) => String(r.rowNumber) },
   {
