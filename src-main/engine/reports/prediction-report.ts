@@ -99,7 +99,9 @@ function overview(d: PredictionReportData): SafeHtml {
         ? ([
             [
               'Other targets',
-              `${formatCount(b.otherTargetRows)} rows name a target other than ${d.target}${b.onlyModelTarget ? ' and were left out' : ' and were scored anyway'}`,
+              b.otherTargetRows === 0
+                ? `every row names ${d.target}`
+                : `${formatCount(b.otherTargetRows)} rows name a target other than ${d.target}${b.onlyModelTarget ? ' and were left out' : ' and were scored anyway'}`,
             ],
           ] as const)
         : []),
