@@ -28,6 +28,25 @@ async function check(engine: Engine, input: unknown): Promise<DriftCheck> {
 
 const SEEDS = ['mw_freebase', 'alogp', 'hba', 'hbd'] as const
 
+/** The model's stored training rows and the seed features of an import's compounds, read from SQLite. */
+function storedSamples(dataDir: string, version: string, importId: number) {
+  const db = openDatabase(dataDir)
+  try {
+    const ref = readReference(db, version)
+    const current = db
+      .prepare(
+        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
+          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
+            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
+          ORDER BY id`,
+      )
+      .all(importId) as Record<(typeof SEEDS)[number], number>[]
+    return { ref, current }
+  } finally {
+    db.close()
+  }
+}
+
 describe('a drift check against a model trained on aromatase', () => {
   let engine: Engine
   let dataDir: string
@@ -56,17 +75,7 @@ describe('a drift check against a model trained on aromatase', () => {
       source: { kind: 'import', importId: acheImport },
     })
     // the two samples as the database holds them, independent of the check
-    const db = openDatabase(dataDir)
-    const ref = readReference(db, version)
-    const current = db
-      .prepare(
-        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
-          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
-            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
-          ORDER BY id`,
-      )
-      .all(acheImport) as Record<(typeof SEEDS)[number], number>[]
-    db.close()
+    const { ref, current } = storedSamples(dataDir, version, acheImport)
     expect(ref).not.toBeNull()
     expect(result.referenceRows).toBe(ref?.rows)
     expect(result.currentRows).toBe(current.length)
@@ -191,17 +200,7 @@ describe('a drift check against a model trained on aromatase', () => {
       model: version,
       source: { kind: 'import', importId: acheImport },
     })
-    const db = openDatabase(dataDir)
-    const ref = readReference(db, version)
-    const current = db
-      .prepare(
-        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
-          WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
-            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
-          ORDER BY id`,
-      )
-      .all(acheImport) as Record<(typeof SEEDS)[number], number>[]
-    db.close()
+    const { ref, current } = storedSamples(dataDir, version, acheImport)
     const expected = scipyReference({
       cases: SEEDS.map((name, k) => ({
         id: name,
