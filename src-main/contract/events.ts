@@ -8,7 +8,7 @@ import type { FileRef } from './workbench-api'
  * What screens show, in the groups a write changes them by: `imports` (imports and their rejected
  * rows), `activities` (measurements), `compounds` (structures and their features), `models` (model
  * versions, their stages and references), `runs` (training runs), `predictions` (batches and their
- * rows, single predictions), `settings`, `drift` (stored drift checks and drift settings).
+ * rows, single predictions), `settings`, `drift` (stored drift checks and drift settings), `reports` (stored reports).
  */
 export const dataTables = [
   'imports',
@@ -19,6 +19,7 @@ export const dataTables = [
   'predictions',
   'settings',
   'drift',
+  'reports',
 ] as const
 export type DataTable = (typeof dataTables)[number]
 

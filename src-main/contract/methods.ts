@@ -76,6 +76,15 @@ import {
   driftSettingsSetInput,
   driftSimulateInput,
 } from './drift'
+import {
+  type ReportExport,
+  type ReportHtml,
+  type ReportRecord,
+  reportIdInput,
+  reportsCreateInput,
+  reportsDeleteInput,
+  reportsExportInput,
+} from './reports'
 
 /** Declares one method: its input schema and (as a phantom type) its output. */
 function method<I extends z.ZodType, O>(input: I, summary: string) {
@@ -342,6 +351,32 @@ export const methods = {
   'drift.saveSettings': method<typeof driftSettingsSetInput, DriftSettings>(
     driftSettingsSetInput,
     'Save drift settings',
+  ),
+  /**
+   * Starts making a report as a job: the model card of a version, the report of a drift check or
+   * of a prediction batch, rendered from what is stored into one self-contained HTML file in the
+   * data folder; the stored report is the result.
+   */
+  'reports.create': job<typeof reportsCreateInput, ReportRecord>(
+    reportsCreateInput,
+    'Make a report',
+  ),
+  /** Stored reports, newest first. */
+  'reports.list': method<typeof empty, ReportRecord[]>(empty, 'Reports'),
+  /** One stored report's HTML (its SHA-256 checked), for the sandboxed viewer. */
+  'reports.html': method<typeof reportIdInput, ReportHtml>(reportIdInput, 'Open a report'),
+  /**
+   * Starts saving a report as a job: its HTML file as it is, or printed to PDF (page size, running
+   * header and footer), handed to the host's save (a dialog, a download, or the CLI's path).
+   */
+  'reports.export': job<typeof reportsExportInput, ReportExport>(
+    reportsExportInput,
+    'Save a report',
+  ),
+  /** Deletes a stored report and its file (audited). */
+  'reports.delete': method<typeof reportsDeleteInput, { deleted: true }>(
+    reportsDeleteInput,
+    'Delete a report',
   ),
   /** The last database check and the backups kept in the data folder. */
   'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),

@@ -9,6 +9,7 @@ import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
 import { modelHandlers } from './models/handlers'
 import { predictHandlers } from './predict/handlers'
+import { reportHandlers } from './reports/handlers'
 import { sampleHandlers } from './sample/sample'
 import { searchHandlers } from './search/handlers'
 import { settingsHandlers } from './settings/handlers'
@@ -30,4 +31,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...backupHandlers,
   ...searchHandlers,
   ...driftHandlers,
+  ...reportHandlers,
 }

@@ -14,6 +14,8 @@ const JOB_LABELS: Record<JobMethodName, string> = {
   'search.substructure': 'Substructure search',
   'drift.run': 'Drift check',
   'drift.simulate': 'Drift simulation',
+  'reports.create': 'Report',
+  'reports.export': 'Saving report',
 }
 
 export function StatusBar() {

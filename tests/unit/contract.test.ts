@@ -112,6 +112,8 @@ describe('the contract', () => {
       'imports.start',
       'models.train',
       'predictions.batch',
+      'reports.create',
+      'reports.export',
       'search.similarity',
       'search.substructure',
     ])

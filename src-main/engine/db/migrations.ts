@@ -6,11 +6,12 @@ import m005 from './migrations/005-compound-lookups'
 import m006 from './migrations/006-model-reference'
 import m007 from './migrations/007-model-promotions'
 import m008 from './migrations/008-drift-history'
+import m009 from './migrations/009-reports'
 
 /**
  * The numbered migrations, the only source of the schema. Migration N brings the database to
  * schema version N (`PRAGMA user_version`). Append; never edit one that has shipped.
  */
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008]
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

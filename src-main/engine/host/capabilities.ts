@@ -39,6 +39,19 @@ export const MAX_SAVE_BYTES = 512 * 1024 ** 2
 export const pdfOptions = z.strictObject({
   pageSize: z.enum(['A4', 'Letter']),
   landscape: z.boolean().optional(),
+  /**
+   * A running header and footer on every page: the report's title and model version at the top;
+   * page X of Y, the date and the app's version at the bottom. Plain text (each host escapes it
+   * into its page templates). Absent: no header or footer.
+   */
+  running: z
+    .strictObject({
+      title: z.string().max(300),
+      modelVersion: z.string().max(40),
+      date: z.string().max(40),
+      appVersion: z.string().max(40),
+    })
+    .optional(),
 })
 export type PdfOptions = z.infer<typeof pdfOptions>
 
