@@ -81,3 +81,11 @@ export async function runJob<K extends JobMethodName>(
     offProgress()
   }
 }
+
+/**
+ * Has the browser save a file the engine kept for it under a one-time id (the web host). The
+ * desktop app saves through its own dialog and hands out no ids, so this is never reached there.
+ */
+export function download(downloadId: string): void {
+  window.workbench.download(downloadId)
+}

@@ -7,6 +7,9 @@ interface Props {
   confirmLabel: string
   /** what the reason field asks, e.g. "Why promote v3?" */
   reasonLabel: string
+  /** the reason may be left empty (deleting a report); required by default */
+  optional?: boolean
+  placeholder?: string
   onConfirm(reason: string): Promise<void>
   onClose(): void
 }
@@ -22,6 +25,8 @@ export function ReasonDialog({
   children,
   confirmLabel,
   reasonLabel,
+  optional = false,
+  placeholder = 'e.g. lower cross-validated RMSE on the 2024 data',
   onConfirm,
   onClose,
 }: Props) {
@@ -39,7 +44,7 @@ export function ReasonDialog({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    if (reason.trim() === '') {
+    if (!optional && reason.trim() === '') {
       setProblem('Say why: the reason is kept in the audit log with the change.')
       return
     }
@@ -72,9 +77,9 @@ export function ReasonDialog({
             value={reason}
             rows={3}
             maxLength={500}
-            aria-required="true"
+            aria-required={!optional}
             onChange={(e) => setReason(e.target.value)}
-            placeholder="e.g. lower cross-validated RMSE on the 2024 data"
+            placeholder={placeholder}
           />
         </label>
         {problem && (

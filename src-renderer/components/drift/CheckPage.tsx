@@ -4,6 +4,7 @@ import { PlotlyChart } from '../../charts/PlotlyChart'
 import { driftHistogramFigure } from '../../charts/drift-figures'
 import { fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 import { StructureImage } from '../chem/StructureImage'
+import { ReportButton } from '../reports/ReportButton'
 import { FeatureTable } from './FeatureTable'
 import {
   METHOD_LABELS,
@@ -26,9 +27,15 @@ export function CheckPage({ check, onBack }: { check: DriftCheck; onBack(): void
             {check.modelDeleted && <span className="tag bad-tag">model deleted</span>}
             {check.isSynthetic && <span className="tag">synthetic data</span>}
           </h2>
-          <button type="button" className="button" onClick={onBack}>
-            Back to the timeline
-          </button>
+          <div className="row">
+            <ReportButton
+              subject={{ kind: 'drift', driftRunId: check.driftRunId }}
+              label="Report"
+            />
+            <button type="button" className="button" onClick={onBack}>
+              Back to the timeline
+            </button>
+          </div>
         </div>
         <p className="muted" data-testid="drift-compared">
           Compared <strong>{sourceLabel(check.source)}</strong> ({TRIGGER_LABELS[check.trigger]},{' '}

@@ -17,6 +17,7 @@ import { downloadFile } from '../csv'
 import { type Column, VirtualTable } from '../VirtualTable'
 import { StructureImage } from '../chem/StructureImage'
 import { DriftLine } from '../drift/DriftLine'
+import { ReportButton } from '../reports/ReportButton'
 import { useCompoundPanel } from '../../store/compound-store'
 import { REASON_LABELS, fmtConcentration, fmtCount, fmtDate, fmtInt, fmtNum } from '../format'
 
@@ -432,6 +433,7 @@ function BatchResults({
           >
             Export all {fmtCount(allRows, 'row')} (CSV)
           </button>
+          <ReportButton subject={{ kind: 'batch', batchId: batch.batchId }} label="Report" />
         </div>
       </div>
       <div className="stats">
