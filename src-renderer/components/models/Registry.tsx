@@ -263,6 +263,7 @@ export function Registry() {
                         subject={{ kind: 'model-card', version: m.version }}
                         label="Model card"
                         small
+                        onError={(text) => say(`Model card of ${m.version}: ${text}`, true)}
                       />
                     </div>
                   </td>

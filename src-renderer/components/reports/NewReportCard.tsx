@@ -147,7 +147,7 @@ export function NewReportCard() {
           Make report
         </button>
       </div>
-      <p className="muted small">
+      <p className="muted small new-report-hint">
         A {KIND_LABELS[kind].toLowerCase()} describes {KIND_MEANINGS[kind]}
       </p>
       {running && job && (

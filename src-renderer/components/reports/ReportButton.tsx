@@ -13,10 +13,13 @@ export function ReportButton({
   subject,
   label,
   small = false,
+  onError,
 }: {
   subject: ReportSubject
   label: string
   small?: boolean
+  /** where a failure is said instead of beside the button (a table row has no room for it) */
+  onError?: (message: string) => void
 }) {
   const { job, running } = useJob('reports.create', reportSlot(subject))
   const [problem, setProblem] = useState<string | null>(null)
@@ -32,14 +35,16 @@ export function ReportButton({
         aria-label={`${label}: make a report of ${subjectLabel(subject)}`}
         onClick={() => {
           setProblem(null)
-          makeReportAndOpen(subject).catch((e: unknown) =>
-            setProblem(e instanceof Error ? e.message : String(e)),
-          )
+          makeReportAndOpen(subject).catch((e: unknown) => {
+            const message = e instanceof Error ? e.message : String(e)
+            if (onError) onError(message)
+            else setProblem(message)
+          })
         }}
       >
         {running ? `Making… ${percent}%` : label}
       </button>
-      {shown && !running && (
+      {shown && !running && !onError && (
         <span className="error small" role="alert">
           {shown}
         </span>

@@ -64,6 +64,12 @@ export function ReportViewer({
         </div>
       </div>
       <SaveControls report={report} />
+      {report.kind === 'batch' && (
+        <p className="muted small report-note">
+          Shown here without its script: to sort the results table by a column, open the saved HTML
+          file in a browser.
+        </p>
+      )}
       {problem && (
         <p className="error" role="alert">
           {problem}
