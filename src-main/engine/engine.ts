@@ -19,6 +19,7 @@ import { FileGrants, type GrantOptions } from './files/file-grants'
 import { DownloadStore, type PendingDownload } from './host/downloads'
 import { createHeadlessHost } from './host/headless-host'
 import { removeOrphanedFiles } from './import/stored-file'
+import { removeOrphanedReports } from './reports/store'
 import { acquireInstanceLock } from './instance-lock'
 import { handlers } from './handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -67,6 +68,7 @@ export function createEngine(options: EngineOptions): Engine {
     throw error
   }
   removeOrphanedFiles(db, options.dataDir)
+  removeOrphanedReports(db, options.dataDir)
   const jobs = new JobRunner(emit)
   const pool = new WorkerPool(options.workerPath, options.workerThreads)
   const maintenance = new DatabaseMaintenance({

@@ -2,10 +2,12 @@
 // folder's `reports/` and the SHA-256 of its bytes, checked whenever the file is read back. What
 // a report is about is kept by value (a model version's name, a check's or batch's id), not as a
 // foreign key: a report is a document that was sent to someone, and outlives what it describes.
-// Deleting a report is audited (audit_log, entity_type 'report').
+// Deleting a report is audited (audit_log, entity_type 'report'). AUTOINCREMENT: an id is never
+// given twice, so the audit log's "report 7 deleted" can never be read as a later report 7, and
+// a new report's file never takes the name of a deleted one.
 export default /* sql */ `
 CREATE TABLE reports (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   kind           TEXT NOT NULL CHECK (kind IN ('model-card', 'drift', 'batch')),
   -- the ReportSubject, e.g. {"kind":"drift","driftRunId":4}
   subject_json   TEXT NOT NULL CHECK (json_valid(subject_json)),
