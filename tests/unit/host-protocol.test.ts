@@ -105,7 +105,9 @@ describe('the policy a printed file carries', () => {
     )
     expect(withReportCsp('<p>no doctype</p>')).toBe(`${meta}<p>no doctype</p>`)
     expect(REPORT_CSP).toContain("default-src 'none'")
-    expect(REPORT_CSP).not.toMatch(/https?:|file:|unsafe-inline'[^;]*;?\s*$|'unsafe-eval'|'unsafe-hashes'/)
+    expect(REPORT_CSP).not.toMatch(
+      /https?:|file:|unsafe-inline'[^;]*;?\s*$|'unsafe-eval'|'unsafe-hashes'/,
+    )
     // scripts: exactly one source, the hash of the results table's sort script
     const scriptSrc = REPORT_CSP.split(';')
       .map((d) => d.trim())

@@ -1,5 +1,6 @@
 import { WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
+import { startReportExport } from './export'
 
 function notYet(): never {
   throw new WorkbenchError('not-found', 'Reports are not stored yet.')
@@ -11,6 +12,6 @@ export const reportHandlers: HandlerGroup<
   'reports.create': async (_input, ctx) => ctx.jobs.start('reports.create', () => notYet()),
   'reports.list': () => [],
   'reports.html': () => notYet(),
-  'reports.export': async (_input, ctx) => ctx.jobs.start('reports.export', () => notYet()),
+  'reports.export': async (input, ctx) => startReportExport(ctx, input),
   'reports.delete': () => notYet(),
 }
