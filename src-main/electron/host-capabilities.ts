@@ -10,6 +10,7 @@ import {
   type PdfOptions,
   safeSaveName,
 } from '../engine/host/capabilities'
+import { pageMarginsMm, pageTemplates } from '../engine/host/page-templates'
 import { withReportCsp } from '../engine/host/report-csp'
 import { SavedFiles } from '../engine/host/saved-files'
 
@@ -75,6 +76,7 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
       contents.on('will-redirect', (event) => event.preventDefault())
       contents.on('will-attach-webview', (event) => event.preventDefault())
       contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+      const templates = pageTemplates(options.running)
       try {
         await withTimeout(hidden.loadURL(url), PRINT_TIMEOUT_MS, 'load the document to print')
         const pdf = await withTimeout(
@@ -82,7 +84,8 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
             pageSize: options.pageSize,
             landscape: options.landscape ?? false,
             printBackground: true,
-            margins: { top: 0.6, bottom: 0.6, left: 0.5, right: 0.5 },
+            margins: inches(pageMarginsMm(options)),
+            ...(templates ? { displayHeaderFooter: true, ...templates } : {}),
           }),
           PRINT_TIMEOUT_MS,
           'print the PDF',
@@ -137,6 +140,14 @@ export function electronCapabilities(mainWindow: () => BrowserWindow | null): Ho
       return Promise.resolve()
     },
   }
+}
+
+/** Electron takes margins in inches. */
+function inches(
+  mm: Record<'top' | 'bottom' | 'left' | 'right', number>,
+): Electron.PrintToPDFMargins {
+  const inch = (v: number) => v / 25.4
+  return { top: inch(mm.top), bottom: inch(mm.bottom), left: inch(mm.left), right: inch(mm.right) }
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { CallResult } from '../../src-main/contract'
 import { type HostRequest, hostRequest } from '../../src-main/engine/host/capabilities'
 import { remoteCapabilities } from '../../src-main/engine/host/remote-capabilities'
 import { REPORT_CSP, withReportCsp } from '../../src-main/engine/host/report-csp'
+import { SORT_SCRIPT } from '../../src-main/engine/reports/sort-script'
 
 const TIMEOUTS = { printToPdf: 50, saveFile: 50, notify: 50, openFile: 50 }
 
@@ -103,6 +105,15 @@ describe('the policy a printed file carries', () => {
     )
     expect(withReportCsp('<p>no doctype</p>')).toBe(`${meta}<p>no doctype</p>`)
     expect(REPORT_CSP).toContain("default-src 'none'")
-    expect(REPORT_CSP).not.toMatch(/script-src|https?:|file:/)
+    expect(REPORT_CSP).not.toMatch(
+      /https?:|file:|unsafe-inline'[^;]*;?\s*$|'unsafe-eval'|'unsafe-hashes'/,
+    )
+    // scripts: exactly one source, the hash of the results table's sort script
+    const scriptSrc = REPORT_CSP.split(';')
+      .map((d) => d.trim())
+      .filter((d) => d.startsWith('script-src'))
+    expect(scriptSrc).toEqual([
+      `script-src 'sha256-${createHash('sha256').update(SORT_SCRIPT).digest('base64')}'`,
+    ])
   })
 })

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { WorkbenchError } from '../../contract'
 import { MAX_PDF_HTML_CHARS, type PdfOptions } from './capabilities'
+import { pageMarginsMm, pageTemplates } from './page-templates'
 import { REPORT_CSP } from './report-csp'
 
 /** Where Chromium is looked for: `CHROMIUM_PATH`, else Debian's package. */
@@ -105,12 +106,20 @@ export class ChromiumPdfPrinter {
       const page = await context.newPage()
       await page.goto(DOCUMENT_URL, { waitUntil: 'load', timeout: 60_000 })
       const [width, height] = PAPER[options.pageSize]
+      const templates = pageTemplates(options.running)
+      const m = pageMarginsMm(options)
       const pdf = await page.pdf({
         width,
         height,
         landscape: options.landscape ?? false,
         printBackground: true,
-        margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
+        margin: {
+          top: `${m.top}mm`,
+          bottom: `${m.bottom}mm`,
+          left: `${m.left}mm`,
+          right: `${m.right}mm`,
+        },
+        ...(templates ? { displayHeaderFooter: true, ...templates } : {}),
       })
       return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength)
     } finally {

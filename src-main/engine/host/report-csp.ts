@@ -1,9 +1,14 @@
+import { SORT_SCRIPT_SOURCE } from '../reports/sort-script'
+
 /**
  * Only what a self-contained report needs: inline styles, images and fonts as data: URLs, inline
- * SVG. No script, no frame, no form, no request to any address, file: included.
+ * SVG, and one script: the results table's sort, allowed by the hash of its exact text (never
+ * 'unsafe-inline', which would let any script that slipped into a report run). No other script,
+ * no inline event handler, no frame, no form, no request to any address, file: included.
  */
 export const REPORT_CSP = [
   "default-src 'none'",
+  `script-src ${SORT_SCRIPT_SOURCE}`,
   "style-src 'unsafe-inline'",
   'img-src data:',
   'font-src data:',

@@ -1,12 +1,8 @@
-import { WorkbenchError } from '../../contract'
 import type { HandlerGroup } from '../context'
 import { dataChanged } from '../data-changed'
 import { assertSubjectExists, createReport } from './create-report'
+import { startReportExport } from './export'
 import { deleteReport, listReports, readReport } from './store'
-
-function notYet(): never {
-  throw new WorkbenchError('not-found', 'Reports are not stored yet.')
-}
 
 export const reportHandlers: HandlerGroup<
   'reports.create' | 'reports.list' | 'reports.html' | 'reports.export' | 'reports.delete'
@@ -20,7 +16,7 @@ export const reportHandlers: HandlerGroup<
     const { record, html } = readReport(ctx, reportId)
     return { reportId, title: record.title, html }
   },
-  'reports.export': async (_input, ctx) => ctx.jobs.start('reports.export', () => notYet()),
+  'reports.export': async (input, ctx) => startReportExport(ctx, input),
   'reports.delete': async ({ reportId, reason }, ctx) => {
     await deleteReport(ctx, reportId, reason || null)
     dataChanged(ctx, ['reports'])

@@ -10,7 +10,8 @@ import { modelRow, summarize } from '../models/registry'
 import { batchSummary } from '../predict/store'
 import { type ReportMeta, facts, renderDocument, section } from './document'
 import { formatCount, formatFixed, formatPercent, formatUtc } from './format'
-import { type SafeHtml, html } from './html'
+import { type SafeHtml, html, trustedMarkup } from './html'
+import { printRowsMarker } from './print-rows'
 import { resultTable } from './result-table'
 import { chartRow, figure, histogram, scatter } from './svg-charts'
 
@@ -189,7 +190,7 @@ function rowTable(d: PredictionReportData): SafeHtml {
         log units. The app's batch view sorts and filters the same rows.
       </p>
       ${d.rowsLeftOut > 0 ? html`<p class="notice rows-left-out">${formatCount(d.rows.length)} rows listed; <strong>${formatCount(d.rowsLeftOut)} rows left out</strong> of this document. The HTML report lists every row.</p>` : ''}
-      ${resultTable(d.rows)}`,
+      ${trustedMarkup(printRowsMarker(d.rows.length))}${resultTable(d.rows)}`,
   )
 }
 

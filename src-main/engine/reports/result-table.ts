@@ -1,6 +1,7 @@
 import type { ReportPredictionRow } from '../db/report-queries'
 import { formatFixed, formatNm } from './format'
 import { type SafeHtml, escapeHtml, trustedMarkup } from './html'
+import { SORT_SCRIPT } from './sort-script'
 
 interface Column {
   head: string
@@ -55,11 +56,20 @@ const COLUMNS: Column[] = [
   },
 ]
 
+/** Headers look clickable on screen and show the order chosen; print shows neither. */
+const SORT_STYLE = `<style>@media screen {
+table.rows thead th { cursor: pointer; user-select: none; }
+table.rows thead th:hover { background: #dde5f1; }
+table.rows thead th[aria-sort=ascending]::after { content: " \\25B2"; font-size: 9px; }
+table.rows thead th[aria-sort=descending]::after { content: " \\25BC"; font-size: 9px; }
+}</style>`
+
 /**
  * A batch's rows as one table, built as a single string: 100,000 rows through the template would
  * be slow. Every value from data goes through escapeHtml. To keep a large batch's report small,
  * cells carry no attributes (numeric columns are aligned by a rule made for this table), and end
- * tags of cells and rows are left out, which HTML allows.
+ * tags of cells and rows are left out, which HTML allows. Clicking a column header sorts the rows
+ * in a browser ({@link SORT_SCRIPT}, the one script the report's CSP allows).
  */
 export function resultTable(rows: readonly ReportPredictionRow[]): SafeHtml {
   const columns = COLUMNS.filter((c) => !c.optional || rows.some((r) => c.value(r) !== ''))
@@ -69,9 +79,11 @@ export function resultTable(rows: readonly ReportPredictionRow[]): SafeHtml {
   const style = numeric.length
     ? `<style>${numeric.join(', ')} { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }</style>`
     : ''
-  const head = columns.map((c) => `<th${c.numeric ? ' class="n"' : ''}>${c.head}</th>`).join('')
+  const head = columns
+    .map((c) => `<th${c.numeric ? ' class="n"' : ''} tabindex="0">${c.head}</th>`)
+    .join('')
   const body = rows.map((r) => `<tr>${columns.map((c) => `<td>${c.value(r)}`).join('')}`).join('\n')
   return trustedMarkup(
-    `${style}<table class="rows"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+    `${style}${SORT_STYLE}<table class="rows"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table><script>${SORT_SCRIPT}</script>`,
   )
 }

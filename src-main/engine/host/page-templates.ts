@@ -1,0 +1,60 @@
+import type { PdfOptions } from './capabilities'
+
+/**
+ * The running header and footer of a printed report, as Chromium's `headerTemplate` and
+ * `footerTemplate` (the same for playwright-core's `page.pdf` and Electron's `printToPDF`).
+ *
+ * Chromium draws each template in the page's top or bottom margin, in a document of its own
+ * that inherits nothing from the report: its default font size there is so small it is barely
+ * readable, so every style is set here. Values come from data (a report title names a target,
+ * an input file), so each is escaped; Chromium fills only the `pageNumber` and `totalPages`
+ * spans itself.
+ */
+export interface PageTemplates {
+  headerTemplate: string
+  footerTemplate: string
+}
+
+/** Paper margins that leave room for the header and footer (Chromium draws them inside the margins). */
+export const RUNNING_MARGINS_MM = { top: 20, bottom: 18, left: 12, right: 12 } as const
+/** Margins when no header or footer is printed. */
+export const PLAIN_MARGINS_MM = { top: 15, bottom: 15, left: 12, right: 12 } as const
+
+export function pageMarginsMm(options: PdfOptions): {
+  top: number
+  bottom: number
+  left: number
+  right: number
+} {
+  return options.running ? RUNNING_MARGINS_MM : PLAIN_MARGINS_MM
+}
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] as string)
+}
+
+// Chromium places the template's box across the whole page width; the padding lines the text up
+// with the report's own left and right margins.
+const BOX = `font-family: system-ui, 'Helvetica Neue', Arial, sans-serif; font-size: 9px; color: #44506a; width: 100%; box-sizing: border-box; padding: 0 ${RUNNING_MARGINS_MM.left}mm; display: flex; justify-content: space-between; gap: 12px; -webkit-print-color-adjust: exact;`
+const CELL = 'white-space: nowrap; overflow: hidden; text-overflow: ellipsis;'
+
+/** The two templates for `running`; null when the document is printed without them. */
+export function pageTemplates(running: PdfOptions['running']): PageTemplates | null {
+  if (!running) return null
+  const title = escapeText(running.title)
+  const version = escapeText(running.modelVersion)
+  const date = escapeText(running.date)
+  const app = escapeText(running.appVersion)
+  return {
+    headerTemplate: `<div style="${BOX}"><span style="${CELL}">${title}</span><span style="${CELL} flex: none;">Model ${version}</span></div>`,
+    footerTemplate: `<div style="${BOX}"><span style="flex: none;">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span><span style="${CELL}">${date}</span><span style="flex: none;">Assay Workbench ${app}</span></div>`,
+  }
+}
