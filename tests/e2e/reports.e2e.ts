@@ -141,7 +141,7 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
     .click()
   const drift = await openedReport(page, /Drift/)
   await expect(drift.body).toContainText('v1', SLOW)
-  await expect(drift.body).toContainText('AlogP')
+  await expect(drift.body).toContainText('alogp (drifted)')
   await page.screenshot({ path: join(SHOTS, '04-drift-viewer.png') })
   await drift.viewer.getByRole('button', { name: 'Close' }).click()
 

@@ -16,7 +16,9 @@ export function ReportList({
   onDelete(r: ReportRecord): void
 }) {
   const marked = useRef<HTMLTableRowElement>(null)
-  useEffect(() => marked.current?.scrollIntoView({ block: 'nearest' }), [selectedId])
+  useEffect(() => {
+    marked.current?.scrollIntoView({ block: 'nearest' })
+  }, [selectedId])
   return (
     <section
       className="card wide"

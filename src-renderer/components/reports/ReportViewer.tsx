@@ -36,7 +36,9 @@ export function ReportViewer({
     }
   }, [report.reportId])
   // the viewer replaces the list: focus moves to its title, not to the top of the page
-  useEffect(() => heading.current?.focus(), [report.reportId])
+  useEffect(() => {
+    heading.current?.focus()
+  }, [report.reportId])
 
   return (
     <section
