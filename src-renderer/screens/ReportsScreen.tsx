@@ -62,7 +62,7 @@ export function ReportsScreen() {
         <div className="cards reports-cards">
           <NewReportCard />
           {message && (
-            <p className="muted card wide" role="status" data-testid="reports-message">
+            <p className="muted reports-message" role="status" data-testid="reports-message">
               {message}
             </p>
           )}
@@ -117,7 +117,7 @@ export function ReportsScreen() {
           <p>
             The stored file ({KIND_LABELS[deleting.kind].toLowerCase()}, made with model{' '}
             {deleting.modelVersion}) is removed from the data folder. Copies you saved elsewhere
-            stay. You can make the report again from the same data at any time.
+            stay. While the model, check or batch is kept, the report can be made again.
           </p>
         </ReasonDialog>
       )}

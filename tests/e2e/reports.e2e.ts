@@ -164,7 +164,7 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   const batchTitle = (await results.getByRole('heading', { level: 2 }).textContent()) ?? ''
   const batchId = /Batch #(\d+)/.exec(batchTitle)?.[1]
   expect(batchId).toBeTruthy()
-  await page.screenshot({ path: join(SHOTS, '04b-batch-button.png') })
+  await results.screenshot({ path: join(SHOTS, '04b-batch-button.png') })
   const pageTitle = await page.title()
   await results
     .getByRole('button', { name: `Report: make a report of prediction batch #${batchId}` })
@@ -267,4 +267,44 @@ test('New report makes a model card from the chosen version and marks it in the 
   const { body } = await openedReport(page, /Model card.*v1/)
   await expect(body).toContainText('v1', SLOW)
   expect(errors()).toEqual([])
+})
+
+test.describe('without Chromium for printing', () => {
+  // the web host started for this test inherits the setting; the test browser was launched
+  // from the config's path already
+  const before = process.env.CHROMIUM_PATH
+  test.beforeAll(() => {
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium'
+  })
+  test.afterAll(() => {
+    if (before === undefined) delete process.env.CHROMIUM_PATH
+    else process.env.CHROMIUM_PATH = before
+  })
+
+  test('Save PDF says plainly that Chromium is missing, and Save HTML still works', async ({
+    page,
+    webHost,
+  }) => {
+    test.setTimeout(300_000)
+    const errors = unexpectedErrors(page)
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.goto(webHost.url)
+    await goTo(page, 'Reports')
+    await page.getByTestId('new-report').getByRole('button', { name: 'Make report' }).click()
+    const list = page.getByTestId('report-list')
+    await expect(list.locator('tbody tr')).toHaveCount(1, SLOW)
+    await list.getByRole('button', { name: /^Open / }).click()
+    const { viewer } = await openedReport(page, /Model card.*v1/)
+    await viewer.getByRole('button', { name: 'Save PDF' }).click()
+    const message = page.getByTestId('report-save-message')
+    await expect(message).toHaveAttribute('role', 'alert', SLOW)
+    await expect(message).toContainText('none was found at /nonexistent/chromium')
+    await expect(message).toContainText('apt-get install chromium')
+    await page.screenshot({ path: join(SHOTS, '10-pdf-unavailable.png') })
+    const [, html] = await downloaded(page, () =>
+      viewer.getByRole('button', { name: 'Save HTML' }).click(),
+    )
+    expect(html.toString('utf8')).toContain('v1')
+    expect(errors()).toEqual([])
+  })
 })

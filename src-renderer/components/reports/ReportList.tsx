@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import type { ReportRecord } from '../../../src-main/contract'
 import { fmtDate } from '../format'
-import { KIND_LABELS, fmtFileSize } from './labels'
+import { KIND_LABELS, fmtFileSize, titleWithoutKind } from './labels'
 
 /** Stored reports, newest first; the one made last here is marked. */
 export function ReportList({
@@ -58,7 +58,7 @@ export function ReportList({
                     onClick={() => onOpen(r)}
                     title="Open the report"
                   >
-                    {r.title}
+                    {titleWithoutKind(r.title, r.kind)}
                   </button>
                 </td>
                 <td>{r.modelVersion}</td>

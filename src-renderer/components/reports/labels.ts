@@ -34,3 +34,10 @@ export function fmtFileSize(bytes: number): string {
   if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`
   return `${bytes} B`
 }
+
+/** A report's title without its kind in front ("Model card — v3 · …" reads "v3 · …"), for a list
+ * whose first column already names the kind. */
+export function titleWithoutKind(title: string, kind: ReportKind): string {
+  const prefix = `${KIND_LABELS[kind]} — `
+  return title.startsWith(prefix) ? title.slice(prefix.length) : title
+}
