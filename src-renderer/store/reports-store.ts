@@ -36,11 +36,8 @@ export const useReports = create<ReportsState>((set) => ({
       const reports = await call('reports.list', {})
       // newest first, whatever order the engine answers in
       reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.reportId - a.reportId)
-      set((s) => ({
-        reports,
-        error: null,
-        openId: s.openId !== null && reports.some((r) => r.reportId === s.openId) ? s.openId : null,
-      }))
+      // the open report stays open: a list read before it was stored must not close it
+      set({ reports, error: null })
     } catch (e) {
       set({ reports: [], error: e instanceof Error ? e.message : String(e) })
     }

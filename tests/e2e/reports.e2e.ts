@@ -30,10 +30,10 @@ async function openedReport(page: Page, title: RegExp) {
   await expect(viewer.getByRole('heading', { level: 2 })).toHaveText(title, SLOW)
   const frame = viewer.getByTestId('report-frame')
   await expect(frame).toBeVisible(SLOW)
-  // an empty sandbox: no scripts, an origin of its own
-  await expect(frame).toHaveAttribute('sandbox', '')
-  // so the page cannot read the report's document, and the report cannot reach the page's
+  // the report's document has an origin of its own: the page cannot read it, nor it the page
   expect(await frame.evaluate((f) => (f as HTMLIFrameElement).contentDocument === null)).toBe(true)
+  // an empty sandbox: no scripts, no forms, no popups, no navigating the app
+  await expect(frame).toHaveAttribute('sandbox', '')
   return { viewer, body: page.frameLocator('[data-testid="report-frame"]').locator('body') }
 }
 
@@ -164,7 +164,8 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   const batchTitle = (await results.getByRole('heading', { level: 2 }).textContent()) ?? ''
   const batchId = /Batch #(\d+)/.exec(batchTitle)?.[1]
   expect(batchId).toBeTruthy()
-  await results.screenshot({ path: join(SHOTS, '04b-batch-button.png') })
+  await results.getByRole('heading', { level: 2 }).evaluate((h) => h.scrollIntoView())
+  await page.screenshot({ path: join(SHOTS, '04b-batch-button.png') })
   const pageTitle = await page.title()
   await results
     .getByRole('button', { name: `Report: make a report of prediction batch #${batchId}` })
