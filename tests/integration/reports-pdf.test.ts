@@ -18,7 +18,11 @@ import type { Engine } from '../../src-main/engine/engine'
 import { ChromiumPdfPrinter } from '../../src-main/engine/host/chromium-pdf'
 import { createHeadlessHost } from '../../src-main/engine/host/headless-host'
 import { gatherDriftReport, renderDriftReport } from '../../src-main/engine/reports/drift-report'
-import { type ExportHost, startReportExport } from '../../src-main/engine/reports/export'
+import {
+  type ExportHost,
+  hostPageSize,
+  startReportExport,
+} from '../../src-main/engine/reports/export'
 import { gatherModelCard, renderModelCard } from '../../src-main/engine/reports/model-card'
 import {
   gatherPredictionReport,
@@ -419,10 +423,12 @@ describe('stored reports printed to PDF', () => {
       html,
     )
     const out = join(scratch.path, 'batch.pdf')
-    // no page size given: the host's locale picks it (LANG here names no Letter region)
+    // no page size given: the host's locale picks it (tests/unit/print-templates.test.ts)
     const exported = await exportTo(out, { reportId: record.reportId, format: 'pdf' })
     const info = pdfInfo(out)
     expect(exported.pages).toBe(info.pages)
+    expect(exported.pageSize).toBe(hostPageSize())
+    expectPaper(out, hostPageSize())
     const text = pdfText(out)
     const layout = pdfText(out, true)
     expect(text).toContain(version)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pageTemplates } from '../../src-main/engine/host/page-templates'
+import { hostPageSize } from '../../src-main/engine/reports/export'
 import { withPrintedRows } from '../../src-main/engine/reports/print-rows'
 
 // The running header and footer are HTML Chromium renders: every value from data must arrive as
@@ -75,5 +76,18 @@ describe('the rows a printed prediction report lists', () => {
     expect(withPrintedRows(doc(500), 500)).toEqual({ html: doc(500), total: 500, listed: 500 })
     const card = '<!doctype html><body><h1>Model card</h1></body>'
     expect(withPrintedRows(card, 10).html).toBe(card)
+  })
+})
+
+describe('the paper a host prints on by default', () => {
+  it('follows LC_ALL, then LC_PAPER, then LANG (CLDR: US Letter in the US and Canada, A4 in Germany)', () => {
+    expect(hostPageSize({ LANG: 'en_US.UTF-8' })).toBe('Letter')
+    expect(hostPageSize({ LANG: 'de_DE.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LANG: 'en_GB.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LANG: 'fr_CA.UTF-8' })).toBe('Letter')
+    expect(hostPageSize({ LANG: 'en_US.UTF-8', LC_PAPER: 'de_DE.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LC_ALL: 'en_US.UTF-8', LC_PAPER: 'de_DE.UTF-8' })).toBe('Letter')
+    // "C" says nothing about paper: the next setting decides
+    expect(hostPageSize({ LC_ALL: 'C', LANG: 'de_DE.UTF-8' })).toBe('A4')
   })
 })
