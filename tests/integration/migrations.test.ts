@@ -30,6 +30,7 @@ const EXPECTED_TABLES = [
   'model_versions',
   'prediction_batches',
   'predictions',
+  'reports',
   'settings',
   'training_runs',
 ]
@@ -435,6 +436,54 @@ describe('migrations', () => {
       ).toEqual([[null, 'v1']])
       expect(db.prepare('SELECT count(*) FROM drift_features').pluck().get()).toBe(2)
       expect(db.pragma('foreign_key_check')).toEqual([])
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      db.close()
+    }
+  })
+
+  it('keep a stored report as written: bad kinds and file names refused, ids never reused (schema 9)', () => {
+    const db = openDatabase(dir.path)
+    try {
+      const insert = db.prepare(
+        `INSERT INTO reports (kind, subject_json, title, model_version, created_at, file_name, bytes, sha256)
+         VALUES (?, ?, 'Model card — v1 · CHEMBL1978', 'v1', ?, ?, 10, ?)`,
+      )
+      const sha = 'b'.repeat(64)
+      const subject = '{"kind":"model-card","version":"v1"}'
+      const first = insert.run('model-card', subject, now, 'report-1-model-card-v1.html', sha)
+      const second = insert.run('model-card', subject, now, 'report-2-model-card-v1.html', sha)
+      expect([first.lastInsertRowid, second.lastInsertRowid]).toEqual([1, 2])
+      // never changed
+      expect(() => db.prepare("UPDATE reports SET title = 'x'").run()).toThrow(/never changed/)
+      expect(() => db.prepare('UPDATE reports SET sha256 = ?').run('c'.repeat(64))).toThrow(
+        /never changed/,
+      )
+      // the CHECKs: kind, a file name that would leave reports/, the subject's JSON, the hash
+      const refused = (kind: string, json: string, name: string, hash: string) =>
+        expect(() => insert.run(kind, json, now, name, hash)).toThrow(/CHECK/)
+      refused('pdf', subject, 'report-3-pdf-v1.html', sha)
+      refused('Model-Card', subject, 'report-3-model-card-v1.html', sha)
+      refused('model-card', subject, '../report-3.html', sha)
+      refused('model-card', subject, 'sub/report-3.html', sha)
+      refused('model-card', subject, 'sub\\report-3.html', sha)
+      refused('model-card', '{not json', 'report-3-model-card-v1.html', sha)
+      refused('model-card', subject, 'report-3-model-card-v1.html', 'abc')
+      // one row per file name
+      expect(() =>
+        insert.run('model-card', subject, now, 'report-1-model-card-v1.html', sha),
+      ).toThrow(/UNIQUE/)
+      // a report may be deleted; the newest id is not handed out again
+      db.prepare('DELETE FROM reports WHERE id = 2').run()
+      const third = insert.run(
+        'drift',
+        '{"kind":"drift","driftRunId":4}',
+        now,
+        'report-3-drift-4.html',
+        sha,
+      )
+      expect(third.lastInsertRowid).toBe(3)
+      expect(db.prepare('SELECT id FROM reports ORDER BY id').pluck().all()).toEqual([1, 3])
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     } finally {
       db.close()

@@ -139,8 +139,10 @@ export async function storeReport(
         bytes: report.bytes.byteLength,
         sha256,
       })
-      stored = join(dir, fileName)
-      renameSync(temp, stored)
+      const path = join(dir, fileName)
+      renameSync(temp, path)
+      // only now is there a file of ours under that name to remove if the commit fails
+      stored = path
       syncFolder(dir)
       return {
         reportId,
@@ -155,11 +157,29 @@ export async function storeReport(
       }
     })
   } catch (error) {
-    // the transaction rolled back: neither file may stay
-    rmSync(temp, { force: true })
-    if (stored !== null) rmSync(stored, { force: true })
-    throw error
+    // the transaction rolled back: neither file may stay (a failed clean-up is swept at start,
+    // and must not hide why the report was not stored)
+    for (const leftover of [temp, stored]) {
+      try {
+        if (leftover !== null) rmSync(leftover, { force: true })
+      } catch {
+        // removed at the next start by removeOrphanedReports
+      }
+    }
+    throw writeFailed(error)
   }
+}
+
+/** A file system's refusal (disk full, permissions, a folder in the way) as a clear error. */
+function writeFailed(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  if (error instanceof WorkbenchError || typeof code !== 'string' || !code.startsWith('E'))
+    return error
+  return new WorkbenchError(
+    'file-not-readable',
+    `The report could not be written to the data folder's ${REPORTS_DIR} folder (${code}). Nothing was stored. Free some disk space or check that folder's permissions, then make the report again.`,
+    { reason: code },
+  )
 }
 
 /** Makes a rename durable: on POSIX the new name lives in the folder, which has its own fsync. */

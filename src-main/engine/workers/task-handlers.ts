@@ -25,6 +25,7 @@ import { predict } from '../../ml/model'
 import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 import { driftStatistics } from '../drift/drift-statistics'
 import { domainChecker } from '../../ml/domain'
+import { renderReportFromFile } from '../reports/render-task'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -194,4 +195,7 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     for (let i = 0; i < n; i++) if (!check(x.subarray(i * c, (i + 1) * c)).inDomain) outside++
     return { outside }
   },
+
+  renderReport: async ({ path, subject, meta }, progress) =>
+    renderReportFromFile(path, subject, meta, progress),
 }

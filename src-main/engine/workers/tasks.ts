@@ -14,6 +14,9 @@ import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../m
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift-statistics'
 import type { DomainModel } from '../../ml/domain'
+import type { ReportSubject } from '../../contract/reports'
+import type { ReportMeta } from '../reports/document'
+import type { RenderPhase, RenderedHtml } from '../reports/render-task'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Tasks are named as the
@@ -190,6 +193,15 @@ export interface WorkerTasks {
     input: { domain: DomainModel; x: Float32Array; n: number }
     output: { outside: number }
     progress: never
+  }
+  /**
+   * Gathers and renders one report through a read-only connection of the worker's own (a
+   * 100,000-row batch takes seconds); the generation time and app version come with the input.
+   */
+  renderReport: {
+    input: { path: string; subject: ReportSubject; meta: ReportMeta }
+    output: RenderedHtml
+    progress: RenderPhase
   }
 }
 
