@@ -169,6 +169,11 @@ describe('assay report', () => {
     const isRoot = process.getuid?.() === 0
     if (!isRoot)
       failures.push([['model-card', 'v1', '--out', join(locked, 'x.pdf')], /permission denied/])
+    // a folder nobody writes to, root included (the kernel's own)
+    failures.push([
+      ['model-card', 'v1', '--out', '/proc/assay-report.pdf'],
+      /cannot write|could not be written/,
+    ])
     // the data folder is refused too
     failures.push([['model-card', 'v1', '--out', join(data, 'x.html')], /data folder/i])
     for (const [args, message] of failures) {
