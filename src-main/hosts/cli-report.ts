@@ -9,6 +9,7 @@ import {
   reportSubjectSchema,
   reportsExportInput,
 } from '../contract'
+import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { createHeadlessHost } from '../engine/host/headless-host'
 import { startReportExport } from '../engine/reports/export'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
@@ -56,7 +57,9 @@ function formatOf(out: string): 'html' | 'pdf' {
 }
 
 /** Fails before the report is made when the file could not be written anyway. */
-async function checkWritable(out: string): Promise<void> {
+async function checkWritable(out: string, dataDir: string): Promise<void> {
+  // the data folder holds the database the engine has open: never written from here
+  await assertWritableOutside(dataDir, out)
   const folder = dirname(out)
   const info = await stat(folder).catch(() => null)
   if (!info?.isDirectory())
@@ -111,7 +114,7 @@ export const REPORT_COMMANDS: Record<string, Command> = {
         if (format !== 'pdf' || kind !== 'batch')
           throw new UsageError('--pdf-rows is for a batch report saved as .pdf')
       }
-      await checkWritable(out)
+      await checkWritable(out, engine.context.options.dataDir)
 
       // made and kept as the app makes it: listed on the Reports screen afterwards
       const { jobId } = await expectOk(engine.invoke('reports.create', { subject }))

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
@@ -76,6 +77,8 @@ interface Inspection {
   requests: string[]
   errors: string[]
   scripts: number
+  /** the text of every script element */
+  scriptTexts: string[]
   images: number
   charts: { title: string; marks: number; rowsInCells: number }[]
   text: string
@@ -158,6 +161,7 @@ describe('reports as HTML from real data', () => {
       requests: [],
       errors: [],
       scripts: 0,
+      scriptTexts: [],
       images: 0,
       charts: [],
       text: '',
@@ -182,6 +186,7 @@ describe('reports as HTML from real data', () => {
       // evaluated in the page: a string, since the test's own types know no DOM
       (await page.evaluate(`(() => ({
         scripts: document.querySelectorAll('script').length,
+        scriptTexts: [...document.querySelectorAll('script')].map((s) => s.textContent ?? ''),
         images: document.querySelectorAll('img').length,
         charts: [...document.querySelectorAll('svg.chart')].map((s) => ({
           title: s.querySelector('title')?.textContent ?? '',
@@ -203,11 +208,30 @@ describe('reports as HTML from real data', () => {
     return seen
   }
 
-  function expectClean(seen: Inspection) {
+  /**
+   * A prediction report carries exactly one script, the results table's sort, and the document's
+   * CSP allows exactly that script by the SHA-256 of its text (computed here from the text the
+   * browser parsed); the other reports carry none.
+   */
+  function expectClean(seen: Inspection, doc: string) {
     expect(seen.dialogs).toBe(0)
     expect(seen.requests).toEqual([])
     expect(seen.errors).toEqual([])
-    expect(seen.scripts).toBe(0)
+    const sortable = doc.includes('<table class="rows">')
+    expect(seen.scripts).toBe(sortable ? 1 : 0)
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(doc)?.[1] ?? ''
+    const scriptSrc = csp
+      .split(';')
+      .map((d) => d.trim())
+      .filter((d) => d.startsWith('script-src'))
+    expect(scriptSrc).toHaveLength(1)
+    expect(scriptSrc[0]).not.toMatch(/unsafe|\*|https?:|data:/)
+    if (sortable) {
+      const hash = createHash('sha256')
+        .update(seen.scriptTexts[0] ?? '')
+        .digest('base64')
+      expect(scriptSrc[0]).toBe(`script-src 'sha256-${hash}'`)
+    }
     expect(seen.images).toBe(0)
     expect(seen.charts.length).toBeGreaterThan(0)
     for (const c of seen.charts) expect(c.marks, c.title).toBeGreaterThan(0)
@@ -239,7 +263,7 @@ describe('reports as HTML from real data', () => {
     )
     expect(doc).toContain(model.onnx_sha256 as string)
     const seen = await inspect(doc, 'model-card.png')
-    expectClean(seen)
+    expectClean(seen, doc)
     expect(seen.text).toContain(`Model version\n${version}`)
     // the promotion's reason, from the audit log, shown as typed
     expect(seen.text).toContain('first model <b>& "best"</b>')
@@ -265,7 +289,7 @@ describe('reports as HTML from real data', () => {
     )
     expect(doc).toContain(`CV RMSE ${cvRmse()} log units`)
     const seen = await inspect(doc, 'drift-report.png')
-    expectClean(seen)
+    expectClean(seen, doc)
     expect(seen.text).toContain(`the model's ${count(run.reference_rows as number)} training rows`)
     expect(seen.text).toContain(`: ${count(run.current_rows as number)} rows`)
     expect(seen.text).toContain(`Model version\n${version}`)
@@ -310,9 +334,62 @@ describe('reports as HTML from real data', () => {
     expect(cut.match(/\n<tr><td>/g)).toHaveLength(50)
     expect(cut).toContain(`${count(file.rows.length - 50)} rows left out`)
     const seen = await inspect(cut, 'prediction-report-first-50.png')
-    expectClean(seen)
+    expectClean(seen, cut)
     expect(seen.text).toContain(`Model version\n${version}`)
-    expectClean(await inspect(doc, null))
+    expectClean(await inspect(doc, null), doc)
+  }, 180_000)
+
+  it('sorts the results table by the column whose header is clicked, numbers as numbers, empty last', async () => {
+    const doc = renderPredictionReport(
+      gatherPredictionReport(engine.context.db, acheBatch.batchId),
+      META,
+    )
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    await page.setContent(doc, { waitUntil: 'load' })
+    const column = async (head: string) =>
+      (await page.evaluate(`(() => {
+        const heads = [...document.querySelectorAll('table.rows thead th')].map((th) => th.textContent)
+        const k = heads.indexOf(${JSON.stringify(head)})
+        return [...document.querySelectorAll('table.rows tbody tr')].map((tr) => tr.cells[k].textContent.trim())
+      })()`)) as string[]
+    const header = (name: string) => page.locator('table.rows thead th', { hasText: name }).first()
+    const file = readTable(ACHE, ',')
+    const before = await column('Predicted pActivity')
+    expect(before).toHaveLength(file.rows.length)
+    // the stored order: most potent first, then the rows not scored (empty) in file order
+    const numbers = (xs: string[]) => xs.filter((x) => x !== '').map(Number)
+    const failed = before.filter((x) => x === '').length
+    expect(failed).toBeGreaterThan(0)
+
+    await header('Predicted pActivity').click()
+    const up = await column('Predicted pActivity')
+    expect(numbers(up)).toEqual([...numbers(before)].sort((a, b) => a - b))
+    expect(up.slice(up.length - failed).every((x) => x === '')).toBe(true)
+    expect(await header('Predicted pActivity').getAttribute('aria-sort')).toBe('ascending')
+
+    await header('Predicted pActivity').click()
+    const down = await column('Predicted pActivity')
+    expect(numbers(down)).toEqual([...numbers(before)].sort((a, b) => b - a))
+    expect(down.slice(down.length - failed).every((x) => x === '')).toBe(true)
+
+    // "Row" holds the file's line numbers up to 7,027: sorted as numbers, not as text ("10"
+    // after "9")
+    const lines = (await column('Row')).map(Number)
+    await header('Row').click()
+    expect((await column('Row')).map(Number)).toEqual([...lines].sort((a, b) => a - b))
+    // "Predicted nM" is written with thousands separators ("3,221"): still numbers
+    await header('Predicted nM').click()
+    const nm = numbers((await column('Predicted nM')).map((x) => x.replace(/,/g, '')))
+    expect(nm).toEqual([...nm].sort((a, b) => a - b))
+    await page.screenshot({ path: join(SHOTS, 'prediction-report-sorted-by-nm.png') })
+    expect(errors).toEqual([])
+    await context.close()
   }, 180_000)
 
   it('shows markup, quotes and ampersands from the data as text, and nothing runs', async () => {
@@ -334,7 +411,7 @@ describe('reports as HTML from real data', () => {
       expect(doc, name).not.toContain('<img src=x')
       for (const withoutCsp of [false, true]) {
         const seen = await inspect(doc, withoutCsp ? null : `${name}.png`, { withoutCsp })
-        expectClean(seen)
+        expectClean(seen, doc)
       }
     }
     const file = await inspect(docs['markup-file-batch'], null, { withoutCsp: true })
@@ -424,6 +501,6 @@ describe('reports as HTML from real data', () => {
     )
     expect(cut).toContain(`${count(rows - 1000)} rows left out`)
     const seen = await inspect(cut, 'prediction-report-100k-first-1000.png')
-    expectClean(seen)
+    expectClean(seen, cut)
   }, 600_000)
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pageTemplates } from '../../src-main/engine/host/page-templates'
+import { hostPageSize } from '../../src-main/engine/reports/export'
 import { withPrintedRows } from '../../src-main/engine/reports/print-rows'
 
 // The running header and footer are HTML Chromium renders: every value from data must arrive as
@@ -45,23 +46,48 @@ describe('the rows a printed prediction report lists', () => {
   const doc = (n: number) =>
     `<!doctype html><body><p>x</p><!--print-rows ${n}--><table class="rows"><tbody>\n${rows(n)}\n</tbody></table></body>`
 
-  it('hides the rows after the first N from print only and states the rest', () => {
+  it('prints the first N rows and states the rest, from the stored document', () => {
     const stored = doc(1234)
     const printed = withPrintedRows(stored, 500)
     expect(printed).toMatchObject({ total: 1234, listed: 500 })
     expect(printed.html).toContain('500 of 1,234 rows listed; the other 734 are in the HTML file')
+    const listed = printed.html.match(/<tr><td>(\d+)<td>/g) ?? []
+    expect(listed).toHaveLength(500)
+    expect(listed[0]).toBe('<tr><td>1<td>')
+    expect(listed.at(-1)).toBe('<tr><td>500<td>')
+    // apart from the note and the rows left out, the copy is the stored document
+    expect(printed.html.replace(/<p class="notice rows-left-out">[^<]*<\/p>/, '')).toBe(
+      stored.replace(/\n<tr><td>(50[1-9]|5[1-9]\d|[6-9]\d\d|1\d\d\d)<td>C\d+/g, ''),
+    )
+    // the stored document itself is a string: nothing changed it
+    expect(stored.match(/<tr>/g)).toHaveLength(1234)
+  })
+
+  it('hides the rows from print where the table is not as the renderer writes it', () => {
+    const odd = doc(1234).replace('<tbody>', '<tbody class="x">')
+    const printed = withPrintedRows(odd, 500)
     expect(printed.html).toContain(
       '@media print { table.rows > tbody > tr:nth-child(n+501) { display: none; } }',
     )
-    // every row is still there, in the stored order: only print hides them
-    expect(printed.html.replace(/<style>@media print[^<]*<\/style><p[^>]*>[^<]*<\/p>/, '')).toBe(
-      stored,
-    )
+    expect(printed.html.match(/<tr>/g)).toHaveLength(1234)
   })
 
   it('adds nothing when every row fits, or when the document has no results table', () => {
     expect(withPrintedRows(doc(500), 500)).toEqual({ html: doc(500), total: 500, listed: 500 })
     const card = '<!doctype html><body><h1>Model card</h1></body>'
     expect(withPrintedRows(card, 10).html).toBe(card)
+  })
+})
+
+describe('the paper a host prints on by default', () => {
+  it('follows LC_ALL, then LC_PAPER, then LANG (CLDR: US Letter in the US and Canada, A4 in Germany)', () => {
+    expect(hostPageSize({ LANG: 'en_US.UTF-8' })).toBe('Letter')
+    expect(hostPageSize({ LANG: 'de_DE.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LANG: 'en_GB.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LANG: 'fr_CA.UTF-8' })).toBe('Letter')
+    expect(hostPageSize({ LANG: 'en_US.UTF-8', LC_PAPER: 'de_DE.UTF-8' })).toBe('A4')
+    expect(hostPageSize({ LC_ALL: 'en_US.UTF-8', LC_PAPER: 'de_DE.UTF-8' })).toBe('Letter')
+    // "C" says nothing about paper: the next setting decides
+    expect(hostPageSize({ LC_ALL: 'C', LANG: 'de_DE.UTF-8' })).toBe('A4')
   })
 })

@@ -44,12 +44,17 @@ export function startReportExport(
   host: ExportHost = ctx.capabilities,
 ): JobStarted {
   return ctx.jobs.start('reports.export', async (job) => {
-    job.progress({ phase: 'reading', fraction: 0 })
+    job.progress({ phase: 'reading', fraction: 0, message: 'Reading the stored report' })
     const { record, html } = readReport(ctx, input.reportId)
     const stem = record.fileName.replace(/\.html$/, '')
     if (input.format === 'html') {
       const bytes = Buffer.from(html, 'utf8')
-      job.progress({ phase: 'saving', fraction: 0.5, bytes: bytes.byteLength })
+      job.progress({
+        phase: 'saving',
+        fraction: 0.5,
+        bytes: bytes.byteLength,
+        message: 'Saving the HTML file',
+      })
       job.throwIfCancelled()
       const saved = await host.saveFile({
         suggestedName: `${stem}.html`,
@@ -63,7 +68,7 @@ export function startReportExport(
     // Only a prediction report has a results table to cut; the others print whole.
     const printed =
       record.kind === 'batch' ? withPrintedRows(html, input.pdfRows ?? DEFAULT_PDF_ROWS).html : html
-    job.progress({ phase: 'printing', fraction: 0.1 })
+    job.progress({ phase: 'printing', fraction: 0.1, message: `Printing the PDF (${pageSize})` })
     job.throwIfCancelled()
     let pdf: Uint8Array
     try {
@@ -72,7 +77,12 @@ export function startReportExport(
       throw withHtmlFallback(error, ctx, record)
     }
     const pages = pdfPageCount(pdf)
-    job.progress({ phase: 'saving', fraction: 0.9, bytes: pdf.byteLength })
+    job.progress({
+      phase: 'saving',
+      fraction: 0.9,
+      bytes: pdf.byteLength,
+      message: 'Saving the PDF',
+    })
     job.throwIfCancelled()
     const saved = await host.saveFile({
       suggestedName: `${stem}.pdf`,
