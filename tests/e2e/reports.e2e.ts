@@ -207,6 +207,21 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   for (const r of rows) expect(r[3]).toMatch(/^\d{1,2} [A-Z][a-z]{2,3} \d{4} \d{2}:\d{2}$/)
   await page.screenshot({ path: join(SHOTS, '06-list.png'), fullPage: true })
 
+  // a narrow window: the list and the viewer stay inside the screen's own area
+  await page.setViewportSize({ width: 1024, height: 700 })
+  const overflow = () => page.getByRole('main').evaluate((m) => m.scrollWidth - m.clientWidth)
+  expect(await overflow()).toBeLessThanOrEqual(0)
+  await page.screenshot({ path: join(SHOTS, '06b-list-1024.png'), fullPage: true })
+  await list
+    .getByRole('button', { name: /^Open / })
+    .first()
+    .click()
+  await openedReport(page, /Prediction/)
+  expect(await overflow()).toBeLessThanOrEqual(0)
+  await page.screenshot({ path: join(SHOTS, '06c-viewer-1024.png') })
+  await page.getByTestId('report-viewer').getByRole('button', { name: 'Close' }).click()
+  await page.setViewportSize({ width: 1280, height: 900 })
+
   // --- delete the drift report with a reason: gone, and audited ---
   const driftRow = list.locator('tbody tr').nth(1)
   const driftReportId = Number(

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import type { ReportRecord } from '../../../src-main/contract'
-import { fmtDate } from '../format'
-import { KIND_LABELS, fmtFileSize, titleWithoutKind } from './labels'
+import { fmtDate, fmtDay } from '../format'
+import { KIND_LABELS, fmtFileSize, fmtTime, titleWithoutKind } from './labels'
 
 /** Stored reports, newest first; the one made last here is marked. */
 export function ReportList({
@@ -50,8 +50,8 @@ export function ReportList({
                 className={r.reportId === selectedId ? 'selected' : ''}
                 data-testid={`report-${r.reportId}`}
               >
-                <td className="nowrap">{KIND_LABELS[r.kind]}</td>
-                <td>
+                <td className="report-kind">{KIND_LABELS[r.kind]}</td>
+                <td className="report-title-cell">
                   <button
                     type="button"
                     className="link-button report-title"
@@ -62,7 +62,11 @@ export function ReportList({
                   </button>
                 </td>
                 <td>{r.modelVersion}</td>
-                <td className="muted nowrap">{fmtDate(r.createdAt)}</td>
+                <td className="muted" title={fmtDate(r.createdAt)}>
+                  {/* day and time wrap as two whole pieces in a narrow window */}
+                  <span className="nowrap">{fmtDay(r.createdAt)}</span>{' '}
+                  <span className="nowrap">{fmtTime(r.createdAt)}</span>
+                </td>
                 <td className="num nowrap">{fmtFileSize(r.bytes)}</td>
                 <td>
                   <div className="row-actions">

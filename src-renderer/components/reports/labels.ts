@@ -41,3 +41,8 @@ export function titleWithoutKind(title: string, kind: ReportKind): string {
   const prefix = `${KIND_LABELS[kind]} — `
   return title.startsWith(prefix) ? title.slice(prefix.length) : title
 }
+
+/** The local time of day, e.g. "09:52", beside `fmtDay`'s date (together `fmtDate`'s text). */
+export function fmtTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+}
