@@ -62,7 +62,7 @@ export function ReportList({
                   </button>
                 </td>
                 <td>{r.modelVersion}</td>
-                <td className="muted" title={fmtDate(r.createdAt)}>
+                <td className="muted report-made" title={fmtDate(r.createdAt)}>
                   {/* day and time wrap as two whole pieces in a narrow window */}
                   <span className="nowrap">{fmtDay(r.createdAt)}</span>{' '}
                   <span className="nowrap">{fmtTime(r.createdAt)}</span>
