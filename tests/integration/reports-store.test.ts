@@ -31,6 +31,7 @@ import { simulateSampleCsv } from '../../src-main/engine/sample/simulate'
 import copulaJson from '../../resources/sample/copula.json'
 import { AROMATASE, readTable } from '../reference-csv'
 import { contractJob } from '../report-subjects'
+import { storeReport } from '../../src-main/engine/reports/store'
 import { type ReportSubjects, makeReportSubjects } from '../report-subjects'
 
 // Stored reports through the contract, from real data: the aromatase export, a model trained on
@@ -424,4 +425,30 @@ describe('stored reports', () => {
       scratch.remove()
     }
   }, 600_000)
+
+  it('stores bytes already at hand (storeReport) with the same checks', async () => {
+    const e = restarted ?? engine
+    const html = '<!doctype html><title>Model card — by hand & "quoted"</title><p>µM ✓</p>'
+    const record = await storeReport(e.context, {
+      subject: { kind: 'model-card', version: subjects.version },
+      title: 'Model card — by hand',
+      modelVersion: subjects.version,
+      createdAt: new Date().toISOString(),
+      options: {},
+      bytes: Buffer.from(html, 'utf8'),
+    })
+    const onDisk = readFileSync(join(reportsFolder(), record.fileName))
+    expect(onDisk.toString('utf8')).toBe(html)
+    expect(record.bytes).toBe(Buffer.byteLength(html))
+    expect(record.sha256).toBe(sha256(onDisk))
+    const back = await e.invoke('reports.html', { reportId: record.reportId })
+    if (!back.ok) throw new Error(back.error.message)
+    expect(back.value.html).toBe(html)
+    // no temporary file left
+    expect(
+      filesInFolder().filter(
+        (n) => n.startsWith('.report-') && n !== '.report-1111-writing.html.partial',
+      ),
+    ).toEqual([])
+  })
 })

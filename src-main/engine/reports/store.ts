@@ -11,6 +11,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WorkbenchError } from '../../contract'
 import type { ReportRecord, ReportSubject } from '../../contract/reports'
@@ -196,6 +197,51 @@ export function reportWriteFailed(error: unknown): unknown {
     'file-not-readable',
     `The report could not be written to the data folder's ${REPORTS_DIR} folder (${code}). Nothing was stored. Free some disk space or check that folder's permissions, then make the report again.`,
     { reason: code },
+  )
+}
+
+/** A rendered report's bytes, to be stored by storeReport. */
+export interface RenderedReport {
+  subject: ReportSubject
+  title: string
+  modelVersion: string
+  /** the generation time written into the document */
+  createdAt: string
+  options: object
+  /** the HTML document, UTF-8 */
+  bytes: Uint8Array
+}
+
+/**
+ * Stores a report whose bytes are at hand (the report job renders and writes in its worker
+ * instead): writes them to a temporary file on libuv's threads, flushed to disk, then
+ * commitReport. The same guarantees: the file and its row together or neither.
+ */
+export async function storeReport(
+  ctx: Pick<EngineContext, 'db' | 'options'>,
+  report: RenderedReport,
+  beforeCommit: () => void = () => undefined,
+): Promise<ReportRecord> {
+  const { bytes, ...rest } = report
+  let temp: string | null = null
+  try {
+    temp = newReportTempPath(ctx.options.dataDir)
+    const file = await open(temp, 'wx', 0o600)
+    try {
+      await file.writeFile(bytes)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+  } catch (error) {
+    if (temp !== null) removeTempReport(temp)
+    throw reportWriteFailed(error)
+  }
+  return commitReport(
+    ctx,
+    temp,
+    { ...rest, bytes: bytes.byteLength, sha256: sha256Hex(bytes) },
+    beforeCommit,
   )
 }
 
