@@ -13,7 +13,6 @@ import type {
   ReportSubject,
   TrainResult,
 } from '../../src-main/contract'
-import { WorkbenchError } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { ChromiumPdfPrinter } from '../../src-main/engine/host/chromium-pdf'
 import { createHeadlessHost } from '../../src-main/engine/host/headless-host'

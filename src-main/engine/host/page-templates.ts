@@ -15,8 +15,12 @@ export interface PageTemplates {
   footerTemplate: string
 }
 
-/** Paper margins that leave room for the header and footer (Chromium draws them inside the margins). */
-export const RUNNING_MARGINS_MM = { top: 20, bottom: 18, left: 12, right: 12 } as const
+/**
+ * Paper margins that leave room for the header and footer (Chromium draws them inside the
+ * margins). The same as a report's own `@page` rule (document.ts), which Chromium lets win over
+ * the margins it is given: so the header's text lines up with the report's either way.
+ */
+export const RUNNING_MARGINS_MM = { top: 18, bottom: 18, left: 14, right: 14 } as const
 /** Margins when no header or footer is printed. */
 export const PLAIN_MARGINS_MM = { top: 15, bottom: 15, left: 12, right: 12 } as const
 
@@ -43,7 +47,7 @@ function escapeText(text: string): string {
 
 // Chromium places the template's box across the whole page width; the padding lines the text up
 // with the report's own left and right margins.
-const BOX = `font-family: system-ui, 'Helvetica Neue', Arial, sans-serif; font-size: 9px; color: #44506a; width: 100%; box-sizing: border-box; padding: 0 ${RUNNING_MARGINS_MM.left}mm; display: flex; justify-content: space-between; gap: 12px; -webkit-print-color-adjust: exact;`
+const BOX = `font-family: system-ui, 'Helvetica Neue', Arial, sans-serif; font-size: 10px; color: #44506a; width: 100%; box-sizing: border-box; padding: 0 ${RUNNING_MARGINS_MM.left}mm; display: flex; justify-content: space-between; gap: 12px; -webkit-print-color-adjust: exact;`
 const CELL = 'white-space: nowrap; overflow: hidden; text-overflow: ellipsis;'
 
 /** The two templates for `running`; null when the document is printed without them. */

@@ -188,6 +188,9 @@ function rowTable(d: PredictionReportData): SafeHtml {
         Sorted by predicted pActivity, most potent first; rows that could not be scored follow in
         file order. The 90% interval of every prediction is ± ${formatFixed(d.intervalHalfWidth, 2)}
         log units. The app's batch view sorts and filters the same rows.
+        <span class="sort-hint"
+          >Click a column's header to sort by it; click again to reverse.</span
+        >
       </p>
       ${d.rowsLeftOut > 0 ? html`<p class="notice rows-left-out">${formatCount(d.rows.length)} rows listed; <strong>${formatCount(d.rowsLeftOut)} rows left out</strong> of this document. The HTML report lists every row.</p>` : ''}
       ${trustedMarkup(printRowsMarker(d.rows.length))}${resultTable(d.rows)}`,

@@ -62,7 +62,8 @@ table.rows thead th { cursor: pointer; user-select: none; }
 table.rows thead th:hover { background: #dde5f1; }
 table.rows thead th[aria-sort=ascending]::after { content: " \\25B2"; font-size: 9px; }
 table.rows thead th[aria-sort=descending]::after { content: " \\25BC"; font-size: 9px; }
-}</style>`
+}
+@media print { .sort-hint { display: none; } }</style>`
 
 /**
  * A batch's rows as one table, built as a single string: 100,000 rows through the template would
