@@ -59,9 +59,13 @@ async function listRows(list: Locator): Promise<string[][]> {
  * The page's errors, less Chromium's note that the viewer's empty sandbox kept a report's own
  * script (the results table's sorting) from running: that is the sandbox doing its job.
  */
-function unexpectedErrors(page: Page): () => string[] {
+const BLOCKED_SCRIPT = /^Blocked script execution in 'about:srcdoc'/
+
+function unexpectedErrors(page: Page): (() => string[]) & { blockedScripts(): number } {
   const all = collectErrors(page)
-  return () => all.filter((e) => !/^Blocked script execution in 'about:srcdoc'/.test(e))
+  return Object.assign(() => all.filter((e) => !BLOCKED_SCRIPT.test(e)), {
+    blockedScripts: () => all.filter((e) => BLOCKED_SCRIPT.test(e)).length,
+  })
 }
 
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`
@@ -178,6 +182,8 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   await expect(batch.body).toContainText('<img src=x onerror=')
   await expect(batch.body).toContainText("<script>parent.document.title='pwned'</script> & co")
   expect(await page.title()).toBe(pageTitle)
+  // the report's own script (its table sorting) was refused by the sandbox, not run
+  await expect.poll(() => errors.blockedScripts()).toBeGreaterThan(0)
   await page.screenshot({ path: join(SHOTS, '05-batch-viewer.png') })
 
   // a batch's PDF lists the rows asked for, here on A4
