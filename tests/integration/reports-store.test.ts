@@ -416,10 +416,15 @@ describe('stored reports', () => {
       expect(sha256(bytes)).toBe(record.sha256)
       // every row in the HTML table (one table row per batch row)
       expect(bytes.toString('utf8').match(/\n<tr><td>/g)).toHaveLength(rows)
+      // the same measure over as long with nothing running, for comparison on a shared machine
+      const idle = monitorEventLoopDelay({ resolution: 10 })
+      idle.enable()
+      await new Promise((resolve) => setTimeout(resolve, end.seconds * 1000))
+      idle.disable()
       console.log(
         `100,000-row batch report: ${(record.bytes / 1e6).toFixed(2)} MB, job ${end.seconds.toFixed(2)} s; ` +
           `engine thread: ${answers.length} app.status answers, slowest ${Math.max(...answers).toFixed(0)} ms, ` +
-          `longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms`,
+          `longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms (idle for as long: ${(idle.max / 1e6).toFixed(0)} ms)`,
       )
     } finally {
       scratch.remove()
@@ -450,5 +455,26 @@ describe('stored reports', () => {
         (n) => n.startsWith('.report-') && n !== '.report-1111-writing.html.partial',
       ),
     ).toEqual([])
+  })
+
+  it('leaves neither row nor file when the job is cancelled', async () => {
+    const e = restarted ?? engine
+    const files = filesInFolder()
+    const list = await e.invoke('reports.list', {})
+    if (!list.ok) throw new Error(list.error.message)
+    const started = await e.call('reports.create', {
+      subject: { kind: 'batch', batchId: subjects.batch.batchId },
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const jobId = (started.value as { jobId: string }).jobId
+    const done = waitForFinished(e, jobId)
+    const cancel = await e.invoke('jobs.cancel', { jobId })
+    if (!cancel.ok) throw new Error(cancel.error.message)
+    expect(cancel.value.cancelled).toBe(true)
+    expect((await done).state).toBe('cancelled')
+    const after = await e.invoke('reports.list', {})
+    if (!after.ok) throw new Error(after.error.message)
+    expect(after.value).toEqual(list.value)
+    expect(filesInFolder()).toEqual(files)
   })
 })
