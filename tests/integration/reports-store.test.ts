@@ -11,19 +11,27 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Events } from '../../src-main/contract'
+import type { BatchSummary, Events } from '../../src-main/contract'
 import type { ReportRecord, ReportSubject } from '../../src-main/contract/reports'
 import type { Engine } from '../../src-main/engine/engine'
 import {
   type RecordedEvent,
+  fileRef,
   importOnce,
   recordEvents,
   startTestEngine,
+  tempDir,
   waitForFinished,
 } from '../helpers'
+import type { SampleCopula } from '../../src-main/engine/sample/generate'
+import { simulateSampleCsv } from '../../src-main/engine/sample/simulate'
+import copulaJson from '../../resources/sample/copula.json'
 import { AROMATASE, readTable } from '../reference-csv'
+import { contractJob } from '../report-subjects'
+import { storeReport } from '../../src-main/engine/reports/store'
 import { type ReportSubjects, makeReportSubjects } from '../report-subjects'
 
 // Stored reports through the contract, from real data: the aromatase export, a model trained on
@@ -358,5 +366,115 @@ describe('stored reports', () => {
       if (!html.ok) throw new Error(html.error.message)
       expect(sha256(Buffer.from(html.value.html, 'utf8'))).toBe(r.sha256)
     }
+  })
+
+  it('stores a 100,000-row batch report, rendered off the engine thread', async () => {
+    const e = restarted ?? engine
+    const scratch = tempDir('assay-report-100k-')
+    try {
+      const rows = 100_000
+      const path = join(scratch.path, 'simulated-100k.csv')
+      writeFileSync(path, simulateSampleCsv(copulaJson as SampleCopula, [], rows, 1))
+      const batch = await contractJob<BatchSummary>(e, 'predictions.batch', {
+        model: subjects.version,
+        file: await fileRef(e, path),
+      })
+      expect(batch.rowsScored + batch.rowsFailed).toBe(rows)
+      // the drift checks a batch starts on its own run on the engine too: let them end first, so
+      // what is measured below is the report's job alone
+      for (;;) {
+        const jobs = await e.invoke('jobs.list', {})
+        if (!jobs.ok) throw new Error(jobs.error.message)
+        if (!jobs.value.some((j) => j.state === 'running')) break
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      // the engine thread's longest stall while the report is made, and how fast it answers
+      const delay = monitorEventLoopDelay({ resolution: 10 })
+      delay.enable()
+      const started = await e.call('reports.create', {
+        subject: { kind: 'batch', batchId: batch.batchId },
+      })
+      if (!started.ok) throw new Error(started.error.message)
+      const jobId = (started.value as { jobId: string }).jobId
+      const done = waitForFinished(e, jobId)
+      let finished: Events['job.finished'] | null = null
+      void done.then((f) => {
+        finished = f
+      })
+      const answers: number[] = []
+      while (finished === null) {
+        const t = performance.now()
+        expect((await e.call('app.status', {})).ok).toBe(true)
+        answers.push(performance.now() - t)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      delay.disable()
+      const end = (await done) as Events['job.finished']
+      if (end.state !== 'succeeded') throw new Error(end.error?.message)
+      const record = end.result as ReportRecord
+      const bytes = readFileSync(join(reportsFolder(), record.fileName))
+      expect(sha256(bytes)).toBe(record.sha256)
+      // every row in the HTML table (one table row per batch row)
+      expect(bytes.toString('utf8').match(/\n<tr><td>/g)).toHaveLength(rows)
+      // the same measure over as long with nothing running, for comparison on a shared machine
+      const idle = monitorEventLoopDelay({ resolution: 10 })
+      idle.enable()
+      await new Promise((resolve) => setTimeout(resolve, end.seconds * 1000))
+      idle.disable()
+      console.log(
+        `100,000-row batch report: ${(record.bytes / 1e6).toFixed(2)} MB, job ${end.seconds.toFixed(2)} s; ` +
+          `engine thread: ${answers.length} app.status answers, slowest ${Math.max(...answers).toFixed(0)} ms, ` +
+          `longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms (idle for as long: ${(idle.max / 1e6).toFixed(0)} ms)`,
+      )
+    } finally {
+      scratch.remove()
+    }
+  }, 600_000)
+
+  it('stores bytes already at hand (storeReport) with the same checks', async () => {
+    const e = restarted ?? engine
+    const html = '<!doctype html><title>Model card — by hand & "quoted"</title><p>µM ✓</p>'
+    const record = await storeReport(e.context, {
+      subject: { kind: 'model-card', version: subjects.version },
+      title: 'Model card — by hand',
+      modelVersion: subjects.version,
+      createdAt: new Date().toISOString(),
+      options: {},
+      bytes: Buffer.from(html, 'utf8'),
+    })
+    const onDisk = readFileSync(join(reportsFolder(), record.fileName))
+    expect(onDisk.toString('utf8')).toBe(html)
+    expect(record.bytes).toBe(Buffer.byteLength(html))
+    expect(record.sha256).toBe(sha256(onDisk))
+    const back = await e.invoke('reports.html', { reportId: record.reportId })
+    if (!back.ok) throw new Error(back.error.message)
+    expect(back.value.html).toBe(html)
+    // no temporary file left
+    expect(
+      filesInFolder().filter(
+        (n) => n.startsWith('.report-') && n !== '.report-1111-writing.html.partial',
+      ),
+    ).toEqual([])
+  })
+
+  it('leaves neither row nor file when the job is cancelled', async () => {
+    const e = restarted ?? engine
+    const files = filesInFolder()
+    const list = await e.invoke('reports.list', {})
+    if (!list.ok) throw new Error(list.error.message)
+    const started = await e.call('reports.create', {
+      subject: { kind: 'batch', batchId: subjects.batch.batchId },
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const jobId = (started.value as { jobId: string }).jobId
+    const done = waitForFinished(e, jobId)
+    const cancel = await e.invoke('jobs.cancel', { jobId })
+    if (!cancel.ok) throw new Error(cancel.error.message)
+    expect(cancel.value.cancelled).toBe(true)
+    expect((await done).state).toBe('cancelled')
+    const after = await e.invoke('reports.list', {})
+    if (!after.ok) throw new Error(after.error.message)
+    expect(after.value).toEqual(list.value)
+    expect(filesInFolder()).toEqual(files)
   })
 })

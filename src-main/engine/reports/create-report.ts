@@ -6,8 +6,8 @@ import { dataChanged } from '../data-changed'
 import { databasePath } from '../db/connection'
 import { subjectExists } from '../db/report-store-queries'
 import type { JobContext } from '../jobs/job-runner'
-import type { RenderPhase } from './render-task'
-import { storeReport } from './store'
+import type { RenderPhase, WrittenHtml } from './render-task'
+import { commitReport, newReportTempPath, removeTempReport, reportWriteFailed } from './store'
 
 /**
  * Refuses a subject that is not stored before any job starts: the caller learns at once that
@@ -40,11 +40,13 @@ export function assertSubjectExists(ctx: Pick<EngineContext, 'db'>, subject: Rep
 const PHASES: Record<RenderPhase, { fraction: number; message: string }> = {
   gathering: { fraction: 0.05, message: 'Reading the stored results' },
   rendering: { fraction: 0.5, message: 'Drawing the charts and tables' },
+  writing: { fraction: 0.9, message: 'Saving the report in the data folder' },
 }
 
 /**
- * A report job's body: rendered in a worker thread from the worker's own read-only connection
- * (the engine's thread only writes the file and the row), then stored.
+ * A report job's body: rendered and written to a temporary file in a worker thread, from the
+ * worker's own read-only connection; the engine's thread only commits the row and renames the
+ * file (commitReport).
  */
 export async function createReport(
   ctx: EngineContext,
@@ -53,30 +55,38 @@ export async function createReport(
 ): Promise<ReportRecord> {
   const meta = { generatedAt: new Date().toISOString(), appVersion: appVersion() }
   job.progress({ phase: 'gathering', fraction: 0, message: PHASES.gathering.message })
-  const rendered = await ctx.pool.run(
-    'renderReport',
-    { path: databasePath(ctx.options.dataDir), subject, meta },
-    {
-      signal: job.signal,
-      onProgress: (phase) => job.progress({ phase, ...PHASES[phase] }),
-    },
-  )
-  job.throwIfCancelled()
-  job.progress({
-    phase: 'writing',
-    fraction: 0.9,
-    bytes: rendered.bytes.byteLength,
-    message: 'Saving the report in the data folder',
-  })
-  const record = await storeReport(
+  let temp: string
+  try {
+    temp = newReportTempPath(ctx.options.dataDir)
+  } catch (error) {
+    throw reportWriteFailed(error)
+  }
+  let written: WrittenHtml
+  try {
+    written = await ctx.pool.run(
+      'renderReport',
+      { path: databasePath(ctx.options.dataDir), subject, meta, temp },
+      {
+        signal: job.signal,
+        onProgress: (phase) => job.progress({ phase, ...PHASES[phase] }),
+      },
+    )
+  } catch (error) {
+    // cancelled (the worker was stopped mid-write), or rendering failed: no file may stay
+    removeTempReport(temp)
+    throw reportWriteFailed(error)
+  }
+  const record = await commitReport(
     ctx,
+    temp,
     {
       subject,
-      title: rendered.title,
-      modelVersion: rendered.modelVersion,
+      title: written.title,
+      modelVersion: written.modelVersion,
       createdAt: meta.generatedAt,
       options: { appVersion: meta.appVersion },
-      bytes: rendered.bytes,
+      bytes: written.bytes,
+      sha256: written.sha256,
     },
     () => job.pointOfNoReturn(),
   )

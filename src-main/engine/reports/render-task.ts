@@ -5,6 +5,7 @@ import type { ReportMeta } from './document'
 import { gatherDriftReport, renderDriftReport } from './drift-report'
 import { gatherModelCard, renderModelCard } from './model-card'
 import { gatherPredictionReport, renderPredictionReport } from './prediction-report'
+import { reportWriteFailed, writeReportFile } from './store'
 
 /** What rendering a report gives back to be stored. */
 export interface RenderedHtml {
@@ -15,7 +16,7 @@ export interface RenderedHtml {
   bytes: Uint8Array
 }
 
-export type RenderPhase = 'gathering' | 'rendering'
+export type RenderPhase = 'gathering' | 'rendering' | 'writing'
 
 const withName = (target: string, name: string | null) => (name ? `${target} ${name}` : target)
 
@@ -66,22 +67,42 @@ export function renderSubject(
   }
 }
 
+/** What the worker gives back: the file it wrote, described. */
+export interface WrittenHtml {
+  title: string
+  modelVersion: string
+  bytes: number
+  sha256: string
+}
+
 /**
- * The worker's side: renders through a read-only connection of its own, so a 100,000-row batch
- * (seconds of gathering and string building) never holds the engine's thread or its connection.
+ * The worker's side: renders through a read-only connection of its own and writes the document to
+ * `temp` (flushed to disk), so a 100,000-row batch (seconds of gathering, string building and
+ * hashing, megabytes written) never holds the engine's thread or its connection.
  */
-export function renderReportFromFile(
+export function renderReportToFile(
   path: string,
   subject: ReportSubject,
   meta: ReportMeta,
+  temp: string,
   phase: (p: RenderPhase) => void,
-): RenderedHtml {
+): WrittenHtml {
   const db = new Database(path, { readonly: true, fileMustExist: true })
+  let rendered: RenderedHtml
   try {
     // a writer's commit in WAL mode does not block readers; a checkpoint may, briefly
     db.pragma('busy_timeout = 5000')
-    return renderSubject(db, subject, meta, phase)
+    rendered = renderSubject(db, subject, meta, phase)
   } finally {
     db.close()
   }
+  phase('writing')
+  let written: { bytes: number; sha256: string }
+  try {
+    written = writeReportFile(temp, rendered.bytes)
+  } catch (error) {
+    // as a WorkbenchError, whose code crosses back to the engine (an errno code would not)
+    throw reportWriteFailed(error)
+  }
+  return { title: rendered.title, modelVersion: rendered.modelVersion, ...written }
 }

@@ -9,6 +9,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -82,63 +83,75 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
-/** What a rendered report brings to be stored. */
-export interface RenderedReport {
+/** A report rendered and written to its temporary file, waiting for its row. */
+export interface WrittenReport {
   subject: ReportSubject
   title: string
   modelVersion: string
   /** the generation time written into the document */
   createdAt: string
   options: object
-  /** the HTML document, UTF-8 */
-  bytes: Uint8Array
+  /** the temporary file's size and SHA-256, as written */
+  bytes: number
+  sha256: string
 }
 
 /**
- * Stores a rendered report: the file and its row together or neither.
+ * A new temporary file's path in `reports/` (the folder made if needed), for writeReportFile.
+ * Its name marks it as unfinished until commitReport renames it.
+ */
+export function newReportTempPath(dataDir: string): string {
+  return join(ensureReportsDir(dataDir), `${TEMP_PREFIX}${randomUUID()}${TEMP_SUFFIX}`)
+}
+
+/**
+ * Writes a report's bytes to a temporary file, owner-only, flushed to disk before it returns;
+ * gives the size and SHA-256 of what was written. Synchronous: it runs in the worker thread that
+ * rendered the report, so the engine's thread neither copies nor hashes the megabytes.
+ */
+export function writeReportFile(
+  temp: string,
+  bytes: Uint8Array,
+): { bytes: number; sha256: string } {
+  const fd = openSync(temp, 'wx', 0o600)
+  try {
+    let done = 0
+    while (done < bytes.byteLength) done += writeSync(fd, bytes, done)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  return { bytes: bytes.byteLength, sha256: sha256Hex(bytes) }
+}
+
+/**
+ * Stores a report written to `temp` (writeReportFile): the file and its row together or neither.
  *
- * The bytes go to a temporary file in `reports/`, flushed to disk (fsync), outside any
- * transaction. Then, in one write transaction: the row is inserted, the file renamed to its final
- * name and the folder flushed, and only then committed. So:
+ * The bytes are already on disk (fsync) under a temporary name, outside any transaction. Then, in
+ * one write transaction: the row is inserted, the file renamed to its final name and the folder
+ * flushed, and only then committed. So:
  * - a crash while writing leaves a temporary file and no row;
  * - a crash after the rename but before the commit leaves a named file whose row was rolled back;
  * - the rename is on disk before the commit is, so a committed row always has its file.
  * Both kinds of leftover are never listed (the list is the table) and are removed by the start-up
- * sweep (removeOrphanedReports) once they are a quarter of an hour old.
+ * sweep (removeOrphanedReports) once they are a quarter of an hour old. On failure the temporary
+ * file is removed here.
  */
-export async function storeReport(
+export async function commitReport(
   ctx: Pick<EngineContext, 'db' | 'options'>,
-  report: RenderedReport,
+  temp: string,
+  report: WrittenReport,
   beforeCommit: () => void = () => undefined,
 ): Promise<ReportRecord> {
-  const dir = ensureReportsDir(ctx.options.dataDir)
-  const temp = join(dir, `${TEMP_PREFIX}${randomUUID()}${TEMP_SUFFIX}`)
-  const sha256 = sha256Hex(report.bytes)
+  const dir = reportsDir(ctx.options.dataDir)
   let stored: string | null = null
   try {
-    const file = await open(temp, 'wx', 0o600)
-    try {
-      await file.writeFile(report.bytes)
-      await file.sync()
-    } finally {
-      await file.close()
-    }
     beforeCommit()
     const db = ctx.db
     return await writeTransaction(db, () => {
       const reportId = nextReportId(db)
       const fileName = reportFileName(reportId, report.subject)
-      insertReport(db, {
-        id: reportId,
-        subject: report.subject,
-        title: report.title,
-        modelVersion: report.modelVersion,
-        createdAt: report.createdAt,
-        options: report.options,
-        fileName,
-        bytes: report.bytes.byteLength,
-        sha256,
-      })
+      insertReport(db, { id: reportId, fileName, ...report })
       const path = join(dir, fileName)
       renameSync(temp, path)
       // only now is there a file of ours under that name to remove if the commit fails
@@ -151,27 +164,32 @@ export async function storeReport(
         title: report.title,
         modelVersion: report.modelVersion,
         createdAt: report.createdAt,
-        bytes: report.bytes.byteLength,
-        sha256,
+        bytes: report.bytes,
+        sha256: report.sha256,
         fileName,
       }
     })
   } catch (error) {
-    // the transaction rolled back: neither file may stay (a failed clean-up is swept at start,
-    // and must not hide why the report was not stored)
-    for (const leftover of [temp, stored]) {
-      try {
-        if (leftover !== null) rmSync(leftover, { force: true })
-      } catch {
-        // removed at the next start by removeOrphanedReports
-      }
-    }
-    throw writeFailed(error)
+    removeTempReport(temp)
+    if (stored !== null) removeTempReport(stored)
+    throw reportWriteFailed(error)
+  }
+}
+
+/**
+ * Removes a report's leftover file after a failure; a failed removal must not hide why the report
+ * was not stored (the start-up sweep removes it later).
+ */
+export function removeTempReport(path: string): void {
+  try {
+    rmSync(path, { force: true })
+  } catch {
+    // removed at the next start by removeOrphanedReports
   }
 }
 
 /** A file system's refusal (disk full, permissions, a folder in the way) as a clear error. */
-function writeFailed(error: unknown): unknown {
+export function reportWriteFailed(error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code
   if (error instanceof WorkbenchError || typeof code !== 'string' || !code.startsWith('E'))
     return error
@@ -179,6 +197,51 @@ function writeFailed(error: unknown): unknown {
     'file-not-readable',
     `The report could not be written to the data folder's ${REPORTS_DIR} folder (${code}). Nothing was stored. Free some disk space or check that folder's permissions, then make the report again.`,
     { reason: code },
+  )
+}
+
+/** A rendered report's bytes, to be stored by storeReport. */
+export interface RenderedReport {
+  subject: ReportSubject
+  title: string
+  modelVersion: string
+  /** the generation time written into the document */
+  createdAt: string
+  options: object
+  /** the HTML document, UTF-8 */
+  bytes: Uint8Array
+}
+
+/**
+ * Stores a report whose bytes are at hand (the report job renders and writes in its worker
+ * instead): writes them to a temporary file on libuv's threads, flushed to disk, then
+ * commitReport. The same guarantees: the file and its row together or neither.
+ */
+export async function storeReport(
+  ctx: Pick<EngineContext, 'db' | 'options'>,
+  report: RenderedReport,
+  beforeCommit: () => void = () => undefined,
+): Promise<ReportRecord> {
+  const { bytes, ...rest } = report
+  let temp: string | null = null
+  try {
+    temp = newReportTempPath(ctx.options.dataDir)
+    const file = await open(temp, 'wx', 0o600)
+    try {
+      await file.writeFile(bytes)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+  } catch (error) {
+    if (temp !== null) removeTempReport(temp)
+    throw reportWriteFailed(error)
+  }
+  return commitReport(
+    ctx,
+    temp,
+    { ...rest, bytes: bytes.byteLength, sha256: sha256Hex(bytes) },
+    beforeCommit,
   )
 }
 

@@ -25,7 +25,7 @@ import { predict } from '../../ml/model'
 import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 import { driftStatistics } from '../drift/drift-statistics'
 import { domainChecker } from '../../ml/domain'
-import { renderReportFromFile } from '../reports/render-task'
+import { renderReportToFile } from '../reports/render-task'
 
 type Handler<T extends TaskName> = (
   input: WorkerTasks[T]['input'],
@@ -196,6 +196,6 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     return { outside }
   },
 
-  renderReport: async ({ path, subject, meta }, progress) =>
-    renderReportFromFile(path, subject, meta, progress),
+  renderReport: async ({ path, subject, meta, temp }, progress) =>
+    renderReportToFile(path, subject, meta, temp, progress),
 }

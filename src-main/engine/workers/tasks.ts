@@ -16,7 +16,7 @@ import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift
 import type { DomainModel } from '../../ml/domain'
 import type { ReportSubject } from '../../contract/reports'
 import type { ReportMeta } from '../reports/document'
-import type { RenderPhase, RenderedHtml } from '../reports/render-task'
+import type { RenderPhase, WrittenHtml } from '../reports/render-task'
 
 /**
  * Every task a worker thread can run: its input, output and progress. Tasks are named as the
@@ -196,11 +196,12 @@ export interface WorkerTasks {
   }
   /**
    * Gathers and renders one report through a read-only connection of the worker's own (a
-   * 100,000-row batch takes seconds); the generation time and app version come with the input.
+   * 100,000-row batch takes seconds) and writes it to the temporary file `temp` in `reports/`;
+   * the generation time and app version come with the input.
    */
   renderReport: {
-    input: { path: string; subject: ReportSubject; meta: ReportMeta }
-    output: RenderedHtml
+    input: { path: string; subject: ReportSubject; meta: ReportMeta; temp: string }
+    output: WrittenHtml
     progress: RenderPhase
   }
 }
