@@ -13,7 +13,7 @@ import type {
   ReportSubject,
   TrainResult,
 } from '../../src-main/contract'
-import type { Engine } from '../../src-main/engine/engine'
+import { type Engine, createEngine } from '../../src-main/engine/engine'
 import { ChromiumPdfPrinter } from '../../src-main/engine/host/chromium-pdf'
 import { createHeadlessHost } from '../../src-main/engine/host/headless-host'
 import { gatherDriftReport, renderDriftReport } from '../../src-main/engine/reports/drift-report'
@@ -31,7 +31,15 @@ import { reportsDir, storeReport } from '../../src-main/engine/reports/store'
 import type { SampleCopula } from '../../src-main/engine/sample/generate'
 import { simulateSampleCsv } from '../../src-main/engine/sample/simulate'
 import copulaJson from '../../resources/sample/copula.json'
-import { fileRef, importOnce, runJob, tempDir, waitForFinished } from '../helpers'
+import {
+  WORKER_SOURCE,
+  fileRef,
+  importOnce,
+  recordEvents,
+  runJob,
+  tempDir,
+  waitForFinished,
+} from '../helpers'
 import { ACHE, AROMATASE, readTable } from '../reference-csv'
 
 // Stored reports printed to PDF by the real printer (playwright-core driving Debian's Chromium)
@@ -458,6 +466,49 @@ describe('stored reports printed to PDF', () => {
       `50 of ${count(total)} rows listed; the other ${count(total - 50)}`,
     )
   }, 240_000)
+
+  it('answers reports.export through the contract: the web host hands the PDF over as a download', async () => {
+    const record = await store(
+      { kind: 'drift', driftRunId: check.driftRunId },
+      'Drift report',
+      renderDriftReport(gatherDriftReport(engine.context.db, check.driftRunId), META()),
+    )
+    // a second engine on the same folder, as the web host runs it: saving is a one-time download
+    const web = createEngine({ dataDir, host: 'web', workerPath: WORKER_SOURCE })
+    try {
+      const events = recordEvents(web)
+      const started = await web.invoke('reports.export', {
+        reportId: record.reportId,
+        format: 'pdf',
+        pageSize: 'A4',
+      })
+      if (!started.ok) throw new Error(started.error.message)
+      const finished = await waitForFinished(web, started.value.jobId)
+      expect(finished.state).toBe('succeeded')
+      const result = finished.result as ReportExport
+      expect(result).toMatchObject({ reportId: record.reportId, format: 'pdf', saved: true })
+      const download = web.takeDownload(result.downloadId as string)
+      expect(download?.mime).toBe('application/pdf')
+      expect(download?.name).toBe(record.fileName.replace(/\.html$/, '.pdf'))
+      const file = join(scratch.path, 'download.pdf')
+      writeFileSync(file, download?.bytes as Uint8Array)
+      expect(result.bytes).toBe(statSync(file).size)
+      expect(result.pages).toBe(pdfInfo(file).pages)
+      expectPaper(file, 'A4')
+      const phases = events
+        .filter((e) => e.event === 'job.progress')
+        .map((e) => (e.payload as { phase: string }).phase)
+      expect(phases).toContain('printing')
+      // an unknown report: the job fails with not-found, the call itself is answered
+      const missing = await web.invoke('reports.export', { reportId: 987_654, format: 'html' })
+      if (!missing.ok) throw new Error(missing.error.message)
+      const failed = await waitForFinished(web, missing.value.jobId)
+      expect(failed.state).toBe('failed')
+      expect(failed.error?.code).toBe('not-found')
+    } finally {
+      await web.close()
+    }
+  }, 120_000)
 
   it('saves the HTML file byte for byte as it is stored', async () => {
     const html = renderModelCard(gatherModelCard(engine.context.db, version), META())
