@@ -12,7 +12,10 @@ import { useDataVersion } from '../store/use-job'
 
 /** Where each kind's button lives, for the empty state. */
 const WHERE: [keyof typeof KIND_LABELS, string][] = [
-  ['model-card', '“Model card” beside each version in the Models screen’s registry'],
+  [
+    'model-card',
+    '“Model card” on a model’s page in the Models screen (click its version in the registry)',
+  ],
   ['drift', '“Report” on a drift check’s page in the Drift screen'],
   ['batch', '“Report” above a batch’s results in the Predict screen'],
 ]

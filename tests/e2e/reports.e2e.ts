@@ -91,11 +91,11 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   // --- model card, from the registry ---
   await goTo(page, 'Models')
   await expect(page.getByTestId('model-v1')).toBeVisible()
-  await page.screenshot({ path: join(SHOTS, '01b-registry-button.png') })
-  await page
-    .getByTestId('model-v1')
-    .getByRole('button', { name: 'Model card: make a report of model v1' })
-    .click()
+  await page.getByTestId('model-v1').getByRole('button', { name: 'Show v1' }).click()
+  const detail = page.getByTestId('model-result')
+  await expect(detail).toContainText('v1')
+  await detail.screenshot({ path: join(SHOTS, '01b-model-card-button.png') })
+  await detail.getByRole('button', { name: 'Model card: make a report of model v1' }).click()
   const card = await openedReport(page, /Model card.*v1/)
   await expect(card.body).toContainText('v1', SLOW)
   await expect(card.body).toContainText('SYNTHETIC-SAMPLE')

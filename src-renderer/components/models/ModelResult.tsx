@@ -5,6 +5,7 @@ import { PlotlyChart } from '../../charts/PlotlyChart'
 import { observedVsPredicted } from '../../charts/figures'
 import { baseLayout, themeColor } from '../../charts/plotly-theme'
 import { fmtDate, fmtInt, fmtNum, fmtParams } from '../format'
+import { ReportButton } from '../reports/ReportButton'
 
 const LEARNER_NAMES: Record<string, string> = {
   gbdt: 'Gradient-boosted trees',
@@ -140,13 +141,17 @@ export function ModelResult({ model }: { model: ModelDetail }) {
   const cv = model.cv
   return (
     <section className="card wide" aria-labelledby="result-title" data-testid="model-result">
-      <h2 id="result-title">
-        {model.version} · {LEARNER_NAMES[model.learner]} on {model.featureSet} ·{' '}
-        <span className="muted">
-          {model.target}, {fmtInt(model.trainingRows)} compounds, {model.folds}-fold
-          cross-validation
-        </span>
-      </h2>
+      {/* the model card sits with the version it describes; the registry's rows have no room */}
+      <div className="row spread result-head">
+        <h2 id="result-title">
+          {model.version} · {LEARNER_NAMES[model.learner]} on {model.featureSet} ·{' '}
+          <span className="muted">
+            {model.target}, {fmtInt(model.trainingRows)} compounds, {model.folds}-fold
+            cross-validation
+          </span>
+        </h2>
+        <ReportButton subject={{ kind: 'model-card', version: model.version }} label="Model card" />
+      </div>
       <div className="stats">
         <div>
           RMSE<span className="stat">{fmtNum(cv.rmse, 3)}</span>

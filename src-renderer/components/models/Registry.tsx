@@ -3,7 +3,6 @@ import type { ModelSummary } from '../../../src-main/contract'
 import { call } from '../../api/client'
 import { useModels } from '../../store/models-store'
 import { ReasonDialog } from '../ReasonDialog'
-import { ReportButton } from '../reports/ReportButton'
 import { downloadFile } from '../csv'
 import { fmtDate, fmtDay, fmtInt, fmtNum } from '../format'
 
@@ -259,12 +258,6 @@ export function Registry() {
                       >
                         Export
                       </button>
-                      <ReportButton
-                        subject={{ kind: 'model-card', version: m.version }}
-                        label="Model card"
-                        small
-                        onError={(text) => say(`Model card of ${m.version}: ${text}`, true)}
-                      />
                     </div>
                   </td>
                 </tr>

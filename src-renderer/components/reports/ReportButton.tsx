@@ -13,13 +13,10 @@ export function ReportButton({
   subject,
   label,
   small = false,
-  onError,
 }: {
   subject: ReportSubject
   label: string
   small?: boolean
-  /** where a failure is said instead of beside the button (a table row has no room for it) */
-  onError?: (message: string) => void
 }) {
   const { job, running } = useJob('reports.create', reportSlot(subject))
   const [problem, setProblem] = useState<string | null>(null)
@@ -35,16 +32,14 @@ export function ReportButton({
         aria-label={`${label}: make a report of ${subjectLabel(subject)}`}
         onClick={() => {
           setProblem(null)
-          makeReportAndOpen(subject).catch((e: unknown) => {
-            const message = e instanceof Error ? e.message : String(e)
-            if (onError) onError(message)
-            else setProblem(message)
-          })
+          makeReportAndOpen(subject).catch((e: unknown) =>
+            setProblem(e instanceof Error ? e.message : String(e)),
+          )
         }}
       >
         {running ? `Making… ${percent}%` : label}
       </button>
-      {shown && !running && !onError && (
+      {shown && !running && (
         <span className="error small" role="alert">
           {shown}
         </span>
