@@ -8,6 +8,7 @@ import {
   formatPValue,
   formatSignificant,
   formatUtc,
+  formatRangeEnd,
 } from '../../src-main/engine/reports/format'
 import { escapeHtml, html, joinHtml } from '../../src-main/engine/reports/html'
 import {
@@ -62,6 +63,14 @@ describe('number formats', () => {
     expect(formatNm(1000)).toBe('1,000')
     expect(formatNm(10 ** (9 - 9.3))).toBe('0.501')
     expect(formatUtc('2026-12-03T07:12:52.123Z')).toBe('2026-12-03 07:12 UTC')
+  })
+
+  it('prints a whole-number range end (a count of donors) as a whole number', () => {
+    expect(formatRangeEnd(15)).toBe('15')
+    expect(formatRangeEnd(0)).toBe('0')
+    expect(formatRangeEnd(1234)).toBe('1,234')
+    expect(formatRangeEnd(10.26)).toBe('10.26')
+    expect(formatRangeEnd(-1.28)).toBe('\u22121.280')
   })
 
   it('puts axis ticks at round numbers covering the data', () => {

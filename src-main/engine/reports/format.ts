@@ -81,3 +81,13 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1e6) return `${formatFixed(bytes / 1e3, 1)} kB`
   return `${formatFixed(bytes / 1e6, 1)} MB`
 }
+
+/**
+ * An end of a feature's training range: a whole number (a count of H-bond donors, rings, atoms)
+ * as one, "15" not "15.00"; anything else to four significant figures.
+ */
+export function formatRangeEnd(n: number | null | undefined): string {
+  if (n !== null && n !== undefined && Number.isInteger(n) && Math.abs(n) < 1e6)
+    return formatCount(n)
+  return formatSignificant(n, 4)
+}

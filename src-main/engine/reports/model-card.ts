@@ -5,7 +5,7 @@ import {
   formatFixed,
   formatNm,
   formatPercent,
-  formatSignificant,
+  formatRangeEnd,
   formatUtc,
 } from './format'
 import { type SafeHtml, html } from './html'
@@ -149,8 +149,8 @@ function intendedUse(d: ModelCardData): SafeHtml {
                       html`<tr>
                         <td>${r.feature}</td>
                         <td>${d.units[r.feature] ?? ''}</td>
-                        <td class="n">${formatSignificant(r.min, 4)}</td>
-                        <td class="n">${formatSignificant(r.max, 4)}</td>
+                        <td class="n">${formatRangeEnd(r.min)}</td>
+                        <td class="n">${formatRangeEnd(r.max)}</td>
                       </tr>`,
                   )}
                 </tbody>
