@@ -1,3 +1,4 @@
+import { escapeHtml } from '../reports/html'
 import type { PdfOptions } from './capabilities'
 
 /**
@@ -33,18 +34,6 @@ export function pageMarginsMm(options: PdfOptions): {
   return options.running ? RUNNING_MARGINS_MM : PLAIN_MARGINS_MM
 }
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-
-function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] as string)
-}
-
 // Chromium places the template's box across the whole page width; the padding lines the text up
 // with the report's own left and right margins.
 const BOX = `font-family: system-ui, 'Helvetica Neue', Arial, sans-serif; font-size: 10px; color: #44506a; width: 100%; box-sizing: border-box; padding: 0 ${RUNNING_MARGINS_MM.left}mm; display: flex; justify-content: space-between; gap: 12px; -webkit-print-color-adjust: exact;`
@@ -53,10 +42,10 @@ const CELL = 'white-space: nowrap; overflow: hidden; text-overflow: ellipsis;'
 /** The two templates for `running`; null when the document is printed without them. */
 export function pageTemplates(running: PdfOptions['running']): PageTemplates | null {
   if (!running) return null
-  const title = escapeText(running.title)
-  const version = escapeText(running.modelVersion)
-  const date = escapeText(running.date)
-  const app = escapeText(running.appVersion)
+  const title = escapeHtml(running.title)
+  const version = escapeHtml(running.modelVersion)
+  const date = escapeHtml(running.date)
+  const app = escapeHtml(running.appVersion)
   return {
     headerTemplate: `<div style="${BOX}"><span style="${CELL}">${title}</span><span style="${CELL} flex: none;">Model ${version}</span></div>`,
     footerTemplate: `<div style="${BOX}"><span style="flex: none;">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span><span style="${CELL}">${date}</span><span style="flex: none;">Assay Workbench ${app}</span></div>`,
