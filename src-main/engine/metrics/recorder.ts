@@ -13,11 +13,12 @@ import type { HostKind } from '../context'
 import { DATABASE_FILE, type Db } from '../db/connection'
 import { METRICS, type MetricName, type MetricSource, type MetricSpec } from './catalogue'
 
-/** Where a stored batch came from, as the `source` label says it (a CLI engine's are all `cli`). */
+/** Where a stored batch came from, as the `source` label says it (a CLI command's are `cli`). */
 export function metricSource(source: PredictionSource, host: HostKind): MetricSource {
+  // `assay serve --predict` runs a CLI engine; its callers are the API's
+  if (source === 'api') return 'api'
   if (host === 'cli') return 'cli'
   if (source === 'single') return 'ui'
-  if (source === 'api') return 'api'
   return 'batch'
 }
 
