@@ -113,6 +113,47 @@ describe('assay serve', () => {
     }
   }, 120_000)
 
+  it('off loopback it makes a token once, prints it on stderr, and asks for it on every route', async () => {
+    // An IPv4-mapped address is this machine's loopback, but not one of the loopback names the
+    // endpoint trusts, so it serves as it would on a LAN address while nothing leaves the machine.
+    const bind = '::ffff:127.0.0.1'
+    const port = await freePort()
+    const served = await serve(['--port', String(port), '--bind', bind, '--data-dir', dir.path])
+    let token = ''
+    try {
+      expect(served.lines()).toBe(`serving http://[${bind}]:${port} (/metrics, /health)\n`)
+      const printed = /bearer token:\n([A-Za-z0-9_-]{43})\n$/.exec(served.errors())
+      expect(printed).not.toBeNull()
+      token = printed?.[1] ?? ''
+      for (const path of ['/metrics', '/health']) {
+        for (const authorization of [undefined, 'Bearer nope', `Bearer ${token.slice(1)}`]) {
+          const res = await http(port, path, { headers: authorization ? { authorization } : {} })
+          expect(res.status, `${path} ${authorization}`).toBe(401)
+          expect(res.headers['www-authenticate']).toMatch(/^Bearer/)
+        }
+        // the Host a LAN client sends names the machine as it knows it: the token is the guard
+        const res = await http(port, path, {
+          headers: { authorization: `Bearer ${token}`, host: `lab-pc-7.example:${port}` },
+        })
+        expect(res.status, path).toBe(200)
+      }
+    } finally {
+      served.kill('SIGTERM')
+    }
+    expect(await served.exit).toBe(0)
+    // the next run uses the stored token and prints nothing
+    const again = await serve(['--port', String(port), '--bind', bind, '--data-dir', dir.path])
+    try {
+      expect(again.lines()).toBe(`serving http://[${bind}]:${port} (/metrics, /health)\n`)
+      const res = await http(port, '/health', { headers: { authorization: `Bearer ${token}` } })
+      expect(res.status).toBe(200)
+    } finally {
+      again.kill('SIGTERM')
+    }
+    expect(await again.exit).toBe(0)
+    expect(again.errors()).toBe('')
+  }, 120_000)
+
   it('a busy port is a one-line failure with exit 1', async () => {
     const first = await serve(['--port', String(await freePort()), '--data-dir', dir.path])
     const port = Number(/:(\d+) /.exec(first.lines())?.[1])
