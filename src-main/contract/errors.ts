@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'unauthorized',
   'pdf-unavailable',
   'host-unavailable',
+  /** the metrics endpoint's port is taken by another program */
+  'port-in-use',
+  /** too many calls to the metrics endpoint's /predict in a short time */
+  'rate-limited',
   'reference-unavailable',
   /**
    * An import's row writer lost its reader before the end of the file: the echo of the reader's

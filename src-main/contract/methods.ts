@@ -76,6 +76,7 @@ import {
   driftSettingsSetInput,
   driftSimulateInput,
 } from './drift'
+import { type MetricsStatus, type MetricsToken, metricsRenewTokenInput } from './metrics'
 import {
   type ReportExport,
   type ReportHtml,
@@ -377,6 +378,19 @@ export const methods = {
   'reports.delete': method<typeof reportsDeleteInput, { deleted: true }>(
     reportsDeleteInput,
     'Delete a report',
+  ),
+  /**
+   * The team-monitoring endpoint: switched on or off, where it listens, when it was last scraped,
+   * and why it is not serving when it should. Switch and configure it with `settings.set`
+   * (`metrics.enabled`, `metrics.port`, `metrics.bind`, `metrics.predict`).
+   */
+  'metrics.status': method<typeof empty, MetricsStatus>(empty, 'Monitoring endpoint'),
+  /** The endpoint's bearer token (made on first use), for the team's Prometheus configuration. */
+  'metrics.token': method<typeof empty, MetricsToken>(empty, 'Monitoring token'),
+  /** Replaces the bearer token (audited); the old one stops working at once. */
+  'metrics.renewToken': method<typeof metricsRenewTokenInput, MetricsToken>(
+    metricsRenewTokenInput,
+    'Renew the monitoring token',
   ),
   /** The last database check and the backups kept in the data folder. */
   'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),

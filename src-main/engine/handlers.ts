@@ -8,6 +8,7 @@ import { driftHandlers } from './drift/handlers'
 import { importHandlers } from './import/handlers'
 import { jobHandlers } from './jobs/handlers'
 import { modelHandlers } from './models/handlers'
+import { metricsHandlers } from './metrics/handlers'
 import { predictHandlers } from './predict/handlers'
 import { reportHandlers } from './reports/handlers'
 import { sampleHandlers } from './sample/sample'
@@ -32,4 +33,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...searchHandlers,
   ...driftHandlers,
   ...reportHandlers,
+  ...metricsHandlers,
 }
