@@ -20,7 +20,7 @@ export const predictHandlers: HandlerGroup<
 > = {
   'predictions.single': async (input, ctx) => {
     const { prediction, neighbours } = await predictSingle(ctx, input, 'single', true)
-    return { ...prediction, neighbours: neighbours! } satisfies SinglePrediction
+    return { ...prediction, neighbours } satisfies SinglePrediction
   },
 
   'predictions.batch': async (input, ctx) => {

@@ -51,6 +51,20 @@ export type SingleCore = Omit<SinglePrediction, 'neighbours'>
  * when asked: the Predict screen shows them; an HTTP client answered with the CLI's JSON does not
  * need them, and finding them costs more than the prediction itself.
  */
+export function predictSingle(
+  ctx: EngineContext,
+  input: SingleInput,
+  source: PredictionSource,
+  withNeighbours: true,
+  model?: LoadedModel,
+): Promise<{ prediction: SingleCore; neighbours: NeighbourReport }>
+export function predictSingle(
+  ctx: EngineContext,
+  input: SingleInput,
+  source: PredictionSource,
+  withNeighbours: false,
+  model?: LoadedModel,
+): Promise<{ prediction: SingleCore; neighbours: null }>
 export async function predictSingle(
   ctx: EngineContext,
   input: SingleInput,
