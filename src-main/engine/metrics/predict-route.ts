@@ -8,6 +8,7 @@ import {
   toErrorData,
 } from '../../contract'
 import type { EngineContext } from '../context'
+import { failure } from '../http/http-helpers'
 import type { Candidate } from '../predict/inputs'
 import { batchJson, rowJson, singleJson } from '../predict/json-output'
 import { resolveModel } from '../predict/loaded-model'
@@ -41,7 +42,7 @@ function refusal(
   message: string,
   headers?: Record<string, string>,
 ) {
-  return { status, body: { error: { code, message } }, headers }
+  return { status, body: failure(code, message), headers }
 }
 
 /** `compounds[3].features.hba` from zod's path. */

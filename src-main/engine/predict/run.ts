@@ -118,6 +118,7 @@ export async function predictSingle(
     { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
     (performance.now() - started) / 1000,
   )
+  ctx.metrics.predictionsStored(summary, model)
   dataChanged(ctx, ['predictions'])
   const features: Record<string, number> = {}
   model.featureNames.forEach((name, j) => {
@@ -224,6 +225,7 @@ export async function predictCandidates(
     (performance.now() - started) / 1000,
     options.targets,
   )
+  ctx.metrics.predictionsStored(stored, model)
   dataChanged(ctx, ['predictions'])
   // never awaited, and never able to fail the batch
   autoCheckAfterBatch(ctx, stored.batchId)
