@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type BatchSummary,
+  MAX_API_BODY_BYTES,
   MAX_API_COMPOUNDS,
   type PredictionRow,
   type SinglePrediction,
@@ -21,6 +23,18 @@ import { scoreOnce } from '../../src-main/ml/runtime'
 import { assay } from '../cli-helpers'
 import { REPO_ROOT, fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { readTable } from '../reference-csv'
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
 
 type Ok<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
 async function ok<T>(p: Promise<Ok<T>>): Promise<T> {
@@ -261,5 +275,90 @@ describe('POST /predict with the bundled baseline model', () => {
     expect(
       (await handleApiPredict(engine.context, '{"compounds":[{"smiles":"CCO"}]}', 'other')).status,
     ).toBe(200)
+  })
+
+  describe('over HTTP, through the monitoring listener', () => {
+    let base = ''
+    let token = ''
+    const post = (body: string, auth: string | null = token) =>
+      fetch(`${base}/predict`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(auth === null ? {} : { authorization: `Bearer ${auth}` }),
+        },
+        body,
+      })
+    const set = (key: string, value: unknown) =>
+      ok(engine.invoke('settings.set', { key, value } as never))
+
+    beforeAll(async () => {
+      setApiRateLimits(engine.context, {
+        requestsPerSecond: 1e6,
+        requestBurst: 1e6,
+        compoundsPerMinute: 1e9,
+      })
+      const port = await freePort()
+      await set('metrics.port', port)
+      await set('metrics.enabled', true)
+      base = `http://127.0.0.1:${port}`
+      token = (await ok(engine.invoke('metrics.token', {}))).token
+    })
+
+    it('has no /predict while its switch is off', async () => {
+      const status = await ok(engine.invoke('metrics.status', {}))
+      expect(status).toMatchObject({ listening: true, predictEnabled: false })
+      expect((await post('{"compounds":[{"smiles":"CCO"}]}')).status).toBe(404)
+      expect((await fetch(`${base}/health`)).status).toBe(200)
+    })
+
+    it('answers with the token only, refuses an oversized body with 413, and keeps serving', async () => {
+      await set('metrics.predict', true)
+      const body = '{"compounds":[{"features":{"mw_freebase":350.4,"alogp":3.1,"hba":5,"hbd":1}}]}'
+      expect((await post(body, null)).status).toBe(401)
+      expect((await post(body, `${token}x`)).status).toBe(401)
+      expect((await post(body, 'A'.repeat(token.length))).status).toBe(401)
+      const good = await post(body)
+      expect(good.status).toBe(200)
+      const answer = (await good.json()) as { pActivity: number; modelVersion: string }
+      const single: SinglePrediction = await ok(
+        engine.invoke('predictions.single', {
+          features: { mw_freebase: 350.4, alogp: 3.1, hba: 5, hbd: 1 },
+        }),
+      )
+      expect(answer).toMatchObject({ modelVersion: 'v1', pActivity: round4(single.pActivity) })
+      // a body past MAX_API_BODY_BYTES (4 MiB): one SMILES padded with spaces JSON allows
+      const huge = `{"compounds":[{"smiles":"CCO"}]${' '.repeat(MAX_API_BODY_BYTES)}}`
+      const refused = await post(huge)
+      expect(refused.status).toBe(413)
+      const wrong = await post('{"compounds":[{"features":{"mw_freebase":"heavy"}}]}')
+      expect(wrong.status).toBe(400)
+      expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(
+        /^compounds\[0\]\.features\.mw_freebase: /,
+      )
+      expect((await post(body)).status).toBe(200)
+    })
+
+    it('refuses a burst past the default limit with 429 and a Retry-After header', async () => {
+      setApiRateLimits(engine.context, API_RATE_LIMITS)
+      const n = API_RATE_LIMITS.requestBurst * 4
+      const answers = await Promise.all(
+        Array.from({ length: n }, () =>
+          post('{').then(async (r) => ({
+            status: r.status,
+            retry: r.headers.get('retry-after'),
+            code: ((await r.json()) as { error: { code: string } }).error.code,
+          })),
+        ),
+      )
+      const limited = answers.filter((a) => a.status === 429)
+      expect(limited.length).toBeGreaterThan(0)
+      expect(limited[0]).toMatchObject({ code: 'rate-limited' })
+      expect(Number(limited[0]!.retry)).toBeGreaterThanOrEqual(1)
+      expect(answers.every((a) => a.status === 429 || a.status === 400)).toBe(true)
+      // once the bucket refills (Retry-After says when) a good call is served again
+      await new Promise((r) => setTimeout(r, 1000 * Number(limited.at(-1)!.retry) + 100))
+      expect((await post('{"compounds":[{"smiles":"CCO"}]}')).status).toBe(200)
+    })
   })
 })
