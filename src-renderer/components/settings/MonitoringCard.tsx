@@ -160,7 +160,7 @@ export function MonitoringCard() {
       ) : (
         <p className="muted small">127.0.0.1: only this computer can reach it.</p>
       )}
-      <div className="row">
+      <div className="row monitoring-token">
         <span className="muted">Token</span>
         <code className="mono" data-testid="metrics-token">
           {token === null ? '…' : shown ? token : `${'•'.repeat(12)}${token.slice(-4)}`}
