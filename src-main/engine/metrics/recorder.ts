@@ -61,6 +61,12 @@ export interface StoredState {
 
 type Labels = Record<string, string>
 
+const NON_COUNTER_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]
+
 /**
  * The engine's metrics: one prom-client registry per engine (several engines share a process in
  * tests, so never the global one). Counters and histograms change as work happens; the gauges
@@ -107,6 +113,9 @@ export class MetricsRecorder {
       }
     }
     collectDefaultMetrics({ register: this.registry })
+    // prom-client's totals of active handles, requests and resources are gauges named like
+    // counters (promtool objects); the same counts by type stay (nodejs_active_handles, ...).
+    for (const name of NON_COUNTER_TOTALS) this.registry.removeSingleMetric(name)
   }
 
   /** The exposition text; the stored gauges are read now. */
