@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { PredictionSource, predictionsRowsInput } from '../../contract'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './connection'
 
 /** A prediction_batches row with its model's version name. */
@@ -121,15 +122,31 @@ export function insertBatch(db: Db, b: BatchInsert): number {
  * Writes predictions rows ROWS_PER_INSERT to a statement; `finish` writes the rest, one a
  * statement. Call inside the batch's transaction.
  */
+/**
+ * The writer's two statements, prepared once per connection: preparing the 50-row INSERT took
+ * longer than storing a single prediction, which POST /predict does hundreds of times a second.
+ */
+const writerCache = new WeakMap<Db, { insertMany: Statement; insertOne: Statement }>()
+function writerStatements(db: Db) {
+  let hit = writerCache.get(db)
+  if (!hit) {
+    const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
+    hit = {
+      insertMany: db.prepare(
+        `INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
+      ),
+      insertOne: db.prepare(`INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${one}`),
+    }
+    writerCache.set(db, hit)
+  }
+  return hit
+}
+
 export function predictionWriter(db: Db): {
   add(row: PredictionValues): void
   finish(): void
 } {
-  const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
-  const insertMany = db.prepare(
-    `INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
-  )
-  const insertOne = db.prepare(`INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${one}`)
+  const { insertMany, insertOne } = writerStatements(db)
   const params: unknown[] = []
   const flush = (all: boolean) => {
     while (params.length >= ROWS_PER_INSERT * ROW_PARAMS)

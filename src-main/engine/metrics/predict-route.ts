@@ -11,7 +11,7 @@ import type { EngineContext } from '../context'
 import { failure } from '../http/http-helpers'
 import type { Candidate } from '../predict/inputs'
 import { batchJson, rowJson, singleJson } from '../predict/json-output'
-import { resolveModel } from '../predict/loaded-model'
+import { type LoadedModel, resolveModel } from '../predict/loaded-model'
 import { emptyCandidate, predictCandidates, predictSingle } from '../predict/run'
 import { batchRows } from '../predict/store'
 import { API_RATE_LIMITS, type RateLimits, RateLimiter } from './rate-limit'
@@ -34,6 +34,45 @@ export function apiRateLimiter(ctx: EngineContext): RateLimiter {
 /** Other limits for this engine's POST /predict (the serving benchmark's load, a test's burst). */
 export function setApiRateLimits(ctx: EngineContext, limits: RateLimits): void {
   limiters.set(ctx, new RateLimiter(limits))
+}
+
+const models = new WeakMap<object, Map<string, LoadedModel>>()
+
+/**
+ * The model a call names, as `resolveModel` finds it, without reading its whole row (its
+ * training set and reference data are large) on every call: a small query says which version
+ * and ONNX bytes are meant now, and the model loaded for them is reused. A promotion or a new
+ * model changes what the query returns, so it is picked up on the next call.
+ */
+function apiModel(ctx: EngineContext, version?: string, target?: string): LoadedModel {
+  const which = (
+    version
+      ? ctx.db
+          .prepare('SELECT version, onnx_sha256 FROM model_versions WHERE version = ?')
+          .get(version)
+      : target
+        ? ctx.db
+            .prepare(
+              "SELECT version, onnx_sha256 FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'",
+            )
+            .get(target)
+        : ctx.db
+            .prepare(
+              "SELECT version, onnx_sha256 FROM model_versions WHERE stage = 'production' ORDER BY promoted_at DESC, id DESC LIMIT 1",
+            )
+            .get()
+  ) as { version: string; onnx_sha256: string } | undefined
+  // none: resolveModel says why, in its own words
+  if (!which) return resolveModel(ctx.db, version, target)
+  let byKey = models.get(ctx.db)
+  if (!byKey) models.set(ctx.db, (byKey = new Map()))
+  const key = `${which.version}:${which.onnx_sha256}`
+  let model = byKey.get(key)
+  if (!model) {
+    model = resolveModel(ctx.db, which.version)
+    byKey.set(key, model)
+  }
+  return model
 }
 
 function refusal(
@@ -142,7 +181,7 @@ export async function handleApiPredict(
       'Retry-After': String(allowed.retryAfterSeconds),
     })
   try {
-    const model = resolveModel(ctx.db, input.model, input.target)
+    const model = apiModel(ctx, input.model, input.target)
     if (input.compounds.length === 1) {
       const c = input.compounds[0] as ApiCompound
       const { prediction } = await predictSingle(
