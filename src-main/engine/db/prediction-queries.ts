@@ -3,6 +3,20 @@ import type { PredictionSource, predictionsRowsInput } from '../../contract'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './connection'
 
+const statements = new WeakMap<Db, Map<string, Statement>>()
+
+/**
+ * A statement prepared once per connection: the statements every stored prediction runs, which
+ * POST /predict may run hundreds of times a second, cost more to prepare than to run.
+ */
+export function statement(db: Db, sql: string): Statement {
+  let bySql = statements.get(db)
+  if (!bySql) statements.set(db, (bySql = new Map()))
+  let st = bySql.get(sql)
+  if (!st) bySql.set(sql, (st = db.prepare(sql)))
+  return st
+}
+
 /** A prediction_batches row with its model's version name. */
 export interface BatchRow {
   id: number
@@ -105,23 +119,18 @@ const PREDICTION_COLUMNS = `batch_id, row_number, compound_id, molecule_id, smil
   in_training_set`
 
 export function insertBatch(db: Db, b: BatchInsert): number {
-  const r = db
-    .prepare(
-      `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
+  const r = statement(
+    db,
+    `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
          failures_json, rmse, seconds, created_at, other_target_rows, only_model_target, rmse_in_sample,
          rows_in_sample, rmse_out_of_sample, rows_out_of_sample)
        VALUES (@model_version_id, @source, @input_name, @rows_scored, @rows_failed, @failures_json,
          @rmse, @seconds, @created_at, @other_target_rows, @only_model_target, @rmse_in_sample,
          @rows_in_sample, @rmse_out_of_sample, @rows_out_of_sample)`,
-    )
-    .run(b)
+  ).run(b)
   return Number(r.lastInsertRowid)
 }
 
-/**
- * Writes predictions rows ROWS_PER_INSERT to a statement; `finish` writes the rest, one a
- * statement. Call inside the batch's transaction.
- */
 /**
  * The writer's two statements, prepared once per connection: preparing the 50-row INSERT took
  * longer than storing a single prediction, which POST /predict does hundreds of times a second.
@@ -142,6 +151,10 @@ function writerStatements(db: Db) {
   return hit
 }
 
+/**
+ * Writes predictions rows ROWS_PER_INSERT to a statement; `finish` writes the rest, one a
+ * statement. Call inside the batch's transaction.
+ */
 export function predictionWriter(db: Db): {
   add(row: PredictionValues): void
   finish(): void
@@ -163,7 +176,7 @@ export function predictionWriter(db: Db): {
 }
 
 export function selectBatch(db: Db, batchId: number): BatchRow | undefined {
-  return db.prepare(`${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
+  return statement(db, `${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
 }
 
 /** The newest 200 batches of files and of the database (single predictions are not listed). */
@@ -178,11 +191,10 @@ export function selectBatchCounts(
   db: Db,
   batchId: number,
 ): { inside: number | null; observed: number } {
-  return db
-    .prepare(
-      'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
-    )
-    .get(batchId) as { inside: number | null; observed: number }
+  return statement(
+    db,
+    'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
+  ).get(batchId) as { inside: number | null; observed: number }
 }
 
 /** One page of a batch's rows under a filter, and how many rows the filter selects. */

@@ -8,6 +8,7 @@ import {
   toErrorData,
 } from '../../contract'
 import type { EngineContext } from '../context'
+import { statement } from '../db/prediction-queries'
 import { failure } from '../http/http-helpers'
 import type { Candidate } from '../predict/inputs'
 import { batchJson, rowJson, singleJson } from '../predict/json-output'
@@ -47,20 +48,18 @@ const models = new WeakMap<object, Map<string, LoadedModel>>()
 function apiModel(ctx: EngineContext, version?: string, target?: string): LoadedModel {
   const which = (
     version
-      ? ctx.db
-          .prepare('SELECT version, onnx_sha256 FROM model_versions WHERE version = ?')
-          .get(version)
+      ? statement(ctx.db, 'SELECT version, onnx_sha256 FROM model_versions WHERE version = ?').get(
+          version,
+        )
       : target
-        ? ctx.db
-            .prepare(
-              "SELECT version, onnx_sha256 FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'",
-            )
-            .get(target)
-        : ctx.db
-            .prepare(
-              "SELECT version, onnx_sha256 FROM model_versions WHERE stage = 'production' ORDER BY promoted_at DESC, id DESC LIMIT 1",
-            )
-            .get()
+        ? statement(
+            ctx.db,
+            "SELECT version, onnx_sha256 FROM model_versions WHERE target_chembl_id = ? AND stage = 'production'",
+          ).get(target)
+        : statement(
+            ctx.db,
+            "SELECT version, onnx_sha256 FROM model_versions WHERE stage = 'production' ORDER BY promoted_at DESC, id DESC LIMIT 1",
+          ).get()
   ) as { version: string; onnx_sha256: string } | undefined
   // none: resolveModel says why, in its own words
   if (!which) return resolveModel(ctx.db, version, target)

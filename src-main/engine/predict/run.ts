@@ -14,7 +14,7 @@ import { type Candidate, featuresFor } from './inputs'
 import { type LoadedModel, resolveModel, scoreMatrix } from './loaded-model'
 import { markTrainingSet, trainingCompounds } from './measured'
 import { nearestTrainingNeighbours } from './neighbours'
-import { type TargetChoice, storeBatch } from './store'
+import { type TargetChoice, batchWrite, storeBatch, storeGrouped } from './store'
 
 /**
  * The engine's two ways of predicting, shared by every caller that stores what it predicts (the
@@ -110,13 +110,17 @@ export async function predictSingle(
           .get(c.smiles) as number | undefined)) ??
     neighbours?.inTraining?.compoundId ??
     null
-  const summary = await storeBatch(
+  // concurrent single predictions share one commit
+  const summary = await storeGrouped(
     ctx.db,
-    model,
-    source,
-    c.smiles ?? 'typed features',
-    { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
-    (performance.now() - started) / 1000,
+    batchWrite(
+      ctx.db,
+      model,
+      source,
+      c.smiles ?? 'typed features',
+      { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
+      (performance.now() - started) / 1000,
+    ),
   )
   ctx.metrics.predictionsStored(summary, model)
   dataChanged(ctx, ['predictions'])
