@@ -4,6 +4,7 @@ import type { EngineContext } from '../../src-main/engine/context'
 import { type Engine, createEngine } from '../../src-main/engine/engine'
 import type { Service } from '../../src-main/engine/services'
 import { WORKER_SOURCE, tempDir } from '../helpers'
+import { freePort } from '../metrics-helpers'
 
 /** What a metrics endpoint would do with its settings: listen while enabled, on the set port. */
 function fakeListener(log: string[]): Service<EngineContext> {
@@ -64,12 +65,14 @@ describe('engine services in a real engine', () => {
   it('settings.set tells the services that listen to that setting at once, only when it changed', async () => {
     const log: string[] = []
     const engine = start([fakeListener(log)])
+    // the engine's own endpoint really listens once enabled: on a port free now
+    const port = await freePort()
     try {
-      await engine.invoke('settings.set', { key: 'metrics.port', value: 9500 })
+      await engine.invoke('settings.set', { key: 'metrics.port', value: port })
       expect(log.at(-1)).toBe('heard metrics.port: off')
       const set = await engine.invoke('settings.set', { key: 'metrics.enabled', value: true })
       expect(set.ok && set.value['metrics.enabled']).toBe(true)
-      expect(log.at(-1)).toBe('heard metrics.enabled: 9500')
+      expect(log.at(-1)).toBe(`heard metrics.enabled: ${port}`)
       const heardBefore = log.length
       // the same value again, and a setting nobody listens to: nobody is told
       await engine.invoke('settings.set', { key: 'metrics.enabled', value: true })
@@ -78,7 +81,7 @@ describe('engine services in a real engine', () => {
     } finally {
       await engine.close()
     }
-    expect(log.at(-1)).toBe('stop (was 9500)')
+    expect(log.at(-1)).toBe(`stop (was ${port})`)
   })
 
   it("a service that cannot start makes every call answer with its error, and close still stops the engine's own", async () => {

@@ -567,5 +567,22 @@ describe('after a restart', () => {
       expect(value(after, name, labels), name).toBe(value(before, name, labels))
     expect(find(after, 'assay_predictions_total')).toEqual([])
     expect(find(after, 'assay_imports_total')).toEqual([])
+    // a model no longer in production leaves no series behind at the next scrape (the app
+    // refuses to archive a production model; the target is left without one directly in SQLite)
+    engine.context.db
+      .prepare("UPDATE model_versions SET stage = 'archived' WHERE version = ?")
+      .run(v)
+    const archived = await scrape()
+    for (const name of [
+      'assay_model_info',
+      'assay_model_cv_rmse',
+      'assay_model_age_seconds',
+      'assay_drift_share',
+      'assay_drift_feature_statistic',
+      'assay_drift_last_check_timestamp_seconds',
+    ])
+      expect(find(archived, name), name).toEqual([])
+    const health = JSON.parse((await http(port, '/health')).body) as Record<string, unknown>
+    expect(health).toMatchObject({ productionModels: [], driftChecks: [] })
   })
 })
