@@ -203,6 +203,40 @@ describe('POST /predict with the bundled baseline model', () => {
     expect(last.rows_scored + last.rows_failed).toBe(20)
   })
 
+  it('answers 50 concurrent calls (stored in shared commits) each with its own compound and batch', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => [250 + 5 * i, -1 + 0.1 * i, i % 9, i % 5])
+    const before = apiBatches().length
+    const answers = await Promise.all(
+      rows.map(([mw, alogp, hba, hbd]) =>
+        call({ compounds: [{ features: { mw_freebase: mw, alogp, hba, hbd } }] }),
+      ),
+    )
+    const expected = await scoreOnce(readFileSync(join(REPO_ROOT, BASELINE_ONNX)), {
+      n: 50,
+      f: 4,
+      x: Float32Array.from(rows.flat()),
+    })
+    answers.forEach((a, i) => {
+      expect(a.status).toBe(200)
+      expect((a.body as { pActivity: number }).pActivity).toBeCloseTo(expected[i]!, 4)
+    })
+    const stored = apiBatches().slice(before)
+    expect(stored).toHaveLength(50)
+    const byInputs = new Map(
+      (
+        sqlite
+          .prepare(
+            `SELECT inputs_json, p_activity FROM predictions WHERE batch_id IN (${stored.map((b) => b.id).join(',')})`,
+          )
+          .all() as { inputs_json: string; p_activity: number }[]
+      ).map((r) => [r.inputs_json, r.p_activity]),
+    )
+    rows.forEach(([mw, alogp, hba, hbd], i) => {
+      const key = JSON.stringify({ mw_freebase: mw, alogp, hba, hbd })
+      expect(byInputs.get(key)).toBeCloseTo(expected[i]!, 4)
+    })
+  })
+
   it('names the wrong field of a bad body with 400, and keeps serving', async () => {
     const before = apiBatches().length
     const cases: [unknown, RegExp][] = [
