@@ -62,6 +62,36 @@ test('Team monitoring is switched on in Settings, serves /health, shows in the s
   await card.screenshot({ path: `${SHOTS}/monitoring-on.png` })
   await page.screenshot({ path: `${SHOTS}/settings-monitoring-on.png`, fullPage: true })
 
+  // the token shown is the one /predict takes; Renew (after a confirm) replaces it at once
+  const tokenText = card.getByTestId('metrics-token')
+  await card.getByRole('button', { name: 'Show' }).click()
+  await expect(tokenText).toHaveText(/^[A-Za-z0-9_-]{43}$/)
+  const first = (await tokenText.textContent()) ?? ''
+  const predict = (token: string) =>
+    fetch(`http://127.0.0.1:${port}/predict`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"compounds":[{"smiles":"CCO"}]}',
+    }).then((r) => r.status)
+  // this data folder has no model yet: past the token, the answer is "no production model"
+  expect(await predict(first)).toBe(404)
+  expect(await predict(`${first}x`)).toBe(401)
+  const confirms: string[] = []
+  page.once('dialog', (d) => {
+    confirms.push(d.message())
+    void d.accept()
+  })
+  await card.getByTestId('metrics-renew').click()
+  await expect(tokenText).toContainText('•')
+  expect(confirms[0]).toContain('The current one stops working at once')
+  await card.getByRole('button', { name: 'Show' }).click()
+  await expect(tokenText).not.toHaveText(first)
+  const second = (await tokenText.textContent()) ?? ''
+  expect(second).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  expect(await predict(first)).toBe(401)
+  expect(await predict(second)).toBe(404)
+  await card.getByRole('button', { name: 'Hide' }).click()
+
   // an address other computers reach warns in plain words (typed, not saved)
   const bind = card.getByTestId('metrics-bind')
   await bind.fill('0.0.0.0')
