@@ -463,7 +463,12 @@ describe('a real Prometheus scraping the endpoint', () => {
     return body.data.result
   }
 
-  it('finds every family with its labels and values', async () => {
+  it('finds every family with its labels and values, scraping with the bearer token', async () => {
+    // Bound as on a LAN (an IPv4-mapped loopback address is not one the endpoint trusts without
+    // a token), so Prometheus must send the token; it still never leaves the machine.
+    await ok(engine.invoke('settings.set', { key: 'metrics.bind', value: '::ffff:127.0.0.1' }))
+    const { token } = await ok<{ token: string }>(engine.invoke('metrics.token', {}))
+    expect((await http(port, '/metrics')).status).toBe(401)
     promPort = await freePort()
     const config = join(promDir.path, 'prometheus.yml')
     writeFileSync(
@@ -476,6 +481,9 @@ describe('a real Prometheus scraping the endpoint', () => {
         '  - job_name: assay',
         '    static_configs:',
         `      - targets: ['127.0.0.1:${port}']`,
+        '    authorization:',
+        '      type: Bearer',
+        `      credentials: ${token}`,
         '',
       ].join('\n'),
     )
@@ -500,7 +508,9 @@ describe('a real Prometheus scraping the endpoint', () => {
       }
     }
     expect(up.length).toBe(1)
-    const samples = await scrape()
+    const res = await http(port, '/metrics', { headers: { authorization: `Bearer ${token}` } })
+    expect(res.status).toBe(200)
+    const samples = parseExposition(res.body).samples
     const v = subjects.version
     // every family with samples at our endpoint is in Prometheus with the same labels and values
     // (counters and stored gauges do not move between the two reads)
@@ -541,6 +551,7 @@ describe('a real Prometheus scraping the endpoint', () => {
       stage: 'production',
     })
     expect((await query('assay_database_size_bytes'))[0]?.value[1]).not.toBe('0')
+    await ok(engine.invoke('settings.set', { key: 'metrics.bind', value: '127.0.0.1' }))
   }, 120_000)
 })
 

@@ -25,10 +25,20 @@ function summary(rowsScored: number, rowsFailed: number, inDomain: number): Batc
 
 const MODEL = { row: { version: 'v2', target_chembl_id: 'CHEMBL1978' } }
 
-async function values(recorder: MetricsRecorder, name: 'assay_prediction_duration_seconds') {
+/** A histogram's values name their series (`_bucket`, `_sum`, `_count`). */
+interface HistogramValue {
+  metricName?: string
+  labels: Record<string, string | number>
+  value: number
+}
+
+async function values(
+  recorder: MetricsRecorder,
+  name: 'assay_prediction_duration_seconds',
+): Promise<HistogramValue[]> {
   const metric = recorder.metric(name)
   if (!metric) throw new Error(`no ${name}`)
-  return (await metric.get()).values
+  return (await metric.get()).values as HistogramValue[]
 }
 
 describe('the metrics recorder', () => {
