@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { assertWritableOutside } from '../engine/files/data-folder-guard'
+import { batchJson, singleJson } from '../engine/predict/json-output'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
 export const PREDICT_HELP = `  assay predict (--mw X --alogp X --hba N --hbd N | --smiles S | --input FILE)
@@ -51,21 +52,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
           await writeFile(out, csv.csv)
         }
-        const summary = {
-          batchId: s.batchId,
-          rowsScored: s.rowsScored,
-          rowsFailed: s.rowsFailed,
-          failuresByReason: s.failuresByReason,
-          seconds: round(s.seconds, 3),
-          rowsPerSecond: Math.round(s.rowsPerSecond),
-          modelVersion: s.modelVersion,
-          inDomain: s.inDomain,
-          observed: s.observed,
-          inSample: s.inSample,
-          outOfSample: s.outOfSample,
-          otherTargetRows: s.otherTargetRows,
-          onlyModelTarget: s.onlyModelTarget,
-        }
+        const summary = batchJson(s)
         const other = s.otherTargetRows
           ? `\n${s.otherTargetRows} rows name targets other than the model's: ${
               s.onlyModelTarget
@@ -116,13 +103,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
             : { smiles: String(values.smiles) }),
         }),
       )
-      const out = {
-        modelVersion: r.modelVersion,
-        pActivity: round(r.pActivity),
-        nM: Number(r.nM.toPrecision(4)),
-        interval: r.interval.map((v) => round(v)) as [number, number],
-        inDomain: r.inDomain,
-      }
+      const out = singleJson(r)
       io.stdout(
         values.json
           ? `${JSON.stringify(out)}\n`

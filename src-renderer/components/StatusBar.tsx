@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { selectRunningJob, useApp } from '../store/app-store'
 import { useModels } from '../store/models-store'
 import { useDataVersion } from '../store/use-job'
+import { useMetricsStatus } from './settings/use-metrics-status'
 
 const JOB_LABELS: Record<JobMethodName, string> = {
   'app.selfTest': 'Self-test',
@@ -28,6 +29,7 @@ export function StatusBar() {
   const refreshModels = useModels((s) => s.refresh)
   const production = models.filter((m) => m.stage === 'production')
   const modelsChanged = useDataVersion('models')
+  const { status: metrics } = useMetricsStatus()
   useEffect(() => {
     if (status) void refreshModels()
   }, [status, refreshModels, modelsChanged])
@@ -64,6 +66,17 @@ export function StatusBar() {
         </button>
       )}
       <span className="status-spacer" />
+      {metrics?.listening && (
+        <button
+          type="button"
+          className="status-item link-button"
+          data-testid="metrics-serving"
+          title={`Team monitoring: ${metrics.address ?? ''}${metrics.predictEnabled ? ', also answering /predict' : ''}`}
+          onClick={() => go('settings')}
+        >
+          metrics on :{metrics.port}
+        </button>
+      )}
       {job && (
         <span className="status-item status-job" data-testid="running-job">
           <span>

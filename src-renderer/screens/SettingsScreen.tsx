@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { Settings } from '../../src-main/contract'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { DatabaseCard } from '../components/settings/DatabaseCard'
+import { MonitoringCard } from '../components/settings/MonitoringCard'
 import { useApp } from '../store/app-store'
 import { useJob } from '../store/use-job'
 
@@ -42,8 +43,8 @@ export function SettingsScreen() {
   return (
     <>
       <ScreenHeader title="Settings">
-        Appearance, automatic drift checks, the data folder, the database's health and backups, and
-        a check that the engine works.
+        Appearance, automatic drift checks, the data folder, the database's health and backups, team
+        monitoring, and a check that the engine works.
       </ScreenHeader>
       <div className="cards">
         <section className="card" aria-labelledby="appearance">
@@ -113,6 +114,8 @@ export function SettingsScreen() {
         </section>
 
         <DatabaseCard />
+
+        <MonitoringCard />
 
         <section className="card wide" aria-labelledby="selftest">
           <h2 id="selftest">Self-test</h2>

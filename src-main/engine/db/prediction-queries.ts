@@ -1,6 +1,21 @@
 import type { z } from 'zod'
 import type { PredictionSource, predictionsRowsInput } from '../../contract'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './connection'
+
+const statements = new WeakMap<Db, Map<string, Statement>>()
+
+/**
+ * A statement prepared once per connection: the statements every stored prediction runs, which
+ * POST /predict may run hundreds of times a second, cost more to prepare than to run.
+ */
+export function statement(db: Db, sql: string): Statement {
+  let bySql = statements.get(db)
+  if (!bySql) statements.set(db, (bySql = new Map()))
+  let st = bySql.get(sql)
+  if (!st) bySql.set(sql, (st = db.prepare(sql)))
+  return st
+}
 
 /** A prediction_batches row with its model's version name. */
 export interface BatchRow {
@@ -104,17 +119,36 @@ const PREDICTION_COLUMNS = `batch_id, row_number, compound_id, molecule_id, smil
   in_training_set`
 
 export function insertBatch(db: Db, b: BatchInsert): number {
-  const r = db
-    .prepare(
-      `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
+  const r = statement(
+    db,
+    `INSERT INTO prediction_batches (model_version_id, source, input_name, rows_scored, rows_failed,
          failures_json, rmse, seconds, created_at, other_target_rows, only_model_target, rmse_in_sample,
          rows_in_sample, rmse_out_of_sample, rows_out_of_sample)
        VALUES (@model_version_id, @source, @input_name, @rows_scored, @rows_failed, @failures_json,
          @rmse, @seconds, @created_at, @other_target_rows, @only_model_target, @rmse_in_sample,
          @rows_in_sample, @rmse_out_of_sample, @rows_out_of_sample)`,
-    )
-    .run(b)
+  ).run(b)
   return Number(r.lastInsertRowid)
+}
+
+/**
+ * The writer's two statements, prepared once per connection: preparing the 50-row INSERT took
+ * longer than storing a single prediction, which POST /predict does hundreds of times a second.
+ */
+const writerCache = new WeakMap<Db, { insertMany: Statement; insertOne: Statement }>()
+function writerStatements(db: Db) {
+  let hit = writerCache.get(db)
+  if (!hit) {
+    const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
+    hit = {
+      insertMany: db.prepare(
+        `INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
+      ),
+      insertOne: db.prepare(`INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${one}`),
+    }
+    writerCache.set(db, hit)
+  }
+  return hit
 }
 
 /**
@@ -125,11 +159,7 @@ export function predictionWriter(db: Db): {
   add(row: PredictionValues): void
   finish(): void
 } {
-  const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`
-  const insertMany = db.prepare(
-    `INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`,
-  )
-  const insertOne = db.prepare(`INSERT INTO predictions (${PREDICTION_COLUMNS}) VALUES ${one}`)
+  const { insertMany, insertOne } = writerStatements(db)
   const params: unknown[] = []
   const flush = (all: boolean) => {
     while (params.length >= ROWS_PER_INSERT * ROW_PARAMS)
@@ -146,7 +176,7 @@ export function predictionWriter(db: Db): {
 }
 
 export function selectBatch(db: Db, batchId: number): BatchRow | undefined {
-  return db.prepare(`${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
+  return statement(db, `${BATCH_SQL} WHERE b.id = ?`).get(batchId) as BatchRow | undefined
 }
 
 /** The newest 200 batches of files and of the database (single predictions are not listed). */
@@ -161,11 +191,10 @@ export function selectBatchCounts(
   db: Db,
   batchId: number,
 ): { inside: number | null; observed: number } {
-  return db
-    .prepare(
-      'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
-    )
-    .get(batchId) as { inside: number | null; observed: number }
+  return statement(
+    db,
+    'SELECT sum(in_domain) AS inside, count(observed_p_activity) AS observed FROM predictions WHERE batch_id = ? AND failure_reason IS NULL',
+  ).get(batchId) as { inside: number | null; observed: number }
 }
 
 /** One page of a batch's rows under a filter, and how many rows the filter selects. */

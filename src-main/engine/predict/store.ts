@@ -76,6 +76,22 @@ export function storeBatch(
   seconds: number,
   targets: TargetChoice = { otherTargetRows: null, onlyModelTarget: false },
 ): Promise<BatchSummary> {
+  return writeTransaction(db, batchWrite(db, model, source, inputName, result, seconds, targets))
+}
+
+/**
+ * The write `storeBatch` makes, to run inside a transaction (its own, or one shared with other
+ * batches: see `storeGrouped`).
+ */
+export function batchWrite(
+  db: Db,
+  model: LoadedModel,
+  source: PredictionSource,
+  inputName: string | null,
+  result: BatchResult,
+  seconds: number,
+  targets: TargetChoice = { otherTargetRows: null, onlyModelTarget: false },
+): () => BatchSummary {
   const now = new Date().toISOString()
   const q = model.calibration.q
   const failures: Record<string, number> = {}
@@ -94,7 +110,7 @@ export function storeBatch(
   }
   const rmse = observedRows > 0 ? Math.sqrt(se / observedRows) : null
   const split = splitRmse(result)
-  return writeTransaction(db, () => {
+  return () => {
     const batchId = insertBatch(db, {
       model_version_id: model.row.id,
       source,
@@ -136,6 +152,37 @@ export function storeBatch(
     })
     rows.finish()
     return batchSummary(db, batchId)
+  }
+}
+
+interface PendingWrite {
+  write: () => BatchSummary
+  resolve: (s: BatchSummary) => void
+  reject: (e: unknown) => void
+}
+const pending = new WeakMap<Db, PendingWrite[]>()
+
+/**
+ * Stores a batch in a transaction shared with the other batches asked for in the same turn of
+ * the event loop: under many small concurrent calls (POST /predict, one compound each) one
+ * commit per call was most of a call's time. Each caller still hears only once its rows are
+ * committed; if the shared transaction fails, every batch in it fails and none is stored.
+ */
+export function storeGrouped(db: Db, write: () => BatchSummary): Promise<BatchSummary> {
+  return new Promise((resolve, reject) => {
+    let group = pending.get(db)
+    if (!group) {
+      const writes: PendingWrite[] = []
+      pending.set(db, (group = writes))
+      setImmediate(() => {
+        pending.delete(db)
+        writeTransaction(db, () => writes.map((w) => w.write())).then(
+          (summaries) => writes.forEach((w, i) => w.resolve(summaries[i] as BatchSummary)),
+          (error: unknown) => writes.forEach((w) => w.reject(error)),
+        )
+      })
+    }
+    group.push({ write, resolve, reject })
   })
 }
 
