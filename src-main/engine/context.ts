@@ -8,6 +8,8 @@ import type { JobRunner } from './jobs/job-runner'
 import type { WorkerPool } from './workers/pool'
 import type { OnnxSessions } from '../ml/runtime'
 import type { Service, ServiceList } from './services'
+import type { MetricsRecorder } from './metrics/recorder'
+import type { MetricsEndpoint } from './metrics/server'
 
 export type HostKind = 'electron' | 'web' | 'cli' | 'test'
 
@@ -32,6 +34,21 @@ export interface EngineOptions {
    * the jobs and the database) and stop before them, and hear about the settings they list.
    */
   services?: readonly Service<EngineContext>[]
+  /**
+   * The monitoring endpoint's address and token, given by the host (`assay serve`): it serves
+   * with these and does not follow the `metrics.*` settings. Without it, the desktop app's and
+   * the web host's engines serve while `metrics.enabled` is on, and a CLI engine never does (a
+   * short job must not take the port the desktop app serves on).
+   */
+  metricsEndpoint?: MetricsEndpointOverride
+}
+
+export interface MetricsEndpointOverride {
+  port: number
+  bind: string
+  /** a token given on the command line, used instead of the stored one and not stored */
+  token?: string
+  predict: boolean
 }
 
 /** What every handler gets: the engine's resources, never a host's. */
@@ -54,6 +71,10 @@ export interface EngineContext {
   /** the long-lived parts, started in order and stopped in reverse; told of changed settings */
   readonly services: ServiceList<EngineContext>
   readonly startedAt: Date
+  /** counters, histograms and the stored-state gauges, whether or not the endpoint serves */
+  readonly metrics: MetricsRecorder
+  /** the monitoring listener: its status, started and stopped as a service */
+  readonly metricsEndpoint: MetricsEndpoint
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }
 

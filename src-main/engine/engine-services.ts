@@ -5,6 +5,7 @@ import type { FileGrants } from './files/file-grants'
 import type { HostCapabilities } from './host/capabilities'
 import type { DownloadStore } from './host/downloads'
 import type { JobRunner } from './jobs/job-runner'
+import { type MetricsEndpoint, metricsService } from './metrics/server'
 import type { Service } from './services'
 import type { WorkerPool } from './workers/pool'
 
@@ -16,13 +17,15 @@ export interface EngineParts {
   maintenance: DatabaseMaintenance
   pool: WorkerPool
   jobs: JobRunner
+  metricsEndpoint: MetricsEndpoint
 }
 
 /**
  * The engine's long-lived parts in start order; they stop in reverse. So on close: running jobs
  * are cancelled first (a committing one is let finish), then the worker pool ends (which also ends
  * a database check in progress), then a backup in progress is waited for, and only then go the
- * ONNX sessions, the host's browser and the files granted to this session.
+ * ONNX sessions, the host's browser and the files granted to this session. The monitoring
+ * endpoint starts last and stops first: no scrape or /predict reaches a part that has stopped.
  */
 export function engineServices(parts: EngineParts): Service<EngineContext>[] {
   let maintenanceStopped: Promise<void> = Promise.resolve()
@@ -66,5 +69,6 @@ export function engineServices(parts: EngineParts): Service<EngineContext>[] {
       start: () => undefined,
       stop: () => parts.jobs.shutdown(),
     },
+    metricsService(parts.metricsEndpoint),
   ]
 }

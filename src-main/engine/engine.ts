@@ -27,6 +27,8 @@ import { WorkerPool } from './workers/pool'
 import { OnnxSessions } from '../ml/runtime'
 import { ServiceList } from './services'
 import { engineServices } from './engine-services'
+import { MetricsRecorder } from './metrics/recorder'
+import { MetricsEndpoint } from './metrics/server'
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void
 
@@ -55,7 +57,19 @@ export interface Engine {
 /** Opens the data folder and starts the engine. Throws a WorkbenchError when the folder cannot be used. */
 export function createEngine(options: EngineOptions): Engine {
   const sinks = new Set<EventSink>()
+  // reads the database only when scraped, through `db` as it is then (a restore replaces it)
+  const metrics = new MetricsRecorder({
+    db: () => db,
+    dataDir: options.dataDir,
+    host: options.host,
+  })
   const emit: EventSink = (event, payload) => {
+    // imports and training runs are counted as they end; counting never fails the event
+    try {
+      metrics.observe(event, payload)
+    } catch {
+      // a metric is not worth a lost event
+    }
     for (const sink of sinks) sink(event, payload)
   }
   mkdirSync(options.dataDir, { recursive: true })
@@ -95,8 +109,18 @@ export function createEngine(options: EngineOptions): Engine {
       downloads,
     })
   const onnx = new OnnxSessions()
+  const metricsEndpoint = new MetricsEndpoint()
   const services = new ServiceList<EngineContext>([
-    ...engineServices({ files, downloads, capabilities, onnx, maintenance, pool, jobs }),
+    ...engineServices({
+      files,
+      downloads,
+      capabilities,
+      onnx,
+      maintenance,
+      pool,
+      jobs,
+      metricsEndpoint,
+    }),
     ...(options.services ?? []),
   ])
   const context: EngineContext = {
@@ -113,6 +137,8 @@ export function createEngine(options: EngineOptions): Engine {
     downloads,
     services,
     startedAt: new Date(),
+    metrics,
+    metricsEndpoint,
     emit,
   }
   // Every built-in service starts at once; one that waits (a listener binding its port) is

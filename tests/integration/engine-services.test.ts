@@ -48,6 +48,7 @@ describe('engine services in a real engine', () => {
       'database maintenance',
       'worker pool',
       'job runner',
+      'metrics endpoint',
       'listener',
     ])
     await Promise.all([engine.close(), engine.close()])

@@ -1,29 +1,18 @@
-import { DEFAULT_METRICS_BIND, WorkbenchError, isLoopback } from '../../contract'
 import type { HandlerGroup } from '../context'
+import { dataChanged } from '../data-changed'
 import { readSettings } from '../db/settings-queries'
+import { ensureToken, renewToken } from './token'
 
 export const metricsHandlers: HandlerGroup<
   'metrics.status' | 'metrics.token' | 'metrics.renewToken'
 > = {
-  'metrics.status': (_input, ctx) => {
-    const s = readSettings(ctx.db)
-    return {
-      enabled: s['metrics.enabled'],
-      listening: false,
-      address: null,
-      port: s['metrics.port'],
-      bind: s['metrics.bind'] ?? DEFAULT_METRICS_BIND,
-      tokenRequired: !isLoopback(s['metrics.bind']),
-      predictEnabled: s['metrics.predict'],
-      lastScrapeAt: null,
-      listeningSince: null,
-      error: null,
-    }
-  },
-  'metrics.token': () => {
-    throw new WorkbenchError('not-found', 'The monitoring endpoint has no token yet.')
-  },
-  'metrics.renewToken': () => {
-    throw new WorkbenchError('not-found', 'The monitoring endpoint has no token yet.')
+  'metrics.status': (_input, ctx) => ctx.metricsEndpoint.status(readSettings(ctx.db)),
+  // made on first use, so the user can copy it before switching a non-loopback bind on
+  'metrics.token': (_input, ctx) => ({ token: ensureToken(ctx.db).token }),
+  'metrics.renewToken': (_input, ctx) => {
+    const token = renewToken(ctx.db)
+    ctx.metricsEndpoint.forgetToken()
+    dataChanged(ctx, ['settings'])
+    return { token }
   },
 }

@@ -125,6 +125,7 @@ export const predictHandlers: HandlerGroup<
       { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
       (performance.now() - started) / 1000,
     )
+    ctx.metrics.predictionsStored(summary, model)
     dataChanged(ctx, ['predictions'])
     const features: Record<string, number> = {}
     model.featureNames.forEach((name, j) => {
@@ -212,6 +213,7 @@ export const predictHandlers: HandlerGroup<
         (performance.now() - started) / 1000,
         { otherTargetRows, onlyModelTarget },
       )
+      ctx.metrics.predictionsStored(stored, model)
       dataChanged(ctx, ['predictions'])
       // never awaited, and never able to fail the batch
       autoCheckAfterBatch(ctx, stored.batchId)
