@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jobExposition } from '../../src-main/hosts/cli-push'
 import { assay } from '../cli-helpers'
-import { tempDir } from '../helpers'
+import { REPO_ROOT, startTestEngine, tempDir } from '../helpers'
+import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { type Daemon, freePort, startDaemon } from '../monitoring-tools'
 
 // A real Prometheus Pushgateway (Debian prometheus-pushgateway) on a free loopback port, in
@@ -137,6 +140,25 @@ describe('assay --push-gateway', () => {
     expect(r.stdout).toMatch(/again\.csv/)
   })
 
+  it('pushes an exposition promtool finds no problem in', () => {
+    const text = jobExposition({
+      command: 'import',
+      durationSeconds: 1.25,
+      rows: 7,
+      success: false,
+      completedAt: 1_800_000_000.5,
+    })
+    const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], {
+      input: text,
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    expect(`${r.stdout}${r.stderr}`).toBe('')
+    expect(r.status).toBe(0)
+    expect(text).toMatch(/^assay_job_success 0$/m)
+    expect(text).toMatch(/^assay_job_rows 7$/m)
+  })
+
   it('refuses a --push-gateway that is not an http URL before the job runs', async () => {
     const r = await assay(
       'import',
@@ -157,4 +179,118 @@ describe('assay --push-gateway', () => {
     )
     expect(status.code).toBe(2)
   })
+})
+
+describe('assay predict, drift and train --push-gateway', () => {
+  let gateway: Daemon
+  let url: string
+  let dir: ReturnType<typeof tempDir>
+  const data = () => join(dir.path, 'data')
+  let model = ''
+
+  beforeAll(async () => {
+    dir = tempDir()
+    // the synthetic sample with its baseline model in production, as the app's first start has it
+    const engine = startTestEngine(data())
+    try {
+      expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
+      const models = await engine.invoke('models.list', {})
+      model = (models.ok && models.value.find((m) => m.stage === 'production')?.version) || ''
+    } finally {
+      await engine.close()
+    }
+    const port = await freePort()
+    url = `http://127.0.0.1:${port}`
+    gateway = await startDaemon(
+      '/usr/bin/prometheus-pushgateway',
+      [`--web.listen-address=127.0.0.1:${port}`],
+      `${url}/-/ready`,
+    )
+  }, 120_000)
+  afterAll(async () => {
+    await gateway?.stop()
+    dir?.remove()
+  })
+
+  async function pushed(job: string) {
+    const r = await fetch(`${url}/api/v1/metrics`)
+    const body = (await r.json()) as { data: GatewayGroup[] }
+    const g = body.data.find((x) => x.labels.job === job && x.labels.instance === hostname())
+    return {
+      rows: Number(g?.assay_job_rows?.metrics[0]?.value),
+      success: Number(g?.assay_job_success?.metrics[0]?.value),
+    }
+  }
+
+  it('predict pushes the rows it scored', async () => {
+    expect(model).toMatch(/^v\d+$/)
+    // two structures RDKit reads and one it cannot: two rows can be scored
+    const file = join(dir.path, 'in.csv')
+    writeFileSync(file, 'canonical_smiles\nCCO\nc1ccccc1O\nnot-a-smiles\n')
+    const r = await assay('predict', '--input', file, '--data-dir', data(), '--push-gateway', url)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(await pushed('assay_predict')).toEqual({ rows: 2, success: 1 })
+    // a single compound is one row
+    const one = await assay(
+      'predict',
+      '--mw',
+      '350',
+      '--alogp',
+      '3',
+      '--hba',
+      '5',
+      '--hbd',
+      '1',
+      '--data-dir',
+      data(),
+      '--push-gateway',
+      url,
+    )
+    expect(one.code).toBe(0)
+    expect(await pushed('assay_predict')).toEqual({ rows: 1, success: 1 })
+  }, 120_000)
+
+  it('drift pushes the rows it checked, and a drift found with --fail-on-drift is still a success', async () => {
+    // 40 compounds far outside the sample's chemistry: every feature drifts
+    const lines = ['molecule_chembl_id,mw_freebase,alogp,hba,hbd']
+    for (let i = 0; i < 40; i++)
+      lines.push(`X${i},${900 + i},${9 + i / 10},${15 + (i % 3)},${9 + (i % 2)}`)
+    const file = join(dir.path, 'far.csv')
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const r = await assay(
+      'drift',
+      '--model',
+      model,
+      '--input',
+      file,
+      '--fail-on-drift',
+      '--data-dir',
+      data(),
+      '--push-gateway',
+      url,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(3)
+    expect(await pushed('assay_drift')).toEqual({ rows: 40, success: 1 })
+  }, 120_000)
+
+  it('train pushes the compounds it trained on', async () => {
+    // The sample's own facts (read with Python's csv): 2,500 rows, every one an IC50 in nM with
+    // relation "=" and a pChEMBL value, for 2,500 distinct molecules.
+    const r = await assay(
+      'train',
+      '--learner',
+      'ridge',
+      '--features',
+      'core4',
+      '--data-dir',
+      data(),
+      '--push-gateway',
+      url,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(await pushed('assay_train')).toEqual({ rows: 2500, success: 1 })
+  }, 300_000)
 })
