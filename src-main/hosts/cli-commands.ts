@@ -18,6 +18,7 @@ import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { DRIFT_COMMANDS, DRIFT_EXIT, DRIFT_HELP } from './cli-drift'
 import { REPORT_COMMANDS, REPORT_HELP } from './cli-report'
 import { SIMULATE_COMMANDS, SIMULATE_HELP } from './cli-simulate'
+import { SERVE_COMMANDS, SERVE_HELP } from './cli-serve'
 import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { seedSampleIfEmpty } from '../engine/sample/sample'
 import { defaultDataDir } from './data-dir'
@@ -35,7 +36,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}${SERVE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -208,7 +209,9 @@ async function runCommand(argv: string[], io: CliIo, job: JobTally): Promise<num
         ? STANDALONE_COMMANDS[name]
         : Object.hasOwn(SIMULATE_COMMANDS, name)
           ? SIMULATE_COMMANDS[name]
-          : undefined
+          : Object.hasOwn(SERVE_COMMANDS, name)
+            ? SERVE_COMMANDS[name]
+            : undefined
     if (!command) throw new UsageError(`unknown command "${name}" (see assay --help)`)
     let parsed: { values: Values; positionals: string[] }
     try {

@@ -13,11 +13,12 @@ import type { HostKind } from '../context'
 import { DATABASE_FILE, type Db } from '../db/connection'
 import { METRICS, type MetricName, type MetricSource, type MetricSpec } from './catalogue'
 
-/** Where a stored batch came from, as the `source` label says it (a CLI engine's are all `cli`). */
+/** Where a stored batch came from, as the `source` label says it (a CLI command's are `cli`). */
 export function metricSource(source: PredictionSource, host: HostKind): MetricSource {
+  // `assay serve --predict` runs a CLI engine; its callers are the API's
+  if (source === 'api') return 'api'
   if (host === 'cli') return 'cli'
   if (source === 'single') return 'ui'
-  if (source === 'api') return 'api'
   return 'batch'
 }
 
@@ -60,6 +61,12 @@ export interface StoredState {
 }
 
 type Labels = Record<string, string>
+
+const NON_COUNTER_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]
 
 /**
  * The engine's metrics: one prom-client registry per engine (several engines share a process in
@@ -107,6 +114,9 @@ export class MetricsRecorder {
       }
     }
     collectDefaultMetrics({ register: this.registry })
+    // prom-client's totals of active handles, requests and resources are gauges named like
+    // counters (promtool objects); the same counts by type stay (nodejs_active_handles, ...).
+    for (const name of NON_COUNTER_TOTALS) this.registry.removeSingleMetric(name)
   }
 
   /** The exposition text; the stored gauges are read now. */

@@ -81,6 +81,8 @@ export class MetricsEndpoint {
   private error: string | null = null
   private token: string | null = null
   private stopped = false
+  /** a token this endpoint made because it had none (the CLI prints it once) */
+  createdToken: string | null = null
 
   /** What the Settings screen and the status bar show. */
   status(settings: Settings): MetricsStatus {
@@ -170,8 +172,10 @@ export class MetricsEndpoint {
     const ctx = this.ctx
     if (!ctx) throw new Error('The monitoring endpoint was not started.')
     // a token exists before anything needs it: /predict always, /metrics off loopback
-    if (config.token === undefined && (config.predict || !isLoopback(config.bind)))
-      ensureToken(ctx.db)
+    if (config.token === undefined && (config.predict || !isLoopback(config.bind))) {
+      const { token, created } = ensureToken(ctx.db)
+      if (created) this.createdToken = token
+    }
     const server = createServer((req, res) => void this.handle(req, res))
     server.keepAliveTimeout = 5_000
     server.requestTimeout = 30_000
