@@ -46,6 +46,14 @@ const tableQuery = (refId: string, expr: string) =>
     .instant()
     .format(PromQueryFormat.Table)
 
+/**
+ * A per-model gauge with the model's learner, features and stage copied from `assay_model_info`,
+ * so the table's queries carry the same labels and Grafana's merge joins them into one row per
+ * model (and only production models, which are the ones with an info series).
+ */
+const withModelLabels = (name: string) =>
+  `${name}{${one}} * on (job, instance, target, version) group_left (learner, features, stage) assay_model_info{${one}}`
+
 const thresholds = (steps: [number | null, string][]) =>
   new ThresholdsConfigBuilder()
     .mode(ThresholdsMode.Absolute)
@@ -211,9 +219,9 @@ function workstationRow(): RowBuilder {
         )
         .datasource(datasource)
         .withTarget(tableQuery('A', `assay_model_info{${one}}`))
-        .withTarget(tableQuery('B', `assay_model_cv_rmse{${one}}`))
-        .withTarget(tableQuery('C', `assay_model_cv_r2{${one}}`))
-        .withTarget(tableQuery('D', `assay_model_age_seconds{${one}}`))
+        .withTarget(tableQuery('B', withModelLabels('assay_model_cv_rmse')))
+        .withTarget(tableQuery('C', withModelLabels('assay_model_cv_r2')))
+        .withTarget(tableQuery('D', withModelLabels('assay_model_age_seconds')))
         .withTransformation({ id: 'merge', options: {} })
         .withTransformation({
           id: 'organize',

@@ -425,6 +425,23 @@ describe('team monitoring files', () => {
       expect(Number(rate.data.result[0]?.value?.[1])).toBeGreaterThan(0)
     })
 
+    it("the models table's queries carry the same labels, so Grafana merges them into one row per model", async () => {
+      const table = dashboardQueries(dashboard()).filter((q) => q.panel === 'Production models')
+      expect(table.map((q) => q.instant)).toEqual([true, true, true, true])
+      const labelSets = await Promise.all(
+        table.map(async (q) => {
+          const body = await instant(substitute(q.expr))
+          expect(body.data.result.length, q.expr).toBeGreaterThan(0)
+          return body.data.result.map((s) => {
+            const { __name__: _name, ...labels } = s.metric
+            return JSON.stringify(Object.entries(labels).sort())
+          })
+        }),
+      )
+      for (const labels of labelSets.slice(1)) expect(labels).toEqual(labelSets[0])
+      expect(labelSets[0]![0]).toMatch(/"learner"/)
+    })
+
     it('the workstation variable lists the scraped instance', async () => {
       const r = await fetch(
         `${api}/api/v1/label/instance/values?${new URLSearchParams({ 'match[]': 'up{job="assay"}' }).toString()}`,
