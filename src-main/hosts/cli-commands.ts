@@ -6,6 +6,7 @@ import {
   type CliIo,
   type Command,
   type StandaloneCommand,
+  PUSH_GATEWAY_OPTION,
   UsageError,
   type Values,
   expectOk,
@@ -14,7 +15,7 @@ import {
 import { DATABASE_COMMANDS, DATABASE_HELP, STANDALONE_COMMANDS } from './cli-database'
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
-import { DRIFT_COMMANDS, DRIFT_HELP } from './cli-drift'
+import { DRIFT_COMMANDS, DRIFT_EXIT, DRIFT_HELP } from './cli-drift'
 import { REPORT_COMMANDS, REPORT_HELP } from './cli-report'
 import { SIMULATE_COMMANDS, SIMULATE_HELP } from './cli-simulate'
 import { SERVE_COMMANDS, SERVE_HELP } from './cli-serve'
@@ -22,6 +23,7 @@ import { UPLOADS_DIR } from '../engine/import/stored-file'
 import { seedSampleIfEmpty } from '../engine/sample/sample'
 import { defaultDataDir } from './data-dir'
 import { startWebHost } from './web-host'
+import { PUSHING_COMMANDS, parsePushGateway, pushJobOutcome } from './cli-push'
 
 export type { CliIo } from './cli-common'
 
@@ -44,6 +46,10 @@ mw_freebase, alogp, hba, hbd, standard_type, standard_relation, standard_value, 
 pchembl_value, target_chembl_id, ...; an empty field ignores the column; it applies to every FILE
 named, so map files with different columns in separate commands). A file imported before
 (same SHA-256) is skipped unless --again is given. Rejected rows are not a failure.
+
+import, train, predict and drift take --push-gateway URL: when the job ends, also when it fails,
+its duration, rows, success (1 or 0) and completion time are pushed to that Prometheus Pushgateway
+(job assay_<command>, instance this host's name); an unreachable gateway is a warning only.
 
 The data folder defaults to ASSAY_DATA_DIR, else the desktop app's own folder.
 Exit status: 0 on success, 1 when the command failed, 2 for a usage error, 3 for drift with
@@ -96,6 +102,7 @@ const COMMANDS: Record<string, Command> = {
             }),
           )
           const summary = await waitForJob(engine, 'imports.start', jobId)
+          io.countRows?.(summary.rowsAccepted)
           io.stdout(
             values.json ? `${JSON.stringify(importJson(summary))}\n` : formatImport(summary),
           )
@@ -165,6 +172,31 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs one CLI command and returns its exit code. Failures print one line on stderr. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const job: JobTally = { pushGateway: null, rows: 0 }
+  const started = performance.now()
+  const code = await runCommand(argv, { ...io, countRows: (rows) => (job.rows += rows) }, job)
+  if (job.pushGateway !== null) {
+    // also after a failure: a job that failed is exactly what the team wants to see
+    const warning = await pushJobOutcome(job.pushGateway, {
+      command: argv[0] ?? '',
+      durationSeconds: (performance.now() - started) / 1000,
+      rows: job.rows,
+      // --fail-on-drift's own exit status reports drift found by a check that succeeded
+      success: code === 0 || (argv[0] === 'drift' && code === DRIFT_EXIT),
+      completedAt: Date.now() / 1000,
+    })
+    // a warning only: the job's exit status stays the job's
+    if (warning !== null) io.stderr(`assay: warning: ${warning}\n`)
+  }
+  return code
+}
+
+interface JobTally {
+  pushGateway: URL | null
+  rows: number
+}
+
+async function runCommand(argv: string[], io: CliIo, job: JobTally): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(HELP)
@@ -189,6 +221,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           json: { type: 'boolean', default: false },
           'data-dir': { type: 'string' },
           ...command.options,
+          ...(PUSHING_COMMANDS.has(name) ? PUSH_GATEWAY_OPTION : {}),
         },
         strict: true,
         allowPositionals: command.positionals ?? false,
@@ -196,6 +229,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error))
     }
+    const gateway = parsed.values['push-gateway']
+    if (typeof gateway === 'string') job.pushGateway = parsePushGateway(gateway)
     const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir()
     if ('standalone' in command)
       return await command.run(dataDir, parsed.values, parsed.positionals, io)

@@ -10,6 +10,8 @@ export interface CliIo {
   stderr(text: string): void
   /** Resolves when the web host should stop (Ctrl+C by default). */
   untilStopped?: () => Promise<void>
+  /** A job command adds the rows it read, scored or stored (pushed with `--push-gateway`). */
+  countRows?: (rows: number) => void
 }
 
 /** A mistake in how the command was typed: exit status 2. */
@@ -17,6 +19,9 @@ export class UsageError extends Error {}
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
 export type Values = Record<string, string | boolean | string[] | undefined>
+
+/** `--push-gateway URL`, taken by every job command (import, train, predict, drift). */
+export const PUSH_GATEWAY_OPTION: OptionSpec = { 'push-gateway': { type: 'string' } }
 
 export interface Command {
   options: OptionSpec

@@ -189,6 +189,7 @@ export const DRIFT_COMMANDS: Record<string, Command> = {
         )
       const { jobId } = await startDriftCheck(engine.context, parsed.data, 'cli')
       const check = await waitForJob(engine, 'drift.run', jobId)
+      io.countRows?.(check.currentRows)
       io.stdout(values.json ? `${JSON.stringify(driftJson(check))}\n` : formatCheck(check))
       return values['fail-on-drift'] === true && check.datasetDrift ? DRIFT_EXIT : 0
     },

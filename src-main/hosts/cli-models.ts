@@ -112,6 +112,7 @@ export const MODEL_COMMANDS: Record<string, Command> = {
         }),
       )
       const r = await waitForJob(engine, 'models.train', jobId)
+      io.countRows?.(r.rows)
       const j = trainJson(r)
       io.stdout(
         values.json

@@ -48,6 +48,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
           engine.invoke('predictions.batch', { model, file, onlyModelTarget }),
         )
         const s = await waitForJob(engine, 'predictions.batch', jobId)
+        io.countRows?.(s.rowsScored)
         if (out !== null) {
           const csv = await expectOk(engine.invoke('predictions.csv', { batchId: s.batchId }))
           await writeFile(out, csv.csv)
@@ -103,6 +104,7 @@ export const PREDICT_COMMANDS: Record<string, Command> = {
             : { smiles: String(values.smiles) }),
         }),
       )
+      io.countRows?.(1)
       const out = singleJson(r)
       io.stdout(
         values.json
