@@ -22,10 +22,14 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     connections: { type: 'string', default: '50' },
     predictions: { type: 'string', default: '1000000' },
+    /** instead of the comparison: 2,000 req/s offered for --duration s, RSS sampled every 30 s */
+    soak: { type: 'boolean', default: false },
   },
 })
 const DURATION = Number(values.duration)
 const CONNECTIONS = Number(values.connections)
+/** the goal's throughput: p99 is also measured with this many requests a second offered */
+const GOAL_RATE = 2000
 const STORED = Number(values.predictions)
 const TOKEN = 'bench-token-not-stored'
 const BODY = JSON.stringify({
@@ -41,9 +45,15 @@ interface Cannon {
 }
 
 /** autocannon's own CLI in a child process, its JSON result read back. */
-function autocannon(url: string, headers: Record<string, string>): Promise<Cannon> {
+function autocannon(
+  url: string,
+  headers: Record<string, string>,
+  /** requests per second offered in all (autocannon's -R); as fast as answered when absent */
+  rate?: number,
+): Promise<Cannon> {
   const args = [
     join(REPO_ROOT, 'node_modules/autocannon/autocannon.js'),
+    ...(rate === undefined ? [] : ['-R', String(rate)]),
     '-c',
     String(CONNECTIONS),
     '-d',
@@ -83,6 +93,41 @@ function row(name: string, r: Cannon, rssBefore: number, rssAfter: number) {
   ]
 }
 
+/** A long run at the goal's rate: is memory flat (within 10%) once the load has warmed up? */
+async function soak(address: string, headers: Record<string, string>): Promise<void> {
+  const samples: [number, number][] = [[0, process.memoryUsage().rss]]
+  const t0 = performance.now()
+  const timer = setInterval(
+    () => samples.push([(performance.now() - t0) / 1000, process.memoryUsage().rss]),
+    30_000,
+  )
+  const run = await autocannon(`${address}/predict`, headers, GOAL_RATE)
+  clearInterval(timer)
+  samples.push([(performance.now() - t0) / 1000, process.memoryUsage().rss])
+  table(
+    `Soak: ${GOAL_RATE.toLocaleString('en')} req/s offered for ${DURATION} s, RSS of the engine's process`,
+    ['s', 'RSS'],
+    samples.map(([t, rss]) => [Math.round(t), mb(rss)]),
+  )
+  // from the first sample under load (30 s) to the end: the warm-up is not a leak
+  const loaded = samples.slice(1).map(([, rss]) => rss)
+  const growth = (Math.max(...loaded) - Math.min(...loaded)) / Math.min(...loaded)
+  table(
+    'Soak result',
+    ['req/s', 'p99 ms', 'errors', 'non-2xx', 'RSS spread under load', 'flat within 10%'],
+    [
+      [
+        Math.round(run.requests.average).toLocaleString('en'),
+        run.latency.p99,
+        run.errors + run.timeouts,
+        run.non2xx,
+        `${(growth * 100).toFixed(1)}%`,
+        growth <= 0.1 ? 'yes' : 'NO',
+      ],
+    ],
+  )
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-serve-'))
   const engine = createEngine({
@@ -118,6 +163,10 @@ async function main() {
     // one call first: the ONNX session is made on the first prediction, not under load
     const first = await fetch(`${address}/predict`, { method: 'POST', headers, body: BODY })
     if (first.status !== 200) throw new Error(`POST /predict answered ${first.status}`)
+    if (values.soak) {
+      await soak(address, headers)
+      return
+    }
     const stored0 = engine.context.db
       .prepare("SELECT count(*) FROM prediction_batches WHERE source = 'api'")
       .pluck()
@@ -134,6 +183,10 @@ async function main() {
         .prepare("SELECT count(*) FROM prediction_batches WHERE source = 'api'")
         .pluck()
         .get() as number) - stored0
+    // The same connections offered the goal's 2,000 requests a second: the latency a client
+    // sees at that load, apart from the queueing of a server driven flat out.
+    const paced = await autocannon(`${address}/predict`, headers, GOAL_RATE)
+    const rss1b = process.memoryUsage().rss
 
     await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r))
     const peerPort = (peer.address() as { port: number }).port
@@ -156,7 +209,8 @@ async function main() {
         'RSS after',
       ],
       [
-        row('assay /predict', api, rss0, rss1),
+        row('assay /predict, flat out', api, rss0, rss1),
+        row(`assay /predict, ${GOAL_RATE.toLocaleString('en')} req/s offered`, paced, rss1, rss1b),
         row('bare node:http, constant JSON', bare, rss2, rss3),
       ],
     )
@@ -165,7 +219,12 @@ async function main() {
       'Goals',
       ['goal', 'measured', ''],
       [
-        ['p99 < 10 ms', `${api.latency.p99} ms`, ok(api.latency.p99 < 10)],
+        ['p99 < 10 ms, flat out', `${api.latency.p99} ms`, ok(api.latency.p99 < 10)],
+        [
+          `p99 < 10 ms at ${GOAL_RATE.toLocaleString('en')} req/s offered`,
+          `${paced.latency.p99} ms`,
+          ok(paced.latency.p99 < 10 && paced.errors + paced.timeouts + paced.non2xx === 0),
+        ],
         [
           '>= 2,000 req/s',
           Math.round(api.requests.average).toLocaleString('en'),
