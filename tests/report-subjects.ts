@@ -48,3 +48,22 @@ export async function makeReportSubjects(engine: Engine): Promise<ReportSubjects
   })
   return { version: trained.modelVersion, check, batch }
 }
+
+/** One row of the engine's database, read with the test's own query. */
+export function storedRow(
+  engine: Engine,
+  sql: string,
+  ...params: unknown[]
+): Record<string, number | string> {
+  return engine.context.db.prepare(sql).get(...params) as Record<string, number | string>
+}
+
+/** A model's cross-validated RMSE as stored, to three decimals: what a report must print. */
+export function storedCvRmse(engine: Engine, version: string): string {
+  const row = storedRow(
+    engine,
+    'SELECT cv_metrics_json FROM model_versions WHERE version = ?',
+    version,
+  )
+  return (JSON.parse(row.cv_metrics_json as string) as { cv: { rmse: number } }).cv.rmse.toFixed(3)
+}

@@ -18,6 +18,18 @@ interface GatewayFamily {
 }
 type GatewayGroup = { labels: Record<string, string> } & Record<string, GatewayFamily>
 
+/** A real Pushgateway on a free loopback port, kept in memory only. */
+async function startGateway(): Promise<{ url: string; gateway: Daemon }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const gateway = await startDaemon(
+    '/usr/bin/prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${port}`],
+    `${url}/-/ready`,
+  )
+  return { url, gateway }
+}
+
 describe('assay --push-gateway', () => {
   let gateway: Daemon
   let url: string
@@ -25,13 +37,7 @@ describe('assay --push-gateway', () => {
 
   beforeAll(async () => {
     dir = tempDir()
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    gateway = await startDaemon(
-      '/usr/bin/prometheus-pushgateway',
-      [`--web.listen-address=127.0.0.1:${port}`],
-      `${url}/-/ready`,
-    )
+    ;({ url, gateway } = await startGateway())
   }, 40_000)
   afterAll(async () => {
     await gateway?.stop()
@@ -199,13 +205,7 @@ describe('assay predict, drift and train --push-gateway', () => {
     } finally {
       await engine.close()
     }
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    gateway = await startDaemon(
-      '/usr/bin/prometheus-pushgateway',
-      [`--web.listen-address=127.0.0.1:${port}`],
-      `${url}/-/ready`,
-    )
+    ;({ url, gateway } = await startGateway())
   }, 120_000)
   afterAll(async () => {
     await gateway?.stop()

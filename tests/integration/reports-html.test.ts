@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storedCvRmse, storedRow } from '../report-subjects'
 import type { BatchSummary, DriftCheck, ImportSummary, TrainResult } from '../../src-main/contract'
 import { WorkbenchError } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
@@ -237,17 +238,8 @@ describe('reports as HTML from real data', () => {
     for (const c of seen.charts) expect(c.marks, c.title).toBeGreaterThan(0)
   }
 
-  function stored(sql: string, ...params: unknown[]) {
-    return engine.context.db.prepare(sql).get(...params) as Record<string, number | string>
-  }
-
-  const cvRmse = () =>
-    (
-      JSON.parse(
-        stored('SELECT cv_metrics_json FROM model_versions WHERE version = ?', version)
-          .cv_metrics_json as string,
-      ) as { cv: { rmse: number } }
-    ).cv.rmse.toFixed(3)
+  const stored = (sql: string, ...params: unknown[]) => storedRow(engine, sql, ...params)
+  const cvRmse = () => storedCvRmse(engine, version)
 
   it('makes a model card with the version, the CV RMSE as stored and the rows used', async () => {
     const doc = renderModelCard(gatherModelCard(engine.context.db, version), META)

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storedCvRmse, storedRow } from '../report-subjects'
 import type {
   BatchSummary,
   DriftCheck,
@@ -303,17 +304,8 @@ describe('stored reports printed to PDF', () => {
     }
   }
 
-  function stored(sql: string, ...params: unknown[]) {
-    return engine.context.db.prepare(sql).get(...params) as Record<string, number | string>
-  }
-
-  const cvRmse = () =>
-    (
-      JSON.parse(
-        stored('SELECT cv_metrics_json FROM model_versions WHERE version = ?', version)
-          .cv_metrics_json as string,
-      ) as { cv: { rmse: number } }
-    ).cv.rmse.toFixed(3)
+  const stored = (sql: string, ...params: unknown[]) => storedRow(engine, sql, ...params)
+  const cvRmse = () => storedCvRmse(engine, version)
 
   it('prints a model card on A4 with its running header, footer, numbers and charts', async () => {
     const title = `Model card — ${version} · CHEMBL1978 Cytochrome P450 19A1`
