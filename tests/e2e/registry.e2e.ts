@@ -61,6 +61,17 @@ async function tabTo(page: Page, name: string, limit = 80): Promise<number> {
   throw new Error(`"${name}" was not reached with ${limit} presses of Tab`)
 }
 
+/** At this window size every registry button lies inside the card and the badges stay on one line. */
+async function fitsItsCard(page: Page, width: number, height: number) {
+  const registry = page.getByTestId('registry-card')
+  await page.setViewportSize({ width, height })
+  await registry.scrollIntoViewIfNeeded()
+  await registry.screenshot({ path: `/tmp/ui-registry-${width}.png` })
+  await expectButtonsInsideCard(page)
+  await expectOneLine(registry.getByText('synthetic data'))
+  await expectOneLine(registry.getByTestId('model-v1').getByText('production'))
+}
+
 test.describe('with the sample and its baseline model', () => {
   test.use({ sample: true })
 
@@ -81,17 +92,10 @@ test.describe('with the sample and its baseline model', () => {
     const registry = page.getByTestId('registry-card')
     await expect(registry.getByTestId('model-v2')).toContainText('candidate')
 
-    for (const [width, height] of [
-      [1440, 900],
-      [1280, 800],
-    ] as const) {
-      await page.setViewportSize({ width, height })
-      await registry.scrollIntoViewIfNeeded()
-      await registry.screenshot({ path: `/tmp/ui-registry-${width}.png` })
-      await expectButtonsInsideCard(page)
-      await expectOneLine(registry.getByText('synthetic data'))
-      await expectOneLine(registry.getByTestId('model-v1').getByText('production'))
-    }
+    // at 1440 px first; 1280 px is checked at the end. Headless Chromium can stop running
+    // animation frames after a viewport change, and a click waits on them to see its button
+    // stand still: no click follows a resize in this test.
+    await fitsItsCard(page, 1440, 900)
 
     // Promote: a dialog that names what changes and will not go ahead without a reason
     await registry.getByRole('button', { name: 'Promote v2' }).click()
@@ -133,6 +137,7 @@ test.describe('with the sample and its baseline model', () => {
     )
     await expect(registry.getByTestId('model-v1')).toContainText('production')
     await expect(page.getByTestId('production-model')).toContainText('v1')
+    await fitsItsCard(page, 1280, 800)
     expect(errors).toEqual([])
   })
 
