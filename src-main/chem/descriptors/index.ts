@@ -1,5 +1,7 @@
 import type { Mol } from '@rdkit/rdkit'
 import type { RDKit } from '../rdkit'
+import { molGraph } from '../mol-graph'
+import { graphFamilyDescriptors } from './graph-families'
 
 /**
  * RDKit's 2D descriptor set, named and ordered as `rdkit.Chem.Descriptors.descList` (RDKit
@@ -250,7 +252,7 @@ const FROM_MINIMALLIB: Partial<Record<Descriptor2DName, string>> = {
  * compute is left out (not NaN), so callers can tell "missing" from "computed".
  */
 export function computeDescriptors2D(
-  _rdkit: RDKit,
+  rdkit: RDKit,
   mol: Mol,
 ): Partial<Record<Descriptor2DName, number>> {
   const minimal = JSON.parse(mol.get_descriptors()) as Record<string, number>
@@ -259,5 +261,9 @@ export function computeDescriptors2D(
     const v = minimal[key]
     if (typeof v === 'number') out[name] = v
   }
+  const graph = molGraph(mol)
+  // Gasteiger, Crippen, Labute, EState and BCUT2D families (graph-families.ts)
+  for (const [name, v] of Object.entries(graphFamilyDescriptors(rdkit, mol, graph)))
+    out[name as Descriptor2DName] = v
   return out
 }
