@@ -11,7 +11,7 @@ import { ESTATE_BINS, PEOE_BINS, SLOGP_BINS, SMR_BINS, VSA_BINS, binnedSums } fr
 /**
  * The descriptors of descList that rest on per-atom Gasteiger charges, Crippen contributions,
  * Labute ASA contributions and EState indices, by descList name: charge extremes, EState extremes,
- * PEOE_VSA, SlogP_VSA, SMR_VSA, EState_VSA, VSA_EState and BCUT2D (82 values).
+ * PEOE_VSA, SlogP_VSA, SMR_VSA, EState_VSA, VSA_EState and BCUT2D (73 values).
  */
 export function graphFamilyDescriptors(
   rdkit: RDKit,
