@@ -8,47 +8,51 @@ import { ATOMIC_WEIGHT, ISOTOPE_MASS } from './element-data'
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   const d = new Float64Array(n)
   const e = new Float64Array(n)
-  const at = (i: number, j: number): number => a[i * n + j] ?? 0
   for (let i = n - 1; i > 0; i--) {
     const l = i - 1
+    const ri = i * n
     let h = 0
     if (l > 0) {
       let scale = 0
-      for (let k = 0; k <= l; k++) scale += Math.abs(at(i, k))
+      for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k] as number)
       if (scale === 0) {
-        e[i] = at(i, l)
+        e[i] = a[ri + l] as number
       } else {
         for (let k = 0; k <= l; k++) {
-          const v = at(i, k) / scale
-          a[i * n + k] = v
+          const v = (a[ri + k] as number) / scale
+          a[ri + k] = v
           h += v * v
         }
-        let f = at(i, l)
+        let f = a[ri + l] as number
         let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h)
         e[i] = scale * g
         h -= f * g
-        a[i * n + l] = f - g
+        a[ri + l] = f - g
         f = 0
         for (let j = 0; j <= l; j++) {
+          const rj = j * n
           g = 0
-          for (let k = 0; k <= j; k++) g += at(j, k) * at(i, k)
-          for (let k = j + 1; k <= l; k++) g += at(k, j) * at(i, k)
-          e[j] = g / h
-          f += (e[j] ?? 0) * at(i, j)
+          for (let k = 0; k <= j; k++) g += (a[rj + k] as number) * (a[ri + k] as number)
+          for (let k = j + 1; k <= l; k++) g += (a[k * n + j] as number) * (a[ri + k] as number)
+          const ej = g / h
+          e[j] = ej
+          f += ej * (a[ri + j] as number)
         }
         const hh = f / (h + h)
         for (let j = 0; j <= l; j++) {
-          f = at(i, j)
-          g = (e[j] ?? 0) - hh * f
+          const rj = j * n
+          f = a[ri + j] as number
+          g = (e[j] as number) - hh * f
           e[j] = g
-          for (let k = 0; k <= j; k++) a[j * n + k] = at(j, k) - (f * (e[k] ?? 0) + g * at(i, k))
+          for (let k = 0; k <= j; k++)
+            a[rj + k] = (a[rj + k] as number) - (f * (e[k] as number) + g * (a[ri + k] as number))
         }
       }
     } else {
-      e[i] = at(i, l)
+      e[i] = a[ri + l] as number
     }
   }
-  for (let i = 0; i < n; i++) d[i] = at(i, i)
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i] as number
   for (let i = 1; i < n; i++) e[i - 1] = e[i] ?? 0
   if (n > 0) e[n - 1] = 0
   for (let l = 0; l < n; l++) {
