@@ -3,7 +3,7 @@ import type { Mol } from '@rdkit/rdkit'
 import { molGraph } from '../../src-main/chem/mol-graph'
 import { type RDKit, loadRdkit } from '../../src-main/chem/rdkit'
 import { bcut2d, symmetricEigenvalues } from '../../src-main/chem/descriptors/bcut'
-import { crippenAtomContribs } from '../../src-main/chem/descriptors/crippen'
+import { crippenAtomContribs, firstAtomTest } from '../../src-main/chem/descriptors/crippen'
 import { estateIndices } from '../../src-main/chem/descriptors/estate'
 import {
   chargeExtremes,
@@ -125,6 +125,23 @@ describe('Crippen atom contributions', () => {
         expect(c.mr.reduce((s, x) => s + x, 0)).toBeCloseTo(d.CrippenMR!, 10)
       })
     }
+  })
+})
+
+describe("a Crippen pattern's first-atom test", () => {
+  it('reads element, aromaticity, H count, connectivity and charge as SMARTS does', () => {
+    // atoms: C0 [NH3+]1 c2 c3 ... of a methylammonium and a pyridinium next to each other
+    const g = withMol('C[NH3+].c1cc[n+](C)cc1', (m) => molGraph(m))
+    const ammonium = firstAtomTest('[NH3,NH2,NH;+,+2,+3]')!
+    expect(ammonium(g, 1)).toBe(true)
+    expect(ammonium(g, 0)).toBe(false)
+    const pyridinium = firstAtomTest('[n;+,+2,+3]')!
+    expect(g.atoms.map((_, i) => pyridinium(g, i)).filter(Boolean).length).toBe(1)
+    expect(firstAtomTest('[CH3]c')!(g, 6)).toBe(true)
+    expect(firstAtomTest('[CH2X4]a')!(g, 6)).toBe(false)
+    expect(firstAtomTest('[cH0]-[A;!C]')).not.toBeNull()
+    // negation is not read: no test, so the pattern is always run
+    expect(firstAtomTest('[!#1;A]C')).toBeNull()
   })
 })
 

@@ -138,9 +138,86 @@ function firstAtomElements(label: string, smarts: string): number[] {
   throw new Error(`Crippen type ${label} has no element`)
 }
 
+/** A test of one atom of the graph. */
+type AtomTest = (g: MolGraph, atom: number) => boolean
+
+const PRIMITIVE = /#(\d+)|([CNOSP])|([cnosp])|([Aa])|H(\d*)|X(\d+)|([+-])(\d*)/y
+const ELEMENT: Readonly<Record<string, number>> = { C: 6, N: 7, O: 8, S: 16, P: 15 }
+
+/** Hydrogens on an atom as SMARTS counts them: implicit ones and hydrogen neighbours. */
+function totalHs(g: MolGraph, atom: number): number {
+  let h = g.atoms[atom]?.hs ?? 0
+  for (const nb of g.neighbours[atom] ?? []) if (g.atoms[nb]?.z === 1) h++
+  return h
+}
+
+/** One SMARTS primitive (element, aromaticity, H count, connectivity, charge), or null if unknown. */
+function primitiveTest(m: RegExpExecArray): AtomTest | null {
+  const [, num, aliphatic, aromatic, aromaticity, hs, x, sign, magnitude] = m
+  if (num !== undefined) return (g, i) => g.atoms[i]?.z === Number(num)
+  if (aliphatic !== undefined) {
+    const z = ELEMENT[aliphatic]
+    return (g, i) => g.atoms[i]?.z === z && !g.atoms[i]?.aromatic
+  }
+  if (aromatic !== undefined) {
+    const z = ELEMENT[aromatic.toUpperCase()]
+    return (g, i) => g.atoms[i]?.z === z && g.atoms[i]?.aromatic === true
+  }
+  if (aromaticity !== undefined) {
+    const want = aromaticity === 'a'
+    return (g, i) => g.atoms[i]?.aromatic === want
+  }
+  if (hs !== undefined) {
+    const n = hs === '' ? 1 : Number(hs)
+    return (g, i) => totalHs(g, i) === n
+  }
+  if (x !== undefined) {
+    const n = Number(x)
+    return (g, i) => (g.neighbours[i]?.length ?? 0) + (g.atoms[i]?.hs ?? 0) === n
+  }
+  if (sign !== undefined) {
+    const n =
+      (sign === '-' ? -1 : 1) *
+      (magnitude === '' || magnitude === undefined ? 1 : Number(magnitude))
+    return (g, i) => g.atoms[i]?.charge === n
+  }
+  return null
+}
+
+/**
+ * The test a SMARTS pattern's first atom puts on an atom, for the bracket atoms of the Crippen table
+ * (`;` and `,` of primitives, implicit and): an atom failing it cannot start a match, so the pattern
+ * need not be run when no untyped atom passes. Null when the expression has anything else.
+ */
+export function firstAtomTest(smarts: string): AtomTest | null {
+  const bracket = /^\[([^\]]*)\]/.exec(smarts)
+  if (!bracket?.[1]) return null
+  const groups: AtomTest[][][] = []
+  for (const group of bracket[1].split(';')) {
+    const alternatives: AtomTest[][] = []
+    for (const alt of group.split(',')) {
+      const tests: AtomTest[] = []
+      PRIMITIVE.lastIndex = 0
+      while (PRIMITIVE.lastIndex < alt.length) {
+        const start = PRIMITIVE.lastIndex
+        const m = PRIMITIVE.exec(alt)
+        if (!m || m.index !== start) return null
+        const t = primitiveTest(m)
+        if (!t) return null
+        tests.push(t)
+      }
+      if (tests.length === 0) return null
+      alternatives.push(tests)
+    }
+    groups.push(alternatives)
+  }
+  return (g, i) => groups.every((alts) => alts.some((tests) => tests.every((t) => t(g, i))))
+}
+
 interface CrippenQuery {
   query: Mol
   elements: Set<number>
+  first: AtomTest | null
   logp: number
   mr: number
 }
@@ -154,7 +231,13 @@ function crippenQueries(rdkit: RDKit): CrippenQuery[] {
     q = PARAMS.map(([label, smarts, logp, mr]) => {
       const query = rdkit.get_qmol(smarts)
       if (!query) throw new Error(`RDKit cannot parse the Crippen pattern ${smarts}`)
-      return { query, elements: new Set(firstAtomElements(label, smarts)), logp, mr }
+      return {
+        query,
+        elements: new Set(firstAtomElements(label, smarts)),
+        first: firstAtomTest(smarts),
+        logp,
+        mr,
+      }
     })
     queries.set(rdkit, q)
   }
@@ -189,6 +272,12 @@ export function crippenAtomContribs(rdkit: RDKit, mol: Mol, g: MolGraph): Crippe
     let possible = false
     for (const z of p.elements) if ((untypedElements.get(z) ?? 0) > 0) possible = true
     if (!possible) continue
+    const first = p.first
+    if (first) {
+      let some = false
+      for (let i = 0; i < n && !some; i++) some = needed[i] === true && first(g, i)
+      if (!some) continue
+    }
     const json = mol.get_substruct_matches(p.query, MATCH_OPTIONS)
     if (json === '{}' || json === '[]') continue
     const matches = JSON.parse(json) as { atoms: number[] }[]
