@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { molGraph } from '../../src-main/chem/mol-graph'
 import { type RDKit, loadRdkit } from '../../src-main/chem/rdkit'
-import { crippenAtomContribs } from '../../src-main/chem/descriptors/crippen'
+import { crippenAtomContribs, crippenTotals } from '../../src-main/chem/descriptors/crippen'
 import { estateIndices } from '../../src-main/chem/descriptors/estate'
 import { gasteigerCharges, hybridisations } from '../../src-main/chem/descriptors/gasteiger'
 import { graphFamilyDescriptors } from '../../src-main/chem/descriptors/graph-families'
@@ -132,6 +132,11 @@ describe('per-atom Gasteiger, Crippen, Labute and EState values against Python R
           ['labute', sameArray(labute.atoms, ref.labute) && close(labute.hydrogens, ref.labuteH)],
           ['estate', sameArray(estateIndices(g), ref.estate)],
         ]
+        // MolLogP / MolMR with every hydrogen typed, against MinimalLib's own totals
+        const totals = crippenTotals(g, crippen)
+        const minimal = JSON.parse(mol.get_descriptors()) as Record<string, number>
+        checks.push(['crippen totals', close(totals.logp, minimal.CrippenClogP ?? NaN)])
+        checks.push(['crippen totals', close(totals.mr, minimal.CrippenMR ?? NaN)])
         const d = graphFamilyDescriptors(rdkit, mol, g)
         const names = Object.keys(ref.descriptors)
         expect(names.length).toBe(73)

@@ -3,7 +3,11 @@ import type { Mol } from '@rdkit/rdkit'
 import { molGraph } from '../../src-main/chem/mol-graph'
 import { type RDKit, loadRdkit } from '../../src-main/chem/rdkit'
 import { bcut2d, symmetricEigenvalues } from '../../src-main/chem/descriptors/bcut'
-import { crippenAtomContribs, firstAtomTest } from '../../src-main/chem/descriptors/crippen'
+import {
+  crippenAtomContribs,
+  crippenTotals,
+  firstAtomTest,
+} from '../../src-main/chem/descriptors/crippen'
 import { estateIndices } from '../../src-main/chem/descriptors/estate'
 import {
   chargeExtremes,
@@ -123,6 +127,38 @@ describe('Crippen atom contributions', () => {
         const d = JSON.parse(m.get_descriptors()) as Record<string, number>
         expect(c.logp.reduce((s, x) => s + x, 0)).toBeCloseTo(d.CrippenClogP!, 10)
         expect(c.mr.reduce((s, x) => s + x, 0)).toBeCloseTo(d.CrippenMR!, 10)
+      })
+    }
+  })
+})
+
+describe('Crippen totals with hydrogens', () => {
+  it("equal MinimalLib's CrippenClogP and CrippenMR, each hydrogen typed by its heavy atom", () => {
+    const smiles = [
+      'CCO', // H1 on C, H2 on O next to CX4
+      'Oc1ccccc1', // H2: O next to aromatic c
+      'O', // H2: water, O next to another H
+      'OB(O)c1ccccc1', // H2: O next to B
+      'CS', // H2: on S
+      'Cl', // H2: on Cl
+      'CN', // H3 on N
+      'CC(=O)NO', // H3: O next to N
+      'CC(=O)O', // H4: acid OH
+      'OC=C', // H4: enol
+      'CS(=O)(=O)O', // H4: O next to S
+      'OO', // H4: peroxide
+      'C#CO', // HS: O next to an sp carbon
+      '[OH-]', // HS: hydroxide
+      'c1cc[nH]c1', // H3 on aromatic N
+      '[2H]OC', // an explicit hydrogen atom, typed by the table's own patterns
+    ]
+    for (const s of smiles) {
+      withMol(s, (m) => {
+        const g = molGraph(m)
+        const t = crippenTotals(g, crippenAtomContribs(rdkit, m, g))
+        const d = JSON.parse(m.get_descriptors()) as Record<string, number>
+        expect(t.logp, s).toBeCloseTo(d.CrippenClogP!, 10)
+        expect(t.mr, s).toBeCloseTo(d.CrippenMR!, 10)
       })
     }
   })

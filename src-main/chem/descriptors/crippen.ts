@@ -294,3 +294,77 @@ export function crippenAtomContribs(rdkit: RDKit, mol: Mol, g: MolGraph): Crippe
   }
   return { logp, mr }
 }
+
+/** Crippen hydrogen types H1-H4 and HS: logP and MR (the H rows of the table above). */
+const H_TYPES = {
+  H1: [0.123, 1.057],
+  H2: [-0.2677, 1.395],
+  H3: [0.2142, 0.9627],
+  H4: [0.298, 1.805],
+  HS: [0.1125, 1.112],
+} as const
+
+/**
+ * The Crippen type of a hydrogen on heavy atom `atom`, read from its environment as the H rows of
+ * the table match an explicit hydrogen (first match wins): on carbon H1; on an aliphatic oxygen
+ * next to an sp3 or aromatic carbon, or to an atom other than C, N, O, S (another hydrogen too),
+ * H2; on any atom other than C, N, O H2; on nitrogen, or on an oxygen next to nitrogen, H3; on the
+ * OH of an acid or enol (O-C=[C,N,O,S]) or next to an aliphatic O or S, H4; otherwise HS.
+ */
+function hydrogenType(g: MolGraph, atom: number): keyof typeof H_TYPES {
+  const a = g.atoms[atom]
+  if (!a) return 'HS'
+  if (a.z === 6 || a.z === 1) return 'H1'
+  // the heavy atom's other neighbours; its other hydrogens count as neighbours too
+  const others = g.neighbours[atom] ?? []
+  const z = (i: number): number => g.atoms[i]?.z ?? 0
+  const aliphaticO = a.z === 8 && !a.aromatic
+  if (aliphaticO) {
+    const cx4OrAromaticC = others.some((nb) => {
+      const b = g.atoms[nb]
+      return b?.z === 6 && (b.aromatic || (g.neighbours[nb]?.length ?? 0) + b.hs === 4)
+    })
+    if (cx4OrAromaticC) return 'H2'
+    if (a.hs >= 2 || others.some((nb) => ![6, 7, 8, 16].includes(z(nb)))) return 'H2'
+  }
+  if (a.z !== 7 && a.z !== 8) return 'H2'
+  if (a.z === 7) return 'H3'
+  if (!aliphaticO) return 'HS'
+  if (others.some((nb) => z(nb) === 7)) return 'H3'
+  for (const c of others) {
+    const cAtom = g.atoms[c]
+    if (!cAtom || cAtom.z !== 6 || cAtom.aromatic) continue
+    const cBonds = g.atomBonds[c] ?? []
+    const cNbrs = g.neighbours[c] ?? []
+    for (let m = 0; m < cBonds.length; m++) {
+      const b = g.bonds[cBonds[m] ?? -1]
+      const y = g.atoms[cNbrs[m] ?? -1]
+      if (!b || b.aromatic || b.kekule !== 2 || !y) continue
+      if (y.z === 6 || y.z === 7 || ((y.z === 8 || y.z === 16) && !y.aromatic)) return 'H4'
+    }
+  }
+  if (others.some((nb) => (z(nb) === 8 || z(nb) === 16) && !g.atoms[nb]?.aromatic)) return 'H4'
+  return 'HS'
+}
+
+/**
+ * Crippen logP and MR of the whole molecule with its hydrogens, as RDKit's MolLogP / MolMR
+ * (calcCrippenDescriptors adds the hydrogens, so each implicit hydrogen gets the H type its
+ * heavy atom gives it): the heavy atoms' contributions plus those of their hydrogens.
+ */
+export function crippenTotals(g: MolGraph, heavy: CrippenContribs): { logp: number; mr: number } {
+  let logp = 0
+  let mr = 0
+  for (let i = 0; i < g.atoms.length; i++) {
+    logp += heavy.logp[i] ?? 0
+    mr += heavy.mr[i] ?? 0
+  }
+  for (let i = 0; i < g.atoms.length; i++) {
+    const hs = g.atoms[i]?.hs ?? 0
+    if (hs === 0) continue
+    const [hl, hm] = H_TYPES[hydrogenType(g, i)]
+    logp += hs * hl
+    mr += hs * hm
+  }
+  return { logp, mr }
+}
