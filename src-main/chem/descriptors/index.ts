@@ -5,6 +5,7 @@ import { countDescriptors } from './counts'
 import { fragmentCounts } from './fragments'
 import { morganDensities } from './morgan-density'
 import { qed } from './qed'
+import { target } from './smarts'
 import { topologyDescriptors } from './topology'
 
 /**
@@ -297,9 +298,11 @@ export function computeDescriptors2D(
   }
 
   const graph = molGraph(mol)
+  const patterns = target(mol, graph)
   Object.assign(out, topologyDescriptors(graph), morganDensities(graph))
-  if (out.MolWt !== undefined) Object.assign(out, countDescriptors(rdkit, mol, graph, out.MolWt))
-  Object.assign(out, fragmentCounts(rdkit, mol))
+  if (out.MolWt !== undefined)
+    Object.assign(out, countDescriptors(rdkit, patterns, graph, out.MolWt))
+  Object.assign(out, fragmentCounts(rdkit, patterns))
   const { MolWt, MolLogP, NumHDonors, TPSA, NumRotatableBonds } = out
   if (
     MolWt !== undefined &&
@@ -308,7 +311,7 @@ export function computeDescriptors2D(
     TPSA !== undefined &&
     NumRotatableBonds !== undefined
   )
-    out.qed = qed(rdkit, mol, graph, {
+    out.qed = qed(rdkit, patterns, graph, {
       MW: MolWt,
       ALOGP: MolLogP,
       HBD: NumHDonors,
