@@ -3,6 +3,7 @@ import { molGraph } from '../mol-graph'
 import type { RDKit } from '../rdkit'
 import { countDescriptors } from './counts'
 import { fragmentCounts } from './fragments'
+import { graphFamilyDescriptors } from './graph-families'
 import { morganDensities } from './morgan-density'
 import { qed } from './qed'
 import { target } from './smarts'
@@ -318,5 +319,8 @@ export function computeDescriptors2D(
       PSA: TPSA,
       ROTB: NumRotatableBonds,
     })
+  // Gasteiger, Crippen, Labute, EState and BCUT2D families (graph-families.ts)
+  for (const [name, v] of Object.entries(graphFamilyDescriptors(rdkit, mol, graph)))
+    out[name as Descriptor2DName] = v
   return out
 }
