@@ -20,6 +20,8 @@ export interface ReferenceDescriptors {
   errors: Record<string, string>
   /** seconds of one plain descList loop over every molecule, when asked for with `time` */
   seconds?: number
+  /** the CPU seconds of that loop */
+  cpuSeconds?: number
 }
 
 export function referencePython(): string {
