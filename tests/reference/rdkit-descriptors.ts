@@ -20,6 +20,8 @@ export interface ReferenceDescriptors {
   errors: Record<string, string>
   /** seconds of one plain descList loop over every molecule, when asked for with `time` */
   seconds?: number
+  /** the CPU seconds of that loop */
+  cpuSeconds?: number
 }
 
 export function referencePython(): string {
@@ -63,8 +65,17 @@ export function referenceDescriptors(
   return result
 }
 
-function run(python: string, args: string[]): ReferenceDescriptors {
-  const result = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+/** The same descList values for SMILES of the caller's choosing (not cached). */
+export function referenceDescriptorsFor(smiles: string[]): ReferenceDescriptors {
+  return run(referencePython(), [SCRIPT, '--stdin'], JSON.stringify(smiles))
+}
+
+function run(python: string, args: string[], input?: string): ReferenceDescriptors {
+  const result = spawnSync(python, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    input,
+  })
   if (result.status !== 0)
     throw new Error(
       `${python} could not compute reference descriptors (Debian: apt-get install python3-rdkit): ${result.stderr || result.error?.message}`,

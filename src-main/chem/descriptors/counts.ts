@@ -1,7 +1,6 @@
-import type { Mol } from '@rdkit/rdkit'
 import type { MolGraph } from '../mol-graph'
 import type { RDKit } from '../rdkit'
-import { countMatches } from './smarts'
+import { type Target, countMatches } from './smarts'
 
 /**
  * Outer-shell electron counts by atomic number (index 0 = dummy atom), RDKit's periodic table
@@ -39,7 +38,7 @@ export interface CountDescriptors {
  */
 export function countDescriptors(
   rdkit: RDKit,
-  mol: Mol,
+  t: Target,
   g: MolGraph,
   averageWeight: number,
 ): CountDescriptors {
@@ -58,6 +57,6 @@ export function countDescriptors(
     NumRadicalElectrons: radicals,
     // MolWt(mol, onlyHeavy=True): hydrogen atoms and every atom's hydrogens left out
     HeavyAtomMolWt: averageWeight - hydrogenWeight,
-    NumHAcceptors: countMatches(rdkit, mol, HBA_2022),
+    NumHAcceptors: countMatches(rdkit, t, HBA_2022),
   }
 }

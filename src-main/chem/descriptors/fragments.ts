@@ -1,7 +1,6 @@
-import type { Mol } from '@rdkit/rdkit'
 import type { RDKit } from '../rdkit'
 import { FRAGMENT_SMARTS } from './fragment-smarts'
-import { countMatches } from './smarts'
+import { type Target, countMatches } from './smarts'
 
 export type FragmentName = (typeof FRAGMENT_SMARTS)[number][0]
 
@@ -9,8 +8,8 @@ export type FragmentName = (typeof FRAGMENT_SMARTS)[number][0]
  * RDKit's fragment counts (`fr_*`): the number of unique matches of each SMARTS of
  * FragmentDescriptors.csv, as rdkit/Chem/Fragments.py's `_CountMatches` counts them.
  */
-export function fragmentCounts(rdkit: RDKit, mol: Mol): Record<FragmentName, number> {
+export function fragmentCounts(rdkit: RDKit, t: Target): Record<FragmentName, number> {
   const out = {} as Record<FragmentName, number>
-  for (const [name, smarts] of FRAGMENT_SMARTS) out[name] = countMatches(rdkit, mol, smarts)
+  for (const [name, smarts] of FRAGMENT_SMARTS) out[name] = countMatches(rdkit, t, smarts)
   return out
 }

@@ -6,6 +6,7 @@ import { fragmentCounts } from './fragments'
 import { graphFamilyDescriptors } from './graph-families'
 import { morganDensities } from './morgan-density'
 import { qed } from './qed'
+import { target } from './smarts'
 import { topologyDescriptors } from './topology'
 
 /**
@@ -298,11 +299,11 @@ export function computeDescriptors2D(
   }
 
   const graph = molGraph(mol)
+  const patterns = target(mol, graph)
   Object.assign(out, topologyDescriptors(graph), morganDensities(graph))
-  // Gasteiger, Crippen, Labute, EState and BCUT2D families (graph-families.ts)
-  Object.assign(out, graphFamilyDescriptors(rdkit, mol, graph))
-  if (out.MolWt !== undefined) Object.assign(out, countDescriptors(rdkit, mol, graph, out.MolWt))
-  Object.assign(out, fragmentCounts(rdkit, mol))
+  if (out.MolWt !== undefined)
+    Object.assign(out, countDescriptors(rdkit, patterns, graph, out.MolWt))
+  Object.assign(out, fragmentCounts(rdkit, patterns))
   const { MolWt, MolLogP, NumHDonors, TPSA, NumRotatableBonds } = out
   if (
     MolWt !== undefined &&
@@ -311,12 +312,15 @@ export function computeDescriptors2D(
     TPSA !== undefined &&
     NumRotatableBonds !== undefined
   )
-    out.qed = qed(rdkit, mol, graph, {
+    out.qed = qed(rdkit, patterns, graph, {
       MW: MolWt,
       ALOGP: MolLogP,
       HBD: NumHDonors,
       PSA: TPSA,
       ROTB: NumRotatableBonds,
     })
+  // Gasteiger, Crippen, Labute, EState and BCUT2D families (graph-families.ts)
+  for (const [name, v] of Object.entries(graphFamilyDescriptors(rdkit, mol, graph)))
+    out[name as Descriptor2DName] = v
   return out
 }

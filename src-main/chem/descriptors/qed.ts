@@ -1,7 +1,6 @@
-import type { Mol } from '@rdkit/rdkit'
 import type { MolGraph } from '../mol-graph'
 import type { RDKit } from '../rdkit'
-import { countMatches, hasMatch } from './smarts'
+import { type Target, countMatches, hasMatch } from './smarts'
 
 /**
  * QED, the quantitative estimate of drug-likeness (Bickerton et al., Nature Chemistry 4, 90, 2012),
@@ -305,11 +304,11 @@ export interface QedInputs {
   ROTB: number
 }
 
-export function qed(rdkit: RDKit, mol: Mol, g: MolGraph, inputs: QedInputs): number {
+export function qed(rdkit: RDKit, target: Target, g: MolGraph, inputs: QedInputs): number {
   let hba = 0
-  for (const s of ACCEPTORS) hba += countMatches(rdkit, mol, s)
+  for (const s of ACCEPTORS) hba += countMatches(rdkit, target, s)
   let alerts = 0
-  for (const s of ALERTS) if (hasMatch(rdkit, mol, s)) alerts++
+  for (const s of ALERTS) if (hasMatch(rdkit, target, s)) alerts++
   const values: Record<QedProperty, number> = {
     ...inputs,
     HBA: hba,

@@ -49,7 +49,7 @@ function chi1(g: MolGraph): number {
  * Distances weighted by bond order (1/order, 2/3 for aromatic bonds), by Floyd-Warshall in the
  * order RDKit's getDistanceMat runs it, so the sums round the same way.
  */
-function bondOrderDistances(g: MolGraph): Float64Array {
+export function bondOrderDistances(g: MolGraph): Float64Array {
   const n = g.atoms.length
   const d = new Float64Array(n * n).fill(LOCAL_INF)
   for (let i = 0; i < n; i++) d[i * n + i] = 0
@@ -77,7 +77,7 @@ function bondOrderDistances(g: MolGraph): Float64Array {
  * sums from the bond-order-weighted distance matrix, summed over bonded pairs, times
  * q / (mu + 1) with mu = bonds - atoms + 1 (for the whole molecule, salts included).
  */
-function balabanJ(g: MolGraph, d: Float64Array): number {
+export function balabanJ(g: MolGraph, d: Float64Array): number {
   const n = g.atoms.length
   // numpy's sum(mat) adds the rows in order: column sums, accumulated row by row
   const s = new Float64Array(n)
@@ -119,7 +119,7 @@ function infoEntropy(counts: number[]): number {
  * "connections" of bonded pairs and of two bonds sharing an atom weighted by bond order (aromatic
  * 1.5), and the information content of connections and of element types.
  */
-function bertzCT(g: MolGraph, dist: Float64Array): number {
+export function bertzCT(g: MolGraph, dist: Float64Array): number {
   const n = g.atoms.length
   if (n < 2) return 0
   const classes = symmetryClasses(dist, n, 100)
@@ -159,16 +159,26 @@ function bertzCT(g: MolGraph, dist: Float64Array): number {
   return atomTypeIE + connectionIE
 }
 
-/** Atoms with the same sorted distance vector (first `cutoff` entries, "%.4f") share a class, numbered from 1 in order of first appearance. */
+/**
+ * Atoms with the same sorted distance vector (its first `cutoff` entries written "%.4f") share a
+ * class, numbered from 1 in order of first appearance. Bond weights 1, 1/2, 1/3, 1/4 and 2/3 make
+ * every distance a multiple of 1/12, so twelve times the distance, rounded, tells the same values
+ * apart as "%.4f" does, without formatting n^2 numbers; any other distance falls back to "%.4f".
+ */
 function symmetryClasses(dist: Float64Array, n: number, cutoff: number): number[] {
   const seen = new Map<string, number>()
   const out: number[] = []
   for (let i = 0; i < n; i++) {
-    const row = Array.from(dist.subarray(i * n, i * n + n)).sort((x, y) => x - y)
-    const key = row
-      .slice(0, cutoff)
-      .map((x) => x.toFixed(4))
-      .join(',')
+    const row = dist.slice(i * n, i * n + n).sort()
+    const head = row.subarray(0, Math.min(cutoff, n))
+    let twelfths = true
+    for (const x of head) {
+      const t = x * 12
+      if (Math.abs(t - Math.round(t)) > 1e-6) twelfths = false
+    }
+    const key = twelfths
+      ? Array.from(head, (x) => Math.round(x * 12)).join(',')
+      : Array.from(head, (x) => x.toFixed(4)).join(',')
     let idx = seen.get(key)
     if (idx === undefined) {
       idx = seen.size
@@ -186,7 +196,7 @@ function symmetryClasses(dist: Float64Array, n: number, cutoff: number): number[
  * sum(|c|) * entropy(|c|). A times B is taken over each row's neighbours, which equals the dense
  * product exactly while the entries are integers below 2^53.
  */
-function ipc(g: MolGraph): number {
+export function ipc(g: MolGraph): number {
   const n = g.atoms.length
   const res = new Float64Array(n + 1)
   res[0] = 1
@@ -196,6 +206,7 @@ function ipc(g: MolGraph): number {
     an[b.b * n + b.a] = 1
   }
   const bn = new Float64Array(n * n)
+  let next = new Float64Array(n * n)
   for (let k = 1; k <= n; k++) {
     let trace = 0
     for (let i = 0; i < n; i++) trace += an[i * n + i] as number
@@ -204,7 +215,7 @@ function ipc(g: MolGraph): number {
     if (k === n) break
     bn.set(an)
     for (let i = 0; i < n; i++) bn[i * n + i] = (bn[i * n + i] as number) - c
-    const next = new Float64Array(n * n)
+    next.fill(0)
     for (let i = 0; i < n; i++) {
       const row = i * n
       for (const m of g.neighbours[i] ?? []) {
@@ -213,7 +224,7 @@ function ipc(g: MolGraph): number {
           next[row + j] = (next[row + j] as number) + (bn[mr + j] as number)
       }
     }
-    an = next
+    ;[an, next] = [next, an]
   }
   const coefficients: number[] = [1]
   for (let k = 1; k <= n; k++) coefficients.push(Math.abs(-(res[k] as number)))
