@@ -93,7 +93,7 @@ describe('per-atom Gasteiger, Crippen, Labute and EState values against Python R
     rdkit = await loadRdkit()
     const run = spawnSync(
       referencePython(),
-      [join(REPO_ROOT, 'tests/fixtures/desc-a-reference.py'), '--unusual', '300'],
+      [join(REPO_ROOT, 'tests/fixtures/graph-families-reference.py'), '--unusual', '300'],
       { input: JSON.stringify(EDGE_CASES), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
     )
     if (run.status !== 0)
