@@ -170,12 +170,16 @@ export async function featuresFor(
     c.seed.alogp !== null &&
     c.seed.hba !== null &&
     c.seed.hbd !== null
+  // a structural domain needs every structure's fingerprint, whatever features the model uses
+  const needFingerprint = model.domain.similarity !== undefined
+  const needFeatures = (c: Candidate) =>
+    model.featureSet === 'core4'
+      ? !complete(c)
+      : c.descriptors === null || (model.featureSet === 'physchem+morgan' && c.morgan === null)
   const needRdkit = (c: Candidate) =>
     c.failure === null &&
     c.smiles !== null &&
-    (model.featureSet === 'core4'
-      ? !complete(c)
-      : c.descriptors === null || (model.featureSet === 'physchem+morgan' && c.morgan === null))
+    ((needFingerprint && c.morgan === null) || needFeatures(c))
   const smiles = [...new Set(candidates.filter(needRdkit).map((c) => c.smiles as string))]
   const computed = new Map<string, MoleculeFeatures | null>()
   let rdkitVersion: string | null = null
@@ -212,18 +216,19 @@ export async function featuresFor(
   candidates.forEach((c, i) => {
     if (c.failure !== null) return
     let source: CompoundFeatures = { ...c.seed, descriptors: c.descriptors, morgan: c.morgan }
-    if (needRdkit(c)) {
-      const mol = computed.get(c.smiles as string)
-      if (!mol) {
-        c.failure = 'invalid-smiles'
-        return
-      }
+    const mol = needRdkit(c) ? computed.get(c.smiles as string) : undefined
+    // a row whose features are all given is still scored when only its fingerprint is missing
+    if (mol === null && needFeatures(c)) {
+      c.failure = 'invalid-smiles'
+      return
+    }
+    if (mol) {
       source = {
         mw_freebase: c.seed.mw_freebase ?? mol.seed.mw,
         alogp: c.seed.alogp ?? mol.seed.alogp,
         hba: c.seed.hba ?? mol.seed.hba,
         hbd: c.seed.hbd ?? mol.seed.hbd,
-        descriptors: mol.descriptors,
+        descriptors: c.descriptors ?? mol.descriptors,
         morgan: mol.morgan,
       }
       // kept for the nearest training compounds of a single prediction

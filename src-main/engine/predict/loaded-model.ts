@@ -1,7 +1,9 @@
 import { type FeatureSet, WorkbenchError } from '../../contract'
 import { MORGAN_BITS } from '../../chem/feature-sets'
-import type { ConformalCalibration } from '../../ml/conformal'
-import { type DomainCheck, type DomainModel, domainChecker } from '../../ml/domain'
+import { type Calibration, intervalsFor } from '../../ml/conformal'
+import { type DomainCheck, domainChecker } from '../../ml/domain'
+import { FP_BYTES, similarityChecker } from '../../ml/similarity-domain'
+import type { StoredDomain } from '../models/finish-model'
 import type { Matrix } from '../../ml/dataset'
 import type { EngineContext } from '../context'
 import type { Db } from '../db/connection'
@@ -15,9 +17,12 @@ export interface LoadedModel {
   featureNames: string[]
   /** RDKit descriptor names in model order (physchem sets) */
   descriptorNames: string[]
-  calibration: ConformalCalibration
+  /** the adaptive calibration, or a constant-width one for models trained before it */
+  calibration: Calibration
   checkDomain: (row: ArrayLike<number>) => DomainCheck
-  domain: DomainModel
+  /** nearest-neighbour Tanimoto to the training compounds; null for a descriptor-only domain */
+  similarityTo: ((fp: Uint8Array) => number) | null
+  domain: StoredDomain
 }
 
 const cache = new WeakMap<Db, Map<string, LoadedModel>>()
@@ -44,7 +49,8 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
   const hit = byVersion.get(key)
   if (hit) return { ...hit, row }
   const featureNames = JSON.parse(row.feature_names_json) as string[]
-  const domain = JSON.parse(row.domain_json) as DomainModel
+  const domain = JSON.parse(row.domain_json) as StoredDomain
+  const nearest = domain.similarity ? similarityChecker(domain.similarity) : null
   const loaded: LoadedModel = {
     row,
     featureSet: row.feature_set,
@@ -56,17 +62,30 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
             0,
             featureNames.length - (row.feature_set === 'physchem+morgan' ? MORGAN_BITS : 0),
           ),
-    calibration: JSON.parse(row.calibration_json) as ConformalCalibration,
+    calibration: parseCalibration(row.calibration_json),
     checkDomain: domainChecker(domain),
+    similarityTo: nearest && ((fp) => nearest(fp).similarity),
     domain,
   }
   byVersion.set(key, loaded)
   return loaded
 }
 
+/** JSON wrote an unbounded q (a bin with too few rows for its rank) as null. */
+function parseCalibration(json: string): Calibration {
+  const c = JSON.parse(json) as Calibration
+  if (c.method === 'cv-plus-absolute-residual') return { ...c, q: c.q ?? Infinity }
+  return { ...c, q: c.q.map((v) => v ?? Infinity) }
+}
+
 export interface Scored {
   p: Float32Array
+  /** the 90% interval of each row (adaptive, or constant for older models), never below 0 */
+  low: Float64Array
+  high: Float64Array
   inDomain: Uint8Array
+  /** nearest-neighbour Tanimoto to the training compounds; NaN where unknown */
+  similarity: Float64Array
   /** per row: names of features outside the training range (only filled when asked) */
   outOfRange?: string[][]
   distance?: Float64Array
@@ -75,13 +94,18 @@ export interface Scored {
 /** Chunks keep progress flowing and memory flat on very large batches. */
 const CHUNK_ROWS = 50_000
 
-/** ONNX Runtime predictions and domain flags for a feature matrix. */
+/**
+ * ONNX Runtime predictions, their intervals and domain flags for a feature matrix. `fingerprints`
+ * holds each row's Morgan fingerprint (null: no structure): a row is outside the domain when its
+ * descriptors are, or when its nearest training compound is less similar than the threshold.
+ */
 export async function scoreMatrix(
   ctx: EngineContext,
   model: LoadedModel,
   m: Matrix,
   detail = false,
   onProgress?: (rows: number) => void,
+  fingerprints?: readonly (Uint8Array | null)[],
 ): Promise<Scored> {
   const p = new Float32Array(m.n)
   for (let start = 0; start < m.n; start += CHUNK_ROWS) {
@@ -93,14 +117,21 @@ export async function scoreMatrix(
     )
     onProgress?.(end)
   }
+  const { low, high } = intervalsFor(model.calibration, m.x, m.f, p)
   const inDomain = new Uint8Array(m.n)
+  const similarity = new Float64Array(m.n).fill(NaN)
+  const threshold = model.domain.similarity?.threshold ?? -Infinity
   const outOfRange: string[][] | undefined = detail ? [] : undefined
   const distance = detail ? new Float64Array(m.n) : undefined
   for (let i = 0; i < m.n; i++) {
     const check = model.checkDomain(m.x.subarray(i * m.f, (i + 1) * m.f))
-    inDomain[i] = check.inDomain ? 1 : 0
+    const fp = fingerprints?.[i]
+    if (model.similarityTo && fp && fp.length === FP_BYTES) similarity[i] = model.similarityTo(fp)
+    // an unknown similarity (no structure) leaves the decision to the descriptors
+    const structureOk = !(similarity[i]! < threshold)
+    inDomain[i] = check.inDomain && structureOk ? 1 : 0
     if (outOfRange) outOfRange.push(check.outOfRange.map((j) => model.featureNames[j] ?? String(j)))
     if (distance) distance[i] = check.distance
   }
-  return { p, inDomain, outOfRange, distance }
+  return { p, low, high, inDomain, similarity, outOfRange, distance }
 }
