@@ -63,8 +63,7 @@ export function coverageReport(
     byFifth: fifths
       .filter((b) => b.rows > 0)
       .map((b) => ({ from: b.from, to: b.to, rows: b.rows, coverage: b.hit / b.rows })),
-    widthErrorSpearman:
-      constant || idx.length < 3 ? NaN : pearson(ranks(widths), ranks(errors)),
+    widthErrorSpearman: constant || idx.length < 3 ? NaN : pearson(ranks(widths), ranks(errors)),
     meanWidth: idx.length ? width / idx.length : NaN,
   }
 }
@@ -106,7 +105,10 @@ export function heldOutIntervals(input: HeldOutInput): { low: Float64Array; high
   const high = new Float64Array(test.length)
   test.forEach((r, i) => {
     const p = input.predicted[r]!
-    const s = Math.max(difficulty.sigmaFloor, difficultyOf(difficulty.model, input.m.x, r * input.m.f))
+    const s = Math.max(
+      difficulty.sigmaFloor,
+      difficultyOf(difficulty.model, input.m.x, r * input.m.f),
+    )
     const half = q[binOf(edges, p)]! * s
     low[i] = floorAtZero(p - half)
     high[i] = p + half

@@ -91,12 +91,17 @@ function performanceOf(
   const evaluation = JSON.parse(model.row.cv_metrics_json) as Partial<StoredEvaluation>
   const cv = evaluation.cv
   // each row's own interval: adaptive for newer models, prediction +- q for older ones
-  return performanceDrift(observed, predicted, { low, high }, {
-    rmse: cv?.rmse ?? NaN,
-    mae: cv?.mae ?? NaN,
-    r2: cv?.r2 ?? NaN,
-    spearman: cv?.spearman ?? NaN,
-  })
+  return performanceDrift(
+    observed,
+    predicted,
+    { low, high },
+    {
+      rmse: cv?.rmse ?? NaN,
+      mae: cv?.mae ?? NaN,
+      r2: cv?.r2 ?? NaN,
+      spearman: cv?.spearman ?? NaN,
+    },
+  )
 }
 
 /** Morgan fingerprints (from RDKit, both workers) for structures that have none stored. */

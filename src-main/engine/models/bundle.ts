@@ -105,7 +105,12 @@ const normalisedCalibrationSchema = z
     alpha: z.number().gt(0).lt(1),
     edges: z.array(finite).max(99),
     // a bin too small for its rank has an unbounded interval, which JSON wrote as null
-    q: z.array(finite.nonnegative().nullable().transform((v) => v ?? Infinity)),
+    q: z.array(
+      finite
+        .nonnegative()
+        .nullable()
+        .transform((v) => v ?? Infinity),
+    ),
     n: ints,
     sigmaFloor: finite.positive(),
     medianHalfWidth: z.number().nullable(),
@@ -135,7 +140,10 @@ const normalisedCalibrationSchema = z
       ),
     }),
   })
-  .refine((c) => c.q.length === c.edges.length + 1 && c.n.length === c.q.length, 'bins and q differ')
+  .refine(
+    (c) => c.q.length === c.edges.length + 1 && c.n.length === c.q.length,
+    'bins and q differ',
+  )
 
 /** The structural domain as a card carries it: whole fingerprints and a threshold in [0, 1]. */
 const similaritySchema = z

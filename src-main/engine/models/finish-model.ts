@@ -149,10 +149,9 @@ function heldOutCoverageOf(input: FinishInput): HeldOutCoverage {
       predicted[r] = split.predicted[i] ?? NaN
       isTest[r] = 1
     })
-    const calibrationRows = Int32Array.from(
-      { length: data.n },
-      (_, i) => i,
-    ).filter((i) => isTest[i] === 0)
+    const calibrationRows = Int32Array.from({ length: data.n }, (_, i) => i).filter(
+      (i) => isTest[i] === 0,
+    )
     timeSplit = heldOutCoverage({
       m: data,
       observed: data.y,
