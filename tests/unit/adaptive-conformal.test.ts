@@ -19,7 +19,6 @@ import {
   looNearestSimilarities,
   lowerQuantile,
   nearestSimilarities,
-  similarityChecker,
 } from '../../src-main/ml/similarity-domain'
 
 /** A difficulty model of one stump: sigma 1 when feature 0 <= 0.5, else 3 (hand-made). */
@@ -115,7 +114,12 @@ describe('intervals', () => {
     expect(intervalWith(adaptive, 5, 0.05)[1]).toBeCloseTo(5.3, 12)
     // 1 - 1.5 * 3 = -3.5 is floored at 0
     expect(intervalWith(adaptive, 1, 3)).toEqual([0, 5.5])
-    const old: ConformalCalibration = { method: 'cv-plus-absolute-residual', alpha: 0.1, q: 2, n: 9 }
+    const old: ConformalCalibration = {
+      method: 'cv-plus-absolute-residual',
+      alpha: 0.1,
+      q: 2,
+      n: 9,
+    }
     // the old form ignores sigma: constant width, also floored
     expect(intervalWith(old, 5, 100)).toEqual([3, 7])
     expect(intervalWith(old, 1, 100)).toEqual([0, 3])
@@ -203,14 +207,14 @@ describe('structural domain', () => {
     expect(fitSimilarityDomain(set, 4, 0.4).threshold).toBe(0.6)
   })
 
-  it('checks a query against every stored fingerprint', () => {
+  it('finds a query its nearest stored fingerprint', () => {
     const domain = fitSimilarityDomain(set, 4, 0.4)
-    const check = similarityChecker(domain)
-    expect(check(fp(1, 2, 3, 4))).toEqual({ similarity: 1, index: 0 })
-    // {100, 200, 300}: C shares 2 of 3
-    expect(check(fp(100, 200, 300)).similarity).toBeCloseTo(2 / 3, 12)
-    expect(check(fp(1500)).similarity).toBe(0)
-    expect(() => check(new Uint8Array(10))).toThrow(/256 bytes/)
-    expect(Array.from(nearestSimilarities(set, 4, pack([fp(1, 2, 3, 5, 6)]), 1))).toEqual([0.8])
+    const stored = Buffer.from(domain.fingerprints, 'base64')
+    expect(stored.equals(Buffer.from(set))).toBe(true)
+    // {1,2,3,4}: A itself; {100,200,300}: C shares 2 of 3; {1500}: nothing in common
+    const sims = nearestSimilarities(set, pack([fp(1, 2, 3, 4), fp(100, 200, 300), fp(1500)]))
+    expect(sims[0]).toBe(1)
+    expect(sims[1]).toBeCloseTo(2 / 3, 15)
+    expect(sims[2]).toBe(0)
   })
 })

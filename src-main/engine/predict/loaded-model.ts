@@ -2,7 +2,8 @@ import { type FeatureSet, WorkbenchError } from '../../contract'
 import { MORGAN_BITS } from '../../chem/feature-sets'
 import { type Calibration, intervalsFor } from '../../ml/conformal'
 import { type DomainCheck, domainChecker } from '../../ml/domain'
-import { FP_BYTES, similarityChecker } from '../../ml/similarity-domain'
+import { FP_BYTES, domainFingerprints } from '../../ml/similarity-domain'
+import { nearestTrainingSimilarities } from '../drift/nearest'
 import type { StoredDomain } from '../models/finish-model'
 import type { Matrix } from '../../ml/dataset'
 import type { EngineContext } from '../context'
@@ -20,8 +21,8 @@ export interface LoadedModel {
   /** the adaptive calibration, or a constant-width one for models trained before it */
   calibration: Calibration
   checkDomain: (row: ArrayLike<number>) => DomainCheck
-  /** nearest-neighbour Tanimoto to the training compounds; null for a descriptor-only domain */
-  similarityTo: ((fp: Uint8Array) => number) | null
+  /** the training compounds' fingerprints, packed; null for a descriptor-only domain */
+  trainingFingerprints: Uint8Array | null
   domain: StoredDomain
 }
 
@@ -50,7 +51,6 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
   if (hit) return { ...hit, row }
   const featureNames = JSON.parse(row.feature_names_json) as string[]
   const domain = JSON.parse(row.domain_json) as StoredDomain
-  const nearest = domain.similarity ? similarityChecker(domain.similarity) : null
   const loaded: LoadedModel = {
     row,
     featureSet: row.feature_set,
@@ -64,7 +64,7 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
           ),
     calibration: parseCalibration(row.calibration_json),
     checkDomain: domainChecker(domain),
-    similarityTo: nearest && ((fp) => nearest(fp).similarity),
+    trainingFingerprints: domain.similarity ? domainFingerprints(domain.similarity) : null,
     domain,
   }
   byVersion.set(key, loaded)
@@ -95,9 +95,37 @@ export interface Scored {
 const CHUNK_ROWS = 50_000
 
 /**
- * ONNX Runtime predictions, their intervals and domain flags for a feature matrix. `fingerprints`
- * holds each row's Morgan fingerprint (null: no structure): a row is outside the domain when its
- * descriptors are, or when its nearest training compound is less similar than the threshold.
+ * Each row's Tanimoto similarity to the nearest training compound (NaN: no structure, or a model
+ * whose domain does not compare structures), searched on the worker pool.
+ */
+export async function structureSimilarity(
+  ctx: EngineContext,
+  model: LoadedModel,
+  fingerprints: readonly (Uint8Array | null)[],
+  signal?: AbortSignal,
+): Promise<Float64Array> {
+  const out = new Float64Array(fingerprints.length).fill(NaN)
+  const training = model.trainingFingerprints
+  if (!training) return out
+  const rows: number[] = []
+  fingerprints.forEach((fp, i) => {
+    if (fp && fp.length === FP_BYTES) rows.push(i)
+  })
+  if (rows.length === 0) return out
+  const query = new Uint8Array(rows.length * FP_BYTES)
+  rows.forEach((r, k) => query.set(fingerprints[r] as Uint8Array, k * FP_BYTES))
+  const nn = await nearestTrainingSimilarities(ctx, query, training, {
+    leaveOneOut: false,
+    ...(signal ? { signal } : {}),
+  })
+  rows.forEach((r, k) => (out[r] = nn.similarity[k] as number))
+  return out
+}
+
+/**
+ * ONNX Runtime predictions, their intervals and domain flags for a feature matrix. `similarity`
+ * holds each row's nearest-training similarity (structureSimilarity; NaN: unknown): a row is
+ * outside the domain when its descriptors are, or when that similarity is below the threshold.
  */
 export async function scoreMatrix(
   ctx: EngineContext,
@@ -105,7 +133,7 @@ export async function scoreMatrix(
   m: Matrix,
   detail = false,
   onProgress?: (rows: number) => void,
-  fingerprints?: readonly (Uint8Array | null)[],
+  similarity: Float64Array = new Float64Array(m.n).fill(NaN),
 ): Promise<Scored> {
   const p = new Float32Array(m.n)
   for (let start = 0; start < m.n; start += CHUNK_ROWS) {
@@ -119,14 +147,11 @@ export async function scoreMatrix(
   }
   const { low, high } = intervalsFor(model.calibration, m.x, m.f, p)
   const inDomain = new Uint8Array(m.n)
-  const similarity = new Float64Array(m.n).fill(NaN)
   const threshold = model.domain.similarity?.threshold ?? -Infinity
   const outOfRange: string[][] | undefined = detail ? [] : undefined
   const distance = detail ? new Float64Array(m.n) : undefined
   for (let i = 0; i < m.n; i++) {
     const check = model.checkDomain(m.x.subarray(i * m.f, (i + 1) * m.f))
-    const fp = fingerprints?.[i]
-    if (model.similarityTo && fp && fp.length === FP_BYTES) similarity[i] = model.similarityTo(fp)
     // an unknown similarity (no structure) leaves the decision to the descriptors
     const structureOk = !(similarity[i]! < threshold)
     inDomain[i] = check.inDomain && structureOk ? 1 : 0

@@ -11,7 +11,7 @@ import type { EngineContext } from '../context'
 import { dataChanged } from '../data-changed'
 import { autoCheckAfterBatch } from '../drift/auto-check'
 import { type Candidate, featuresFor } from './inputs'
-import { type LoadedModel, resolveModel, scoreMatrix } from './loaded-model'
+import { type LoadedModel, resolveModel, scoreMatrix, structureSimilarity } from './loaded-model'
 import { markTrainingSet, trainingCompounds } from './measured'
 import { nearestTrainingNeighbours } from './neighbours'
 import { type TargetChoice, batchWrite, storeBatch, storeGrouped } from './store'
@@ -94,7 +94,14 @@ export async function predictSingle(
       `This compound cannot be scored by ${model.row.version}: ${c.failure}.`,
     )
   const f = model.featureNames.length
-  const scored = await scoreMatrix(ctx, model, { n: 1, f, x: rows.x }, true, undefined, [c.morgan])
+  const scored = await scoreMatrix(
+    ctx,
+    model,
+    { n: 1, f, x: rows.x },
+    true,
+    undefined,
+    await structureSimilarity(ctx, model, [c.morgan]),
+  )
   const p = scored.p[0] as number
   const low = scored.low[0] as number
   const high = scored.high[0] as number
@@ -194,7 +201,12 @@ async function scoreCandidates(
     { n: rows.index.length, f, x: rows.x },
     false,
     (done) => onProgress?.('scoring', 0.4 + (0.4 * done) / Math.max(1, rows.index.length)),
-    Array.from(rows.index, (ci) => candidates[ci]?.morgan ?? null),
+    await structureSimilarity(
+      ctx,
+      model,
+      Array.from(rows.index, (ci) => candidates[ci]?.morgan ?? null),
+      signal,
+    ),
   )
   const p = new Float64Array(candidates.length).fill(NaN)
   const low = new Float64Array(candidates.length).fill(NaN)
