@@ -55,11 +55,15 @@ test('adaptive intervals: held-out coverage on the model page, each compound its
 
   const version = (await result.textContent())?.match(/\b(v\d+) ·/)?.[1] as string
   const row = page.getByTestId(`model-${version}`)
-  await row.getByRole('button', { name: `Promote ${version}` }).click()
   const dialog = page.getByRole('dialog', { name: `Promote ${version} to production?` })
-  await dialog.getByLabel(`Why promote ${version}?`).fill('adaptive intervals')
-  await dialog.getByRole('button', { name: `Promote ${version}` }).click()
-  await expect(row).toContainText('production')
+  // the row's buttons can move while the list refreshes after training: retry until promoted
+  await expect(async () => {
+    if (!(await dialog.isVisible()))
+      await row.getByRole('button', { name: `Promote ${version}` }).click()
+    await dialog.getByLabel(`Why promote ${version}?`).fill('adaptive intervals')
+    await dialog.getByRole('button', { name: `Promote ${version}` }).click()
+    await expect(row).toContainText('production', { timeout: 10_000 })
+  }).toPass({ timeout: 60_000 })
 
   await page.getByRole('navigation').getByRole('button', { name: 'Predict' }).click()
   // a perfluoroalkane: nothing like an aromatase inhibitor

@@ -273,7 +273,7 @@ function IntervalCoverage({ model }: { model: ModelDetail }) {
       ['Nested cross-validation', interval.nested],
       ['Time split (newest compounds)', interval.timeSplit],
     ] as const
-  ).filter((r) => r[1] !== null)
+  ).flatMap(([label, r]) => (r ? [{ label, r }] : []))
   return (
     <div className="interval-coverage small" data-testid="interval-coverage">
       {interval.method === 'adaptive' ? (
@@ -301,13 +301,13 @@ function IntervalCoverage({ model }: { model: ModelDetail }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map(([label, r]) => (
+            {rows.map(({ label, r }) => (
               <tr key={label}>
                 <td>{label}</td>
-                <td className="n">{fmtInt(r!.rows)}</td>
-                <td className="n">{pct(r!.coverage)}</td>
-                <td className="n">{r!.byFifth.map((b) => pct(b.coverage)).join(' · ')}</td>
-                <td className="n">{fmtNum(r!.widthErrorSpearman, 2)}</td>
+                <td className="n">{fmtInt(r.rows)}</td>
+                <td className="n">{pct(r.coverage)}</td>
+                <td className="n">{r.byFifth.map((b) => pct(b.coverage)).join(' · ')}</td>
+                <td className="n">{fmtNum(r.widthErrorSpearman, 2)}</td>
               </tr>
             ))}
           </tbody>
