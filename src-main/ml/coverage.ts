@@ -163,3 +163,37 @@ export function nestedCoverage(
   }
   return coverageReport(observed, oof, low, high)
 }
+
+/**
+ * Coverage of a random split in one call (for benchmarks): calibrate on the training part's
+ * out-of-fold predictions, then measure on the test part predicted by a model fitted on the
+ * training part.
+ */
+export function splitCoverage(
+  train: Matrix,
+  trainY: ArrayLike<number>,
+  trainOof: ArrayLike<number>,
+  test: Matrix,
+  testY: ArrayLike<number>,
+  testPredicted: ArrayLike<number>,
+  options: { alpha?: number; bins?: number; seed?: number } = {},
+): CoverageReport {
+  const difficulty = fitDifficulty(train, trainY, trainOof, { seed: options.seed ?? 1 })
+  const { edges, q } = normalisedQuantiles({
+    observed: trainY,
+    predicted: trainOof,
+    sigma: difficulty.oofSigma,
+    alpha: options.alpha ?? 0.1,
+    bins: options.bins ?? 5,
+  })
+  const low = new Float64Array(test.n)
+  const high = new Float64Array(test.n)
+  for (let i = 0; i < test.n; i++) {
+    const p = testPredicted[i]!
+    const s = Math.max(difficulty.sigmaFloor, difficultyOf(difficulty.model, test.x, i * test.f))
+    const half = q[binOf(edges, p)]! * s
+    low[i] = floorAtZero(p - half)
+    high[i] = p + half
+  }
+  return coverageReport(testY, testPredicted, low, high)
+}

@@ -69,3 +69,64 @@ export function fitSimilarityDomain(
     percentile,
   }
 }
+
+export interface DomainReport {
+  threshold: number
+  rows: number
+  outside: number
+  rmseInside: number
+  rmseOutside: number
+  /** held-out rows whose nearest training compound has similarity below `lowSimilarity` */
+  lowSimilarityRows: number
+  lowSimilarityFlagged: number
+}
+
+/**
+ * How well a domain separates good predictions from bad on held-out rows (for benchmarks): a row
+ * is outside when `descriptorOutside[i]` is 1 or its nearest-training similarity is below the
+ * threshold set from the training fingerprints' leave-one-out similarities.
+ */
+export function domainReport(input: {
+  trainFingerprints: Uint8Array
+  testFingerprints: Uint8Array
+  descriptorOutside: ArrayLike<number>
+  observed: ArrayLike<number>
+  predicted: ArrayLike<number>
+  percentile?: number
+  lowSimilarity?: number
+}): DomainReport {
+  const nTrain = input.trainFingerprints.length / FP_BYTES
+  const domain = fitSimilarityDomain(input.trainFingerprints, nTrain, input.percentile)
+  const sims = nearestSimilarities(input.trainFingerprints, input.testFingerprints)
+  const low = input.lowSimilarity ?? 0.4
+  let inSe = 0
+  let inN = 0
+  let outSe = 0
+  let outN = 0
+  let lowRows = 0
+  let lowFlagged = 0
+  for (let i = 0; i < sims.length; i++) {
+    const outside = input.descriptorOutside[i] === 1 || sims[i]! < domain.threshold
+    const e = (input.predicted[i]! - input.observed[i]!) ** 2
+    if (outside) {
+      outSe += e
+      outN++
+    } else {
+      inSe += e
+      inN++
+    }
+    if (sims[i]! < low) {
+      lowRows++
+      if (outside) lowFlagged++
+    }
+  }
+  return {
+    threshold: domain.threshold,
+    rows: sims.length,
+    outside: outN,
+    rmseInside: inN ? Math.sqrt(inSe / inN) : NaN,
+    rmseOutside: outN ? Math.sqrt(outSe / outN) : NaN,
+    lowSimilarityRows: lowRows,
+    lowSimilarityFlagged: lowFlagged,
+  }
+}

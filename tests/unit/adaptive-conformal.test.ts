@@ -18,6 +18,7 @@ import {
   fitSimilarityDomain,
   looNearestSimilarities,
   lowerQuantile,
+  domainReport,
   nearestSimilarities,
 } from '../../src-main/ml/similarity-domain'
 
@@ -216,5 +217,25 @@ describe('structural domain', () => {
     expect(sims[0]).toBe(1)
     expect(sims[1]).toBeCloseTo(2 / 3, 15)
     expect(sims[2]).toBe(0)
+  })
+
+  it('reports how the domain separates held-out errors', () => {
+    // threshold at percentile 0.4 is 0.6 (above); queries: A itself (1), {100,200,300} (2/3),
+    // {1500} (0), and A again but outside by its descriptors
+    const r = domainReport({
+      trainFingerprints: set,
+      testFingerprints: pack([A, fp(100, 200, 300), fp(1500), A]),
+      descriptorOutside: [0, 0, 0, 1],
+      observed: [5, 5, 5, 5],
+      predicted: [5.3, 4.9, 7, 6],
+      percentile: 0.4,
+    })
+    expect(r.threshold).toBe(0.6)
+    expect(r.outside).toBe(2)
+    // inside: errors 0.3 and 0.1: sqrt((0.09 + 0.01) / 2); outside: 2 and 1: sqrt(5 / 2)
+    expect(r.rmseInside).toBeCloseTo(Math.sqrt(0.05), 12)
+    expect(r.rmseOutside).toBeCloseTo(Math.sqrt(2.5), 12)
+    expect(r.lowSimilarityRows).toBe(1)
+    expect(r.lowSimilarityFlagged).toBe(1)
   })
 })

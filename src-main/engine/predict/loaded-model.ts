@@ -153,7 +153,7 @@ export async function scoreMatrix(
   for (let i = 0; i < m.n; i++) {
     const check = model.checkDomain(m.x.subarray(i * m.f, (i + 1) * m.f))
     // an unknown similarity (no structure) leaves the decision to the descriptors
-    const structureOk = !(similarity[i]! < threshold)
+    const structureOk = !((similarity[i] as number) < threshold)
     inDomain[i] = check.inDomain && structureOk ? 1 : 0
     if (outOfRange) outOfRange.push(check.outOfRange.map((j) => model.featureNames[j] ?? String(j)))
     if (distance) distance[i] = check.distance
