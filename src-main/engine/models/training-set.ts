@@ -101,12 +101,35 @@ export function defaultTarget(db: Db, types: string[]): string {
         ORDER BY sum(r.usable) DESC, x.target_chembl_id LIMIT 1`,
     )
     .get(JSON.stringify(types)) as { target: string } | undefined
-  if (!row)
-    throw new WorkbenchError(
-      'not-enough-data',
-      `No usable ${types.join(', ')} activities with a target are in the database yet. Import a ChEMBL export on the Import screen first.`,
-    )
+  if (!row) throw noTargetError(db, types)
   return row.target
+}
+
+/**
+ * Why no target could be chosen. A file whose target column was not recognised imports its rows
+ * without a target; saying "import a ChEMBL export" to someone who just did sent them in circles,
+ * so the message counts those rows and says how to map the column.
+ */
+function noTargetError(db: Db, types: string[]): WorkbenchError {
+  const withoutTarget = db
+    .prepare(
+      `SELECT coalesce(sum(r.usable), 0) FROM ${CONTEXT_COUNTS}
+        WHERE x.target_chembl_id IS NULL AND x.standard_type IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .get(JSON.stringify(types)) as number
+  const list = types.join(', ')
+  if (withoutTarget === 0)
+    return new WorkbenchError(
+      'not-enough-data',
+      `No usable ${list} activities are in the database yet. Import a file of ${list} measurements on the Import screen first.`,
+      { types, usableWithoutTarget: 0 },
+    )
+  return new WorkbenchError(
+    'not-enough-data',
+    `${withoutTarget.toLocaleString('en')} usable ${list} activities have no target, so a model cannot be trained on them: the file's target column was not recognised. Map the column that holds the target's ChEMBL id and import the file again, with --map "COLUMN=target_chembl_id" on the command line or the column mapping editor on the Import screen.`,
+    { types, usableWithoutTarget: withoutTarget },
+  )
 }
 
 /**
