@@ -1,5 +1,10 @@
-import { type FeatureSet, WorkbenchError } from '../../contract'
-import { MORGAN_BITS } from '../../chem/feature-sets'
+import {
+  type FeatureSet,
+  type FeatureSource,
+  type TrainingSetSummary,
+  WorkbenchError,
+} from '../../contract'
+import { MORGAN_BITS, hasMorgan } from '../../chem/feature-sets'
 import { type Calibration, intervalsFor } from '../../ml/conformal'
 import { type DomainCheck, domainChecker } from '../../ml/domain'
 import { FP_BYTES, domainFingerprints } from '../../ml/similarity-domain'
@@ -18,6 +23,11 @@ export interface LoadedModel {
   featureNames: string[]
   /** RDKit descriptor names in model order (physchem sets) */
   descriptorNames: string[]
+  /**
+   * Where the model's features came from in training; null for models trained before features
+   * were standardised (they keep predicting as they did: file values first, RDKit for the rest).
+   */
+  featureSource: FeatureSource | null
   /** the adaptive calibration, or a constant-width one for models trained before it */
   calibration: Calibration
   checkDomain: (row: ArrayLike<number>) => DomainCheck
@@ -60,8 +70,9 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
         ? []
         : featureNames.slice(
             0,
-            featureNames.length - (row.feature_set === 'physchem+morgan' ? MORGAN_BITS : 0),
+            featureNames.length - (hasMorgan(row.feature_set) ? MORGAN_BITS : 0),
           ),
+    featureSource: (JSON.parse(row.training_set_json) as TrainingSetSummary).featureSource ?? null,
     calibration: parseCalibration(row.calibration_json),
     checkDomain: domainChecker(domain),
     trainingFingerprints: domain.similarity ? domainFingerprints(domain.similarity) : null,
