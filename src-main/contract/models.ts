@@ -1,7 +1,17 @@
 import { z } from 'zod'
 import { fileRefSchema } from './imports'
 
-export const featureSets = ['core4', 'physchem', 'physchem+morgan'] as const
+/**
+ * "physchem" is RDKit's 2D descriptor set (Descriptors.descList); "physchem-43" is MinimalLib's
+ * 43 descriptors, the set "physchem" named before migration 010.
+ */
+export const featureSets = [
+  'core4',
+  'physchem',
+  'physchem+morgan',
+  'physchem-43',
+  'physchem-43+morgan',
+] as const
 export type FeatureSet = (typeof featureSets)[number]
 export const learners = ['gbdt', 'rf', 'ridge'] as const
 export type Learner = (typeof learners)[number]
@@ -60,6 +70,16 @@ export interface TargetSummary {
   types: { type: string; usable: number; kind: 'potency' | 'kinetic' }[]
 }
 
+export interface FeatureSource {
+  kind: 'rdkit-standardised' | 'file values'
+  /** training rows whose features RDKit computed from the standardised structure */
+  rdkitRows: number
+  /** training rows without a structure, whose features are the file's values */
+  fileRows: number
+  /** the standardisation rules applied before RDKit computed anything */
+  standardisation: string
+}
+
 export interface TrainingSetSummary {
   target: string
   targetName: string | null
@@ -82,6 +102,12 @@ export interface TrainingSetSummary {
   rdkitVersions: string[]
   /** whether, for one seed feature, some compounds took it from the file and others from RDKit */
   mixedSources: boolean
+  /**
+   * Where the features came from (models trained before migration 010 have none): RDKit on the
+   * standardised structure for every row with a structure, the file's values only for rows
+   * without one. A model trained on file values alone predicts only from file values.
+   */
+  featureSource?: FeatureSource
   hasYears: boolean
   hash: string
 }
@@ -143,14 +169,54 @@ export interface ModelDetail extends ModelSummary {
   oof: { observed: number[]; predicted: number[] }
   timeSplit: { cutYear: number; trainRows: number; testRows: number; metrics: Metrics } | null
   importance: { feature: string; value: number }[]
-  /** share of out-of-fold observations inside their 90% interval */
+  /**
+   * share of held-out observations inside their 90% interval (nested CV); for models calibrated
+   * before held-out coverage was measured, the share of the calibration residuals themselves
+   */
   intervalCoverage: number
+  /** how intervals are made and how well they covered rows that did not set them */
+  interval: IntervalInfo
+  /** how the applicability domain decides */
+  domain: DomainInfo
   onnxBytes: number
   /** largest |TypeScript - ONNX Runtime| over the training rows, checked before registering */
   onnxMaxDifference: number
   /** Auto's search when it trained this version; null for a single learner or an imported model */
   search: AutoSearch | null
   history: { at: string; action: string; reason: string | null }[]
+}
+
+/** Interval coverage on held-out rows. */
+export interface CoverageSummary {
+  rows: number
+  coverage: number
+  /** by fifth of predicted pActivity, lowest first */
+  byFifth: { from: number; to: number; rows: number; coverage: number }[]
+  /** Spearman correlation of interval width with absolute error; null when widths are constant */
+  widthErrorSpearman: number | null
+  meanWidth: number
+}
+
+export interface IntervalInfo {
+  /** adaptive: normalised, per fifth of prediction (Mondrian) CV+; constant: prediction +- q */
+  method: 'adaptive' | 'constant'
+  level: number
+  /** calibrated inside each outer training fold, measured on the outer test fold */
+  nested: CoverageSummary | null
+  /** calibrated on the older rows, measured on the time split's newest rows */
+  timeSplit: CoverageSummary | null
+}
+
+export interface DomainInfo {
+  /** whether the domain also checks nearest-neighbour Tanimoto similarity to the training set */
+  structureAware: boolean
+  /** nearest-neighbour similarities below this are outside the domain */
+  similarityThreshold: number | null
+  /** which low percentile of the training set's leave-one-out similarities set it */
+  similarityPercentile: number | null
+  /** training compounds with a structure the similarity is measured against */
+  structures: number
+  descriptorThreshold: number
 }
 
 /** One of Auto's candidates: a learner and its settings. */
@@ -205,12 +271,19 @@ export interface ModelCard {
   folds: number
   seed: number | null
   timeSplit: ModelDetail['timeSplit']
-  interval: { level: number; halfWidth: number; method: string }
+  /**
+   * halfWidth: the constant half-width, or for adaptive intervals the median one; calibration:
+   * the whole calibration (bins, q per bin, difficulty model) that adaptive intervals need
+   */
+  interval: { level: number; halfWidth: number; method: string; calibration?: unknown }
   domain: unknown
   reference: unknown
   importance: ModelDetail['importance']
   /** out-of-fold predictions, their interval coverage, and the ONNX Runtime check at registration */
-  evaluation: Pick<ModelDetail, 'oof' | 'intervalCoverage' | 'onnxMaxDifference'>
+  evaluation: Pick<ModelDetail, 'oof' | 'intervalCoverage' | 'onnxMaxDifference'> & {
+    /** held-out interval coverage; absent on cards written before it was measured */
+    coverage?: Pick<IntervalInfo, 'nested' | 'timeSplit'>
+  }
   lineage: { parentVersion: string | null; createdAt: string; appVersion: string }
   rdkitVersion: string | null
   isSynthetic: boolean

@@ -118,7 +118,23 @@ export interface SinglePrediction {
   /** the same interval in nM (high potency = low nM first) */
   intervalNm: [number, number]
   inDomain: boolean
-  domain: { distance: number; threshold: number; outOfRange: string[] }
+  domain: {
+    /** distance to the nearest training compound in standardised descriptor space */
+    distance: number
+    threshold: number
+    outOfRange: string[]
+    /**
+     * Tanimoto similarity (Morgan radius 2, 2048 bits) to the nearest training compound; null when
+     * it is unknown (no structure, or a model whose domain predates the structural check)
+     */
+    similarity: number | null
+    /** similarities below this are outside the domain; null for a descriptor-only domain */
+    similarityThreshold: number | null
+    /** false for models whose domain checks descriptors only (trained before it checked structure) */
+    structureAware: boolean
+  }
+  /** whether the interval's width is the compound's own (adaptive) or the same for every compound */
+  intervalMethod: 'adaptive' | 'constant'
   /** the features the model saw */
   features: Record<string, number>
   /** the four seed features of the compound (typed, or computed by RDKit from the SMILES) */

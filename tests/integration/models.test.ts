@@ -155,7 +155,9 @@ describe('training on the aromatase export', () => {
     expect(first.rows).toBe(ic50.undoubtedMolecules)
     // the reference XGBoost run on core4 reaches R² 0.26; anything learning must beat the mean
     expect(first.cv.r2).toBeGreaterThan(0.15)
-    expect(first.intervalCoverage).toBeGreaterThanOrEqual(0.9)
+    // measured on held-out rows (nested CV), so near 90% rather than 90% by construction
+    expect(first.intervalCoverage).toBeGreaterThanOrEqual(0.88)
+    expect(first.intervalCoverage).toBeLessThanOrEqual(0.92)
     const detail = await ok(engine.invoke('models.get', { version: 'v1' }))
     expect(detail.stage).toBe('candidate')
     expect(detail.oof.observed).toHaveLength(ic50.undoubtedMolecules)

@@ -62,17 +62,20 @@ function failureSummary(candidates: Candidate[]): string {
 
 /**
  * The performance on current rows with a measured value: each compound once (a file may list a
- * compound on several rows, all with the same measured value), the model's 90% interval +- q.
+ * compound on several rows, all with the same measured value), the model's 90% interval.
  */
 function performanceOf(
   model: LoadedModel,
   candidates: Candidate[],
   index: Int32Array,
   p: Float32Array,
+  bounds: { low: Float64Array; high: Float64Array },
 ): PerformanceDriftResult | null {
   const seen = new Set<string>()
   const observed: number[] = []
   const predicted: number[] = []
+  const low: number[] = []
+  const high: number[] = []
   index.forEach((ci, k) => {
     const c = candidates[ci] as Candidate
     if (c.observed === null || !Number.isFinite(c.observed)) return
@@ -81,16 +84,24 @@ function performanceOf(
     seen.add(key)
     observed.push(c.observed)
     predicted.push(p[k] as number)
+    low.push(bounds.low[k] as number)
+    high.push(bounds.high[k] as number)
   })
   if (observed.length < 2) return null
   const evaluation = JSON.parse(model.row.cv_metrics_json) as Partial<StoredEvaluation>
   const cv = evaluation.cv
-  return performanceDrift(observed, predicted, model.calibration.q, {
-    rmse: cv?.rmse ?? NaN,
-    mae: cv?.mae ?? NaN,
-    r2: cv?.r2 ?? NaN,
-    spearman: cv?.spearman ?? NaN,
-  })
+  // each row's own interval: adaptive for newer models, prediction +- q for older ones
+  return performanceDrift(
+    observed,
+    predicted,
+    { low, high },
+    {
+      rmse: cv?.rmse ?? NaN,
+      mae: cv?.mae ?? NaN,
+      r2: cv?.r2 ?? NaN,
+      spearman: cv?.spearman ?? NaN,
+    },
+  )
 }
 
 /** Morgan fingerprints (from RDKit, both workers) for structures that have none stored. */
@@ -335,7 +346,7 @@ export async function runDriftCheck(
     },
     { signal: job.signal },
   )
-  const performanceResult = performanceOf(model, candidates, rows.index, scored.p)
+  const performanceResult = performanceOf(model, candidates, rows.index, scored.p, scored)
 
   job.progress({ phase: 'comparing structures', fraction: 0.7, rows: n })
   await fillFingerprints(ctx, candidates, job.signal)

@@ -15,7 +15,8 @@ import {
 } from '../../contract'
 import { featureUnits } from '../../chem/feature-sets'
 import { rdkitVersionList } from '../../chem/rdkit-version'
-import type { ConformalCalibration } from '../../ml/conformal'
+import { type Calibration, type NormalisedCalibration, typicalHalfWidth } from '../../ml/conformal'
+import { FP_BYTES } from '../../ml/similarity-domain'
 import { ONNX_OUTPUT, readOnnxMetadata } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
 import { appVersion } from '../app/versions'
@@ -36,7 +37,8 @@ import {
 export function modelCard(db: Db, version: string): ModelCard {
   const row = modelRow(db, version)
   const detail = modelDetail(db, version)
-  const calibration = JSON.parse(row.calibration_json) as ConformalCalibration
+  const calibration = JSON.parse(row.calibration_json) as Calibration
+  const evaluation = JSON.parse(row.cv_metrics_json) as StoredEvaluation
   return {
     format: 'assay-workbench-model-card',
     formatVersion: 1,
@@ -55,8 +57,9 @@ export function modelCard(db: Db, version: string): ModelCard {
     timeSplit: detail.timeSplit,
     interval: {
       level: 1 - calibration.alpha,
-      halfWidth: calibration.q,
+      halfWidth: typicalHalfWidth(calibration),
       method: calibration.method,
+      ...(calibration.method === 'cv-plus-absolute-residual' ? {} : { calibration }),
     },
     domain: JSON.parse(row.domain_json) as unknown,
     reference: JSON.parse(row.reference_json) as unknown,
@@ -65,6 +68,7 @@ export function modelCard(db: Db, version: string): ModelCard {
       oof: detail.oof,
       intervalCoverage: detail.intervalCoverage,
       onnxMaxDifference: detail.onnxMaxDifference,
+      ...(evaluation.coverage ? { coverage: evaluation.coverage } : {}),
     },
     lineage: {
       parentVersion: detail.parentVersion,
@@ -91,7 +95,85 @@ export function exportBundle(db: Db, version: string): ModelBundle {
   }
 }
 
+const finite = z.number().finite()
+const ints = z.array(z.number().int())
+
+/** An adaptive calibration as a card carries it: every number the intervals are computed from. */
+const normalisedCalibrationSchema = z
+  .object({
+    method: z.literal('normalised-mondrian-cv-plus'),
+    alpha: z.number().gt(0).lt(1),
+    edges: z.array(finite).max(99),
+    // a bin too small for its rank has an unbounded interval, which JSON wrote as null
+    q: z.array(
+      finite
+        .nonnegative()
+        .nullable()
+        .transform((v) => v ?? Infinity),
+    ),
+    n: ints,
+    sigmaFloor: finite.positive(),
+    medianHalfWidth: z.number().nullable(),
+    difficulty: z.object({
+      kind: z.literal('gbdt-absolute-residual'),
+      f: z.number().int().positive(),
+      base: finite,
+      trees: z.array(
+        z
+          .object({
+            feature: ints,
+            threshold: z.array(finite),
+            left: ints,
+            right: ints,
+            missingLeft: ints,
+            value: z.array(finite),
+          })
+          .refine(
+            (t) =>
+              [t.threshold, t.left, t.right, t.missingLeft, t.value].every(
+                (a) => a.length === t.feature.length,
+              ) &&
+              t.left.every((c, i) => c === -1 || (c > i && c < t.feature.length)) &&
+              t.right.every((c, i) => t.left[i] === -1 || (c > i && c < t.feature.length)),
+            'a difficulty tree whose arrays disagree or whose children do not follow their parent',
+          ),
+      ),
+    }),
+  })
+  .refine(
+    (c) => c.q.length === c.edges.length + 1 && c.n.length === c.q.length,
+    'bins and q differ',
+  )
+
+/** The structural domain as a card carries it: whole fingerprints and a threshold in [0, 1]. */
+const similaritySchema = z
+  .object({
+    kind: z.literal('morgan2-2048-tanimoto'),
+    fingerprints: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    count: z.number().int().nonnegative(),
+    threshold: z.number().min(0).max(1),
+    percentile: z.number().min(0).max(1),
+  })
+  .refine(
+    (d) => Buffer.from(d.fingerprints, 'base64').length === d.count * FP_BYTES,
+    'the fingerprints do not match their count',
+  )
+
 /** The parts of a card an import relies on; the rest is kept as written. */
+/**
+ * A card's feature set as this version names it: a card written before "physchem" meant RDKit's
+ * 2D set (it has no featureSource) used MinimalLib's 43 descriptors, now called "physchem-43".
+ */
+function cardFeatureSet(card: {
+  featureSet: FeatureSet
+  trainingSet: Record<string, unknown>
+}): FeatureSet {
+  if (card.trainingSet.featureSource !== undefined) return card.featureSet
+  if (card.featureSet === 'physchem') return 'physchem-43'
+  if (card.featureSet === 'physchem+morgan') return 'physchem-43+morgan'
+  return card.featureSet
+}
+
 const cardSchema = z.object({
   format: z.literal('assay-workbench-model-card'),
   formatVersion: z.literal(1),
@@ -112,8 +194,18 @@ const cardSchema = z.object({
   folds: z.number(),
   seed: z.number().nullable(),
   timeSplit: z.unknown(),
-  interval: z.object({ level: z.number(), halfWidth: z.number(), method: z.string() }),
-  domain: z.unknown(),
+  interval: z.object({
+    level: z.number(),
+    halfWidth: z.number(),
+    method: z.string(),
+    calibration: normalisedCalibrationSchema.optional(),
+  }),
+  domain: z.unknown().superRefine((d, ctx) => {
+    const similarity =
+      typeof d === 'object' && d !== null ? (d as { similarity?: unknown }).similarity : undefined
+    if (similarity !== undefined && !similaritySchema.safeParse(similarity).success)
+      ctx.addIssue({ code: 'custom', message: 'the structural domain is malformed' })
+  }),
   reference: z.unknown(),
   importance: z.array(z.object({ feature: z.string(), value: z.number() })),
   // cards from before this field existed import without it
@@ -122,6 +214,7 @@ const cardSchema = z.object({
       oof: z.object({ observed: z.array(z.number()), predicted: z.array(z.number()) }),
       intervalCoverage: z.number().nullable(),
       onnxMaxDifference: z.number().nullable(),
+      coverage: z.unknown().optional(),
     })
     .optional(),
   rdkitVersion: z.string().nullable(),
@@ -228,23 +321,28 @@ export async function importBundle(
       timeSplit: (card.timeSplit ?? null) as StoredEvaluation['timeSplit'],
       intervalCoverage: card.evaluation?.intervalCoverage ?? NaN,
       onnxMaxDifference: card.evaluation?.onnxMaxDifference ?? NaN,
+      ...(card.evaluation?.coverage
+        ? { coverage: card.evaluation.coverage as NonNullable<StoredEvaluation['coverage']> }
+        : {}),
     }
     insertModel(db, version, {
       target: card.target,
       learner: card.learner as Learner,
       params: card.params,
-      featureSet: card.featureSet as FeatureSet,
+      featureSet: cardFeatureSet(card),
       featureNames: card.featureNames,
       trainingSet: card.trainingSet as unknown as TrainingSetSummary,
       trainingRows: card.trainingSet.compounds,
       seed: card.seed,
       evaluation,
-      calibration: {
-        method: 'cv-plus-absolute-residual',
-        alpha: 1 - card.interval.level,
-        q: card.interval.halfWidth,
-        n: card.trainingSet.compounds,
-      },
+      calibration: card.interval.calibration
+        ? (card.interval.calibration as NormalisedCalibration)
+        : {
+            method: 'cv-plus-absolute-residual',
+            alpha: 1 - card.interval.level,
+            q: card.interval.halfWidth,
+            n: card.trainingSet.compounds,
+          },
       domain: card.domain,
       reference: card.reference,
       importance: card.featureNames.map(

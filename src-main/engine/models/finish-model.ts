@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 import { WorkbenchError } from '../../contract'
-import { type ConformalCalibration, calibrate } from '../../ml/conformal'
+import { type NormalisedCalibration, calibrateNormalised } from '../../ml/conformal'
+import { type CoverageReport, heldOutCoverage, nestedCoverage } from '../../ml/coverage'
 import type { Dataset } from '../../ml/dataset'
+import { fitDifficulty } from '../../ml/difficulty'
 import { type DomainModel, fitDomain } from '../../ml/domain'
+import { FP_BYTES, type SimilarityDomain, fitSimilarityDomain } from '../../ml/similarity-domain'
 import { type Model, featureImportance, predict } from '../../ml/model'
 import { exportOnnx } from '../../ml/onnx-export'
 import { scoreOnce } from '../../ml/runtime'
@@ -32,14 +35,37 @@ export interface FinishInput extends VerifyInput {
   /** out-of-fold predictions of the chosen candidate, one per row */
   oof: Float64Array
   seed: number
+  /** the cross-validation's folds, for the nested coverage */
+  folds: Int32Array
+  k: number
+  /** the time split's test rows and their predictions by a model fitted on the older rows */
+  timeSplit: { testRows: Int32Array; predicted: Float64Array } | null
+  /** each row's stored Morgan fingerprint (FP_BYTES each, packed), and which rows have one */
+  fingerprints: Uint8Array
+  hasFingerprint: Uint8Array
+}
+
+/** Interval coverage measured on rows that did not set the interval. */
+export interface HeldOutCoverage {
+  /** calibrated inside each outer training fold, measured on the outer test fold */
+  nested: CoverageReport
+  /** calibrated on the time split's training rows, measured on its (newest) test rows */
+  timeSplit: CoverageReport | null
+}
+
+/** The domain stored with a model: descriptor distance, plus structure when there is one. */
+export interface StoredDomain extends DomainModel {
+  /** absent for models whose domain predates the structural check, and sets without structures */
+  similarity?: SimilarityDomain
 }
 
 export interface FinishedModel {
   onnx: VerifiedOnnx
-  calibration: ConformalCalibration
-  /** share of out-of-fold residuals inside the interval */
+  calibration: NormalisedCalibration
+  /** share of held-out rows inside their interval (the nested CV's) */
   intervalCoverage: number
-  domain: DomainModel
+  coverage: HeldOutCoverage
+  domain: StoredDomain
   /** summaries of the label and the seed features, for the model card */
   reference: ReturnType<typeof referenceDistributions>
   /** the training rows themselves, the reference of drift checks */
@@ -74,17 +100,28 @@ export async function verifiedOnnx(input: VerifyInput): Promise<VerifiedOnnx> {
  */
 export async function finishModel(input: FinishInput): Promise<FinishedModel> {
   const data: Dataset = { n: input.n, f: input.f, x: input.x, y: input.y }
-  const calibration = calibrate(data.y, input.oof, 0.1)
-  let covered = 0
-  for (let i = 0; i < data.n; i++)
-    if (Math.abs((data.y[i] ?? NaN) - (input.oof[i] ?? NaN)) <= calibration.q) covered++
+  const difficulty = fitDifficulty(data, data.y, input.oof, { seed: input.seed })
+  const calibration = calibrateNormalised({
+    observed: data.y,
+    predicted: input.oof,
+    sigma: difficulty.oofSigma,
+    alpha: 0.1,
+    bins: 5,
+    difficulty: difficulty.model,
+    sigmaFloor: difficulty.sigmaFloor,
+  })
+  const coverage = heldOutCoverageOf(input)
   const seedColumns = input.featureNames.flatMap((name, j) =>
     name.startsWith('morgan_') ? [] : [j],
   )
   return {
     calibration,
-    intervalCoverage: covered / data.n,
-    domain: fitDomain(data, seedColumns, input.seed),
+    intervalCoverage: coverage.nested.coverage,
+    coverage,
+    domain: {
+      ...fitDomain(data, seedColumns, input.seed),
+      ...structureDomain(input.fingerprints, input.hasFingerprint),
+    },
     reference: referenceDistributions(data, input.featureNames, seedColumns),
     referenceData: referenceOf(
       { data, compoundIds: input.compoundIds, featureNames: input.featureNames },
@@ -94,4 +131,52 @@ export async function finishModel(input: FinishInput): Promise<FinishedModel> {
     importance: Array.from(featureImportance(input.model)),
     onnx: await verifiedOnnx(input),
   }
+}
+
+function heldOutCoverageOf(input: FinishInput): HeldOutCoverage {
+  const data: Dataset = { n: input.n, f: input.f, x: input.x, y: input.y }
+  const nested = nestedCoverage(data, data.y, input.oof, input.folds, input.k, {
+    seed: input.seed,
+  })
+  let timeSplit: CoverageReport | null = null
+  const split = input.timeSplit
+  if (split && split.testRows.length > 0) {
+    // the training part calibrates with its out-of-fold residuals; the test rows are scored by
+    // the model fitted on the older rows only
+    const predicted = Float64Array.from(input.oof)
+    const isTest = new Uint8Array(data.n)
+    split.testRows.forEach((r, i) => {
+      predicted[r] = split.predicted[i] ?? NaN
+      isTest[r] = 1
+    })
+    const calibrationRows = Int32Array.from({ length: data.n }, (_, i) => i).filter(
+      (i) => isTest[i] === 0,
+    )
+    timeSplit = heldOutCoverage({
+      m: data,
+      observed: data.y,
+      predicted,
+      calibrationRows,
+      testRows: split.testRows,
+      seed: input.seed,
+    })
+  }
+  return { nested, timeSplit }
+}
+
+/** The training compounds' fingerprints and their leave-one-out threshold (none: no structures). */
+function structureDomain(
+  fingerprints: Uint8Array,
+  has: Uint8Array,
+): { similarity?: SimilarityDomain } {
+  const rows: number[] = []
+  has.forEach((v, i) => {
+    if (v === 1) rows.push(i)
+  })
+  if (rows.length < 2) return {}
+  const packed = new Uint8Array(rows.length * FP_BYTES)
+  rows.forEach((r, k) =>
+    packed.set(fingerprints.subarray(r * FP_BYTES, (r + 1) * FP_BYTES), k * FP_BYTES),
+  )
+  return { similarity: fitSimilarityDomain(packed, rows.length) }
 }

@@ -1,5 +1,8 @@
 import {
   type AutoSearch,
+  type CoverageSummary,
+  type DomainInfo,
+  type IntervalInfo,
   type Learner,
   type Metrics,
   type ModelDetail,
@@ -11,7 +14,9 @@ import {
   WorkbenchError,
 } from '../../contract'
 import { rdkitVersionList } from '../../chem/rdkit-version'
-import type { ConformalCalibration } from '../../ml/conformal'
+import { type Calibration, typicalHalfWidth } from '../../ml/conformal'
+import type { CoverageReport } from '../../ml/coverage'
+import type { HeldOutCoverage, StoredDomain } from './finish-model'
 import type { Db } from '../db/connection'
 import {
   type ModelRow,
@@ -45,7 +50,10 @@ export interface StoredEvaluation {
   folds: number
   oof: { observed: number[]; predicted: number[] }
   timeSplit: ModelDetail['timeSplit']
+  /** held-out coverage (the nested CV's); for models before it, the out-of-fold residuals' own */
   intervalCoverage: number
+  /** absent for models calibrated before coverage was measured on held-out rows */
+  coverage?: HeldOutCoverage
   onnxMaxDifference: number
   /** absent for single learners, and for models trained before the search was recorded */
   search?: AutoSearch
@@ -118,7 +126,7 @@ function importOrigin(db: Db, row: ModelRow): ModelSummary['importedFrom'] {
 
 export function summarize(db: Db, row: ModelRow): ModelSummary {
   const evaluation = JSON.parse(row.cv_metrics_json) as StoredEvaluation
-  const calibration = JSON.parse(row.calibration_json) as ConformalCalibration
+  const calibration = JSON.parse(row.calibration_json) as Calibration
   return {
     version: row.version,
     target: row.target_chembl_id,
@@ -127,7 +135,7 @@ export function summarize(db: Db, row: ModelRow): ModelSummary {
     trainingRows: row.training_rows,
     trainingSetHash: row.training_set_hash,
     cv: evaluation.cv,
-    intervalHalfWidth: calibration.q,
+    intervalHalfWidth: typicalHalfWidth(calibration),
     stage: row.stage,
     parentVersion: versionName(db, row.parent_version_id),
     rollbackTo: rollbackTarget(db, row),
@@ -165,10 +173,46 @@ export function modelDetail(db: Db, version: string): ModelDetail {
       .sort((a, b) => b.value - a.value)
       .slice(0, 30),
     intervalCoverage: evaluation.intervalCoverage,
+    interval: intervalInfo(row, evaluation),
+    domain: domainInfo(row),
     onnxBytes: selectOnnxSize(db, row.id),
     onnxMaxDifference: evaluation.onnxMaxDifference,
     search: evaluation.search ?? null,
     history,
+  }
+}
+
+function coverageSummary(r: CoverageReport | null | undefined): CoverageSummary | null {
+  if (!r) return null
+  return {
+    rows: r.rows,
+    coverage: r.coverage,
+    byFifth: r.byFifth,
+    // stored as JSON, where NaN (constant widths) became null
+    widthErrorSpearman: Number.isFinite(r.widthErrorSpearman) ? r.widthErrorSpearman : null,
+    meanWidth: r.meanWidth,
+  }
+}
+
+/** How a version's intervals are made, and their held-out coverage when it was measured. */
+export function intervalInfo(row: ModelRow, evaluation: StoredEvaluation): IntervalInfo {
+  const calibration = JSON.parse(row.calibration_json) as Calibration
+  return {
+    method: calibration.method === 'normalised-mondrian-cv-plus' ? 'adaptive' : 'constant',
+    level: 1 - calibration.alpha,
+    nested: coverageSummary(evaluation.coverage?.nested),
+    timeSplit: coverageSummary(evaluation.coverage?.timeSplit),
+  }
+}
+
+export function domainInfo(row: ModelRow): DomainInfo {
+  const domain = JSON.parse(row.domain_json) as StoredDomain
+  return {
+    structureAware: domain.similarity !== undefined,
+    similarityThreshold: domain.similarity?.threshold ?? null,
+    similarityPercentile: domain.similarity?.percentile ?? null,
+    structures: domain.similarity?.count ?? 0,
+    descriptorThreshold: domain.threshold,
   }
 }
 
@@ -267,7 +311,7 @@ export interface NewModel {
   trainingRows: number
   seed: number | null
   evaluation: StoredEvaluation
-  calibration: ConformalCalibration
+  calibration: Calibration
   domain: unknown
   reference: unknown
   importance: number[] | null

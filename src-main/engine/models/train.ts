@@ -12,6 +12,7 @@ import { foldRows, kFolds, timeSplit } from '../../ml/cv'
 import type { Model } from '../../ml/model'
 import { regressionMetrics } from '../../ml/regression-metrics'
 import { withDefaults } from '../../ml/fit'
+import { FP_BYTES } from '../../ml/similarity-domain'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
 import type { EngineContext } from '../context'
@@ -138,6 +139,7 @@ export async function trainModel(
     evaluateTimeSplit(ctx, job, set, best.candidate),
   ])
   const model = final.model as Model
+  const timeSplitEval = timeEval?.summary ?? null
 
   job.progress({ phase: 'interval, ONNX', fraction: (slots - 1) / slots })
   const metadata = onnxMetadata(set, input, best.candidate.learner)
@@ -157,10 +159,15 @@ export async function trainModel(
       compoundIds: set.compoundIds,
       oof: best.oof,
       seed: input.seed,
+      folds,
+      k,
+      timeSplit: timeEval ? { testRows: timeEval.testRows, predicted: timeEval.predicted } : null,
+      ...trainingFingerprints(ctx, set),
     },
     { signal: job.signal },
   )
-  const { calibration, intervalCoverage, domain, reference, referenceData, importance } = finished
+  const { calibration, intervalCoverage, coverage, domain, reference, referenceData, importance } =
+    finished
   let onnx = finished.onnx
   // Registering may wait for another writer: a cancel meanwhile would say "cancelled" about a
   // model that is kept.
@@ -185,8 +192,9 @@ export async function trainModel(
         cv,
         folds: k,
         oof: { observed: Array.from(data.y), predicted: Array.from(best.oof) },
-        timeSplit: timeEval,
+        timeSplit: timeSplitEval,
         intervalCoverage,
+        coverage,
         onnxMaxDifference: onnx.maxDifference,
         ...(search ? { search } : {}),
       },
@@ -389,9 +397,33 @@ async function evaluateTimeSplit(
   const observed = Float64Array.from(testRows, (row) => set.data.y[row] ?? NaN)
   const cutYear = Math.min(...Array.from(testRows, (row) => set.years[row] ?? Infinity))
   return {
-    cutYear,
-    trainRows: set.data.n - testRows.length,
-    testRows: testRows.length,
-    metrics: regressionMetrics(observed, r.predictions),
+    summary: {
+      cutYear,
+      trainRows: set.data.n - testRows.length,
+      testRows: testRows.length,
+      metrics: regressionMetrics(observed, r.predictions),
+    },
+    testRows,
+    predicted: Float64Array.from(r.predictions),
   }
+}
+
+/**
+ * Each training compound's stored Morgan fingerprint (radius 2, 2048 bits), for the structural
+ * applicability domain; every feature set gets it, core4 included, when the compound has a
+ * structure.
+ */
+function trainingFingerprints(ctx: EngineContext, set: TrainingSet) {
+  const n = set.data.n
+  const fingerprints = new Uint8Array(n * FP_BYTES)
+  const hasFingerprint = new Uint8Array(n)
+  const read = ctx.db.prepare('SELECT morgan_fp FROM compounds WHERE id = ?').pluck()
+  set.compoundIds.forEach((id, i) => {
+    const fp = read.get(id) as Uint8Array | null | undefined
+    if (fp && fp.length === FP_BYTES) {
+      fingerprints.set(fp, i * FP_BYTES)
+      hasFingerprint[i] = 1
+    }
+  })
+  return { fingerprints, hasFingerprint }
 }

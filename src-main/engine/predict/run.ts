@@ -11,7 +11,7 @@ import type { EngineContext } from '../context'
 import { dataChanged } from '../data-changed'
 import { autoCheckAfterBatch } from '../drift/auto-check'
 import { type Candidate, featuresFor } from './inputs'
-import { type LoadedModel, resolveModel, scoreMatrix } from './loaded-model'
+import { type LoadedModel, resolveModel, scoreMatrix, structureSimilarity } from './loaded-model'
 import { markTrainingSet, trainingCompounds } from './measured'
 import { nearestTrainingNeighbours } from './neighbours'
 import { type TargetChoice, batchWrite, storeBatch, storeGrouped } from './store'
@@ -94,9 +94,18 @@ export async function predictSingle(
       `This compound cannot be scored by ${model.row.version}: ${c.failure}.`,
     )
   const f = model.featureNames.length
-  const scored = await scoreMatrix(ctx, model, { n: 1, f, x: rows.x }, true)
+  const scored = await scoreMatrix(
+    ctx,
+    model,
+    { n: 1, f, x: rows.x },
+    true,
+    undefined,
+    await structureSimilarity(ctx, model, [c.morgan]),
+  )
   const p = scored.p[0] as number
-  const q = model.calibration.q
+  const low = scored.low[0] as number
+  const high = scored.high[0] as number
+  const similarity = scored.similarity[0] as number
   const neighbours = withNeighbours
     ? await nearestTrainingNeighbours(ctx, model, { smiles: c.smiles, morgan: c.morgan })
     : null
@@ -118,7 +127,13 @@ export async function predictSingle(
       model,
       source,
       c.smiles ?? 'typed features',
-      { candidates: [c], p: Float64Array.of(p), inDomain: scored.inDomain },
+      {
+        candidates: [c],
+        p: Float64Array.of(p),
+        low: Float64Array.of(low),
+        high: Float64Array.of(high),
+        inDomain: scored.inDomain,
+      },
       (performance.now() - started) / 1000,
     ),
   )
@@ -135,13 +150,18 @@ export async function predictSingle(
     isSynthetic: model.row.is_synthetic === 1,
     pActivity: p,
     nM: nmFromPActivity(p),
-    interval: [p - q, p + q],
-    intervalNm: [nmFromPActivity(p + q), nmFromPActivity(p - q)],
+    interval: [low, high],
+    intervalNm: [nmFromPActivity(high), nmFromPActivity(low)],
+    intervalMethod:
+      model.calibration.method === 'normalised-mondrian-cv-plus' ? 'adaptive' : 'constant',
     inDomain: scored.inDomain[0] === 1,
     domain: {
       distance: scored.distance?.[0] ?? NaN,
       threshold: model.domain.threshold,
       outOfRange: scored.outOfRange?.[0] ?? [],
+      similarity: Number.isFinite(similarity) ? similarity : null,
+      similarityThreshold: model.domain.similarity?.threshold ?? null,
+      structureAware: model.domain.similarity !== undefined,
     },
     features,
     seed: {
@@ -181,14 +201,24 @@ async function scoreCandidates(
     { n: rows.index.length, f, x: rows.x },
     false,
     (done) => onProgress?.('scoring', 0.4 + (0.4 * done) / Math.max(1, rows.index.length)),
+    await structureSimilarity(
+      ctx,
+      model,
+      Array.from(rows.index, (ci) => candidates[ci]?.morgan ?? null),
+      signal,
+    ),
   )
   const p = new Float64Array(candidates.length).fill(NaN)
+  const low = new Float64Array(candidates.length).fill(NaN)
+  const high = new Float64Array(candidates.length).fill(NaN)
   const inDomain = new Uint8Array(candidates.length)
   rows.index.forEach((ci, k) => {
     p[ci] = scored.p[k] ?? NaN
+    low[ci] = scored.low[k] ?? NaN
+    high[ci] = scored.high[k] ?? NaN
     inDomain[ci] = scored.inDomain[k] ?? 0
   })
-  return { p, inDomain, rdkitVersion: rows.rdkitVersion }
+  return { p, low, high, inDomain, rdkitVersion: rows.rdkitVersion }
 }
 
 export interface BatchOptions {
@@ -225,7 +255,7 @@ export async function predictCandidates(
     model,
     source,
     inputName,
-    { candidates, p: result.p, inDomain: result.inDomain },
+    { candidates, p: result.p, low: result.low, high: result.high, inDomain: result.inDomain },
     (performance.now() - started) / 1000,
     options.targets,
   )

@@ -31,6 +31,9 @@ export interface BatchResult {
   candidates: Candidate[]
   /** per candidate: prediction or NaN when it failed */
   p: Float64Array
+  /** per candidate: its 90% interval (NaN when it failed) */
+  low: Float64Array
+  high: Float64Array
   inDomain: Uint8Array
 }
 
@@ -93,7 +96,6 @@ export function batchWrite(
   targets: TargetChoice = { otherTargetRows: null, onlyModelTarget: false },
 ): () => BatchSummary {
   const now = new Date().toISOString()
-  const q = model.calibration.q
   const failures: Record<string, number> = {}
   let scored = 0
   let se = 0
@@ -141,8 +143,8 @@ export function batchWrite(
         JSON.stringify(c.seed),
         p,
         p === null ? null : nmFromPActivity(p),
-        p === null ? null : p - q,
-        p === null ? null : p + q,
+        p === null ? null : (result.low[i] as number),
+        p === null ? null : (result.high[i] as number),
         ok ? (result.inDomain[i] ?? 0) : null,
         c.observed,
         c.failure,

@@ -9,6 +9,7 @@ import {
   formatUtc,
 } from './format'
 import { type SafeHtml, html } from './html'
+import type { FeatureSource } from '../../contract'
 import { barChart, chartRow, figure, scatter } from './svg-charts'
 import type { ModelCardData } from './model-card-data'
 
@@ -55,6 +56,7 @@ function details(d: ModelCardData): SafeHtml {
           html`<span class="mono">SHA-256 ${m.onnxSha256}</span> · ${formatCount(m.onnxBytes)} bytes`,
         ],
         ['Trained with', `Assay Workbench ${d.trainedWithApp ?? 'version not recorded'}`],
+        ['Feature source', featureSourceText(m.trainingSet.featureSource)],
         ['RDKit', m.rdkitVersion ?? 'not used (features from the file)'],
         ['Created', formatUtc(m.createdAt)],
         [
@@ -237,6 +239,70 @@ function trainingData(d: ModelCardData): SafeHtml {
   )
 }
 
+/** How the intervals are made, and their coverage on compounds that did not set them. */
+function intervalSection(m: ModelCardData['model']): SafeHtml {
+  const rows = (
+    [
+      ['Nested cross-validation', m.interval.nested],
+      ['Time split (newest compounds)', m.interval.timeSplit],
+    ] as const
+  ).flatMap(([label, r]) => (r ? [{ label, r }] : []))
+  const domain = m.domain
+  return html`
+    ${
+      m.interval.method === 'adaptive'
+        ? html`<p>
+            Intervals: each compound gets its own 90% interval (normalised CV+: a difficulty model
+            scales the width; calibrated separately in each fifth of predicted pActivity; never
+            below 0). Coverage is measured on compounds whose errors did not set the interval.
+          </p>`
+        : html`<p>
+            Intervals: the same width for every compound (prediction ± q). This model was calibrated
+            before intervals adapted to each compound; ${formatPercent(m.intervalCoverage)} is the
+            share of the calibration residuals themselves inside the interval (about 90% by
+            construction), not a held-out coverage.
+          </p>`
+    }
+    ${
+      rows.length > 0
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Held-out rows</th>
+                <th class="n">Compounds</th>
+                <th class="n">Coverage</th>
+                <th class="n">By fifth of predicted pActivity (low to high)</th>
+                <th class="n">Spearman (width, |error|)</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                ({ label, r }) =>
+                  html`<tr>
+                    <td>${label}</td>
+                    <td class="n">${formatCount(r.rows)}</td>
+                    <td class="n">${formatPercent(r.coverage)}</td>
+                    <td class="n">
+                      ${r.byFifth.map((b) => formatPercent(b.coverage)).join(' · ')}
+                    </td>
+                    <td class="n">${formatFixed(r.widthErrorSpearman ?? NaN, 2)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''
+    }
+    <p>
+      Applicability domain:
+      ${
+        domain.structureAware
+          ? `outside when the nearest of ${formatCount(domain.structures)} training structures has Tanimoto similarity (Morgan radius 2, 2048 bits) below ${formatFixed(domain.similarityThreshold ?? NaN, 2)}, the ${Math.round((domain.similarityPercentile ?? 0) * 100)}th percentile of the training compounds' own leave-one-out nearest-neighbour similarities, or when the descriptor distance exceeds ${formatFixed(domain.descriptorThreshold, 2)}.`
+          : `descriptor distance only (limit ${formatFixed(domain.descriptorThreshold, 2)}); set before the domain compared structures.`
+      }
+    </p>
+  `
+}
+
 function evaluation(d: ModelCardData): SafeHtml {
   const m = d.model
   const residual = m.oof.observed.map((o, i) => o - (m.oof.predicted[i] ?? NaN))
@@ -289,11 +355,8 @@ function evaluation(d: ModelCardData): SafeHtml {
           }
         </tbody>
       </table>
-      <p>
-        RMSE and MAE in log units of pActivity. Interval coverage:
-        ${formatPercent(m.intervalCoverage)} of out-of-fold measurements fall inside their 90%
-        interval (expected about 90%).
-      </p>
+      <p>RMSE and MAE in log units of pActivity.</p>
+      ${intervalSection(m)}
       ${chartRow([
         figure(
           scatter({
@@ -398,4 +461,16 @@ export function renderModelCard(d: ModelCardData, meta: ReportMeta): string {
         : ''
     }${lineage(d)}`,
   )
+}
+
+/** Where the training rows' features came from, in words (escaped by the html tag's caller). */
+function featureSourceText(source: FeatureSource | undefined): string {
+  if (!source)
+    return 'not recorded (trained before features were standardised): file values where the file had them, RDKit for the rest'
+  const rows = (n: number) => `${formatCount(n)} row${n === 1 ? '' : 's'}`
+  if (source.kind === 'file values')
+    return `file values for all ${rows(source.fileRows)}: predicts only from MW, AlogP, HBA and HBD values, not from structures`
+  return `RDKit on the standardised structure for ${rows(source.rdkitRows)}${
+    source.fileRows > 0 ? `; file values for ${rows(source.fileRows)} without a structure` : ''
+  }. Standardisation: ${source.standardisation}`
 }

@@ -67,14 +67,14 @@ export function bootstrapRmse(
 
 /**
  * The current figures over rows with both values finite, or null when there are fewer than 2.
- * `halfWidth` is the model's interval half-width: prediction ± halfWidth is the 90% interval, and
- * a measured value on its edge counts as inside. "Degraded" exactly when the coverage is below
+ * `halfWidth` is the model's interval half-width: prediction ± halfWidth is the 90% interval, or
+ * for adaptive intervals each row's own bounds; a measured value on its edge counts as inside. "Degraded" exactly when the coverage is below
  * `minCoverage` (0.8) or the RMSE's whole 95% interval lies above the cross-validated RMSE.
  */
 export function performanceDrift(
   observed: ArrayLike<number>,
   predicted: ArrayLike<number>,
-  halfWidth: number,
+  halfWidth: number | { low: ArrayLike<number>; high: ArrayLike<number> },
   cv: CvFigures,
   options: PerformanceOptions = {},
 ): PerformanceDriftResult | null {
@@ -84,10 +84,17 @@ export function performanceDrift(
     )
   const o: number[] = []
   const p: number[] = []
+  const covered: boolean[] = []
   for (let i = 0; i < observed.length; i++)
     if (Number.isFinite(observed[i]) && Number.isFinite(predicted[i])) {
-      o.push(observed[i] as number)
+      const y = observed[i] as number
+      o.push(y)
       p.push(predicted[i] as number)
+      covered.push(
+        typeof halfWidth === 'number'
+          ? Math.abs((predicted[i] as number) - y) <= halfWidth
+          : y >= (halfWidth.low[i] as number) && y <= (halfWidth.high[i] as number),
+      )
     }
   const n = o.length
   if (n < 2) return null
@@ -102,7 +109,7 @@ export function performanceDrift(
     sse += e * e
     sae += Math.abs(e)
     mean += o[i]!
-    if (Math.abs(e) <= halfWidth) inside++
+    if (covered[i]) inside++
   }
   mean /= n
   let tss = 0

@@ -166,10 +166,11 @@ export function ModelResult({ model }: { model: ModelDetail }) {
           Spearman<span className="stat">{fmtNum(cv.spearman, 3)}</span>
         </div>
         <div>
-          90% interval<span className="stat">±{fmtNum(model.intervalHalfWidth, 2)}</span>
+          {model.interval.method === 'adaptive' ? '90% interval (median)' : '90% interval'}
+          <span className="stat">±{fmtNum(model.intervalHalfWidth, 2)}</span>
         </div>
         <div>
-          Coverage (out-of-fold)
+          {model.interval.nested ? 'Coverage (held-out)' : 'Coverage (calibration rows)'}
           <span className="stat">
             {Number.isFinite(model.intervalCoverage)
               ? `${(model.intervalCoverage * 100).toFixed(1)}%`
@@ -177,6 +178,7 @@ export function ModelResult({ model }: { model: ModelDetail }) {
           </span>
         </div>
       </div>
+      <IntervalCoverage model={model} />
       <p className="muted small">
         {model.timeSplit
           ? `Time split (trained on compounds first reported before ${model.timeSplit.cutYear}, tested on ${fmtInt(model.timeSplit.testRows)} newer ones): RMSE ${fmtNum(model.timeSplit.metrics.rmse, 3)}, R² ${fmtNum(model.timeSplit.metrics.r2, 3)}. `
@@ -256,5 +258,67 @@ export function ModelResult({ model }: { model: ModelDetail }) {
         </ul>
       )}
     </section>
+  )
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`
+}
+
+/** How the intervals are made, and how often they held on compounds that did not set them. */
+function IntervalCoverage({ model }: { model: ModelDetail }) {
+  const { interval, domain } = model
+  const rows = (
+    [
+      ['Nested cross-validation', interval.nested],
+      ['Time split (newest compounds)', interval.timeSplit],
+    ] as const
+  ).flatMap(([label, r]) => (r ? [{ label, r }] : []))
+  return (
+    <div className="interval-coverage small" data-testid="interval-coverage">
+      {interval.method === 'adaptive' ? (
+        <p>
+          Each compound gets its own 90% interval, wider where the model has erred more on similar
+          compounds, calibrated separately in each fifth of predicted pActivity. Coverage below is
+          measured on compounds whose errors did not set the interval.
+        </p>
+      ) : (
+        <p className="muted">
+          Every compound gets the same interval width: this model was calibrated before intervals
+          adapted to each compound, and its coverage figure is measured on the residuals that set
+          the width (about 90% by construction).
+        </p>
+      )}
+      {rows.length > 0 && (
+        <table className="coverage-table">
+          <thead>
+            <tr>
+              <th>Held-out rows</th>
+              <th className="n">Compounds</th>
+              <th className="n">Coverage</th>
+              <th className="n">By fifth of predicted pActivity (low → high)</th>
+              <th className="n">Spearman (width, |error|)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ label, r }) => (
+              <tr key={label}>
+                <td>{label}</td>
+                <td className="n">{fmtInt(r.rows)}</td>
+                <td className="n">{pct(r.coverage)}</td>
+                <td className="n">{r.byFifth.map((b) => pct(b.coverage)).join(' · ')}</td>
+                <td className="n">{fmtNum(r.widthErrorSpearman, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted">
+        Applicability domain:{' '}
+        {domain.structureAware
+          ? `outside when the nearest of ${fmtInt(domain.structures)} training structures has Tanimoto similarity below ${fmtNum(domain.similarityThreshold, 2)} (the ${Math.round((domain.similarityPercentile ?? 0) * 100)}th percentile of the training compounds' own nearest-neighbour similarities), or when the descriptor distance exceeds ${fmtNum(domain.descriptorThreshold, 2)}.`
+          : `descriptor distance only (limit ${fmtNum(domain.descriptorThreshold, 2)}); this model's domain was set before it compared structures.`}
+      </p>
+    </div>
   )
 }

@@ -135,19 +135,31 @@ function AnswerCard({ answer, smiles }: { answer: SinglePrediction; smiles: stri
             <span className="answer-p">pActivity {fmtNum(answer.pActivity, 2)}</span>
             <span className="answer-nm">{fmtConcentration(answer.nM)}</span>
           </div>
-          <p>
+          <p data-testid="answer-interval">
             90% interval: pActivity {fmtNum(lo, 2)} to {fmtNum(hi, 2)} (
             {fmtConcentration(answer.intervalNm[1])} to {fmtConcentration(answer.intervalNm[0])})
+            <span className="muted small">
+              {answer.intervalMethod === 'adaptive'
+                ? " — its width is this compound's own: wider where the model has erred more on similar compounds."
+                : ' — the same width for every compound (this model was calibrated before intervals adapted to each compound).'}
+            </span>
           </p>
           <p className={answer.inDomain ? 'ok-text' : 'error'}>
             {answer.inDomain
               ? 'Inside the applicability domain: similar compounds were in the training data.'
-              : `Outside the applicability domain${
-                  answer.domain.outOfRange.length > 0
-                    ? ` (${answer.domain.outOfRange.join(', ')} beyond the training range)`
-                    : ': no training compound is this close'
-                }. Treat this prediction with caution.`}
+              : `Outside the applicability domain${outsideReason(answer)}. Treat this prediction with caution.`}
           </p>
+          <ul className="domain-figures small" data-testid="answer-domain">
+            <li>
+              Similarity to the nearest training compound (Tanimoto, Morgan radius 2):{' '}
+              {similarityText(answer)}
+            </li>
+            <li>
+              Distance in descriptor space to the nearest training compound:{' '}
+              <strong>{fmtNum(answer.domain.distance, 2)}</strong> (inside up to{' '}
+              {fmtNum(answer.domain.threshold, 2)})
+            </li>
+          </ul>
           <dl className="answer-seed" data-testid="answer-seed">
             {(Object.keys(SEED_FEATURE_LABELS) as (keyof typeof SEED_FEATURE_LABELS)[]).map((k) => (
               <div key={k}>
@@ -177,5 +189,33 @@ function AnswerCard({ answer, smiles }: { answer: SinglePrediction; smiles: stri
       </div>
       <NeighboursCard answer={answer} />
     </div>
+  )
+}
+
+/** Why a prediction is outside the domain: range, structure, descriptor distance. */
+function outsideReason(answer: SinglePrediction): string {
+  const d = answer.domain
+  const reasons: string[] = []
+  if (d.outOfRange.length > 0) reasons.push(`${d.outOfRange.join(', ')} beyond the training range`)
+  if (
+    d.similarity !== null &&
+    d.similarityThreshold !== null &&
+    d.similarity < d.similarityThreshold
+  )
+    reasons.push('no training compound is this similar in structure')
+  if (d.distance > d.threshold)
+    reasons.push('no training compound is this close in its descriptors')
+  return reasons.length > 0 ? ` (${reasons.join('; ')})` : ''
+}
+
+function similarityText(answer: SinglePrediction) {
+  const d = answer.domain
+  if (!d.structureAware)
+    return "not checked: this model's domain was set before it compared structures."
+  if (d.similarity === null) return 'unknown: this prediction has no structure.'
+  return (
+    <>
+      <strong>{fmtNum(d.similarity, 2)}</strong> (inside from {fmtNum(d.similarityThreshold, 2)})
+    </>
   )
 }
