@@ -1,5 +1,7 @@
 import initRDKitModule, { type MainModule } from '@rdkit/rdkit'
 import { rdkitVersionString } from './rdkit-version'
+import { computeDescriptors2D } from './descriptors'
+import { type StandardisationChange, standardiseMol } from './standardise'
 
 export type RDKit = MainModule
 
@@ -64,25 +66,48 @@ const MORGAN_DETAILS = JSON.stringify({ radius: MORGAN_RADIUS, nBits: MORGAN_BIT
 
 /** Everything the importer keeps from RDKit for one structure. */
 export interface MoleculeFeatures {
+  /** RDKit's canonical SMILES of the structure as given (the compound's identity) */
   canonicalSmiles: string
+  /** the standardised parent every feature below describes (see standardise.ts) */
+  standardisedSmiles: string
+  /** what standardisation changed, empty when nothing */
+  standardisation: StandardisationChange[]
   seed: SeedDescriptors
+  /** MinimalLib's get_descriptors() set (the 43 of "physchem-43") */
   descriptors: Record<string, number>
+  /** RDKit's 2D descriptor set by descList name, as far as this build computes it ("physchem") */
+  descriptors2d: Record<string, number>
   /** Morgan fingerprint, radius 2, 2048 bits packed into 256 bytes */
   morgan: Uint8Array
 }
 
-/** RDKit's view of one SMILES, or null when RDKit cannot read it. */
+/**
+ * RDKit's view of one SMILES, or null when RDKit cannot read it. Every feature is computed on the
+ * standardised parent, the same way for import, training and every prediction: a salt's logP is
+ * the drug's, not the ion pair's.
+ */
 export function computeMolecule(rdkit: RDKit, smiles: string): MoleculeFeatures | null {
   const mol = rdkit.get_mol(smiles)
   if (!mol) return null
   try {
     if (!mol.is_valid()) return null
-    const descriptors = JSON.parse(mol.get_descriptors()) as Record<string, number>
-    return {
-      canonicalSmiles: mol.get_smiles(),
-      seed: seedFromDescriptors(descriptors),
-      descriptors,
-      morgan: new Uint8Array(mol.get_morgan_fp_as_uint8array(MORGAN_DETAILS) as ArrayLike<number>),
+    const standard = standardiseMol(rdkit, mol)
+    const canonical = mol.get_smiles()
+    const parent = standard.smiles === canonical ? null : rdkit.get_mol(standard.smiles)
+    try {
+      const m = parent?.is_valid() ? parent : mol
+      const descriptors = JSON.parse(m.get_descriptors()) as Record<string, number>
+      return {
+        canonicalSmiles: canonical,
+        standardisedSmiles: m === mol ? canonical : standard.smiles,
+        standardisation: m === mol && parent ? [] : standard.changes,
+        seed: seedFromDescriptors(descriptors),
+        descriptors,
+        descriptors2d: computeDescriptors2D(rdkit, m) as Record<string, number>,
+        morgan: new Uint8Array(m.get_morgan_fp_as_uint8array(MORGAN_DETAILS) as ArrayLike<number>),
+      }
+    } finally {
+      parent?.delete()
     }
   } finally {
     mol.delete()

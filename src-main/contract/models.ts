@@ -1,7 +1,17 @@
 import { z } from 'zod'
 import { fileRefSchema } from './imports'
 
-export const featureSets = ['core4', 'physchem', 'physchem+morgan'] as const
+/**
+ * "physchem" is RDKit's 2D descriptor set (Descriptors.descList); "physchem-43" is MinimalLib's
+ * 43 descriptors, the set "physchem" named before migration 010.
+ */
+export const featureSets = [
+  'core4',
+  'physchem',
+  'physchem+morgan',
+  'physchem-43',
+  'physchem-43+morgan',
+] as const
 export type FeatureSet = (typeof featureSets)[number]
 export const learners = ['gbdt', 'rf', 'ridge'] as const
 export type Learner = (typeof learners)[number]
@@ -60,6 +70,16 @@ export interface TargetSummary {
   types: { type: string; usable: number; kind: 'potency' | 'kinetic' }[]
 }
 
+export interface FeatureSource {
+  kind: 'rdkit-standardised' | 'file values'
+  /** training rows whose features RDKit computed from the standardised structure */
+  rdkitRows: number
+  /** training rows without a structure, whose features are the file's values */
+  fileRows: number
+  /** the standardisation rules applied before RDKit computed anything */
+  standardisation: string
+}
+
 export interface TrainingSetSummary {
   target: string
   targetName: string | null
@@ -82,6 +102,12 @@ export interface TrainingSetSummary {
   rdkitVersions: string[]
   /** whether, for one seed feature, some compounds took it from the file and others from RDKit */
   mixedSources: boolean
+  /**
+   * Where the features came from (models trained before migration 010 have none): RDKit on the
+   * standardised structure for every row with a structure, the file's values only for rows
+   * without one. A model trained on file values alone predicts only from file values.
+   */
+  featureSource?: FeatureSource
   hasYears: boolean
   hash: string
 }

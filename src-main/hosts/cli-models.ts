@@ -10,7 +10,7 @@ import {
 import { assertWritableOutside } from '../engine/files/data-folder-guard'
 import { type Command, UsageError, expectOk, waitForJob } from './cli-common'
 
-export const MODELS_HELP = `  assay train [--target ID] [--types IC50,...] [--features core4|physchem|physchem+morgan]
+export const MODELS_HELP = `  assay train [--target ID] [--types IC50,...] [--features core4|physchem|physchem+morgan|physchem-43|physchem-43+morgan]
               [--learner auto|gbdt|rf|ridge] [--folds 5] [--seed N] [--budget SECONDS]
               [--include-flagged] [--promote] [--json] [--data-dir D]
                                              train and register a potency model (--include-flagged:

@@ -126,6 +126,7 @@ export const REASON_LABELS: Record<string, string> = {
   'line-too-long': 'line over 1 MB',
   'unterminated-quote': 'unclosed quote',
   'missing-features': 'features missing',
+  'file-values-model': 'no MW, AlogP, HBA, HBD values (the model was trained on file values)',
   censored: 'censored (>, <)',
   'unit-not-convertible': 'unit not convertible to nM',
   'no-relation': 'no relation given',

@@ -19,6 +19,14 @@ export interface CompoundDb {
   descriptors_json: string | null
   /** Morgan bits, 256 bytes */
   morgan_fp: Uint8Array | null
+  /** migration 010: the standardised parent every RDKit feature describes */
+  standardised_smiles: string | null
+  /** what standardisation changed, a JSON list of StandardisationChange */
+  standardisation_json: string | null
+  /** the seed features RDKit computes for the parent, JSON {mw_freebase, alogp, hba, hbd} */
+  rdkit_seed_json: string | null
+  /** RDKit's 2D descriptors of the parent by descList name */
+  descriptors_2d_json: string | null
   first_import_id: number | null
   created_at: string
   updated_at: string

@@ -7,11 +7,12 @@ import m006 from './migrations/006-model-reference'
 import m007 from './migrations/007-model-promotions'
 import m008 from './migrations/008-drift-history'
 import m009 from './migrations/009-reports'
+import m010 from './migrations/010-standardised-compounds'
 
 /**
  * The numbered migrations, the only source of the schema. Migration N brings the database to
  * schema version N (`PRAGMA user_version`). Append; never edit one that has shipped.
  */
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009]
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -55,15 +55,27 @@ function fromPrediction(r: PredictionRow, rowNumber: number): Candidate {
  * are not computed again) and its Morgan fingerprint (for the chemistry comparison).
  */
 function fillFromCompounds(ctx: EngineContext, candidates: Candidate[]): void {
-  const get = ctx.db.prepare('SELECT descriptors_json, morgan_fp FROM compounds WHERE id = ?')
+  const get = ctx.db.prepare(
+    'SELECT descriptors_json, descriptors_2d_json, rdkit_seed_json, morgan_fp FROM compounds WHERE id = ?',
+  )
   for (const c of candidates) {
-    if (c.compoundId === null || (c.morgan !== null && c.descriptors !== null)) continue
+    if (c.compoundId === null) continue
     const row = get.get(c.compoundId) as
-      { descriptors_json: string | null; morgan_fp: Uint8Array | null } | undefined
+      | {
+          descriptors_json: string | null
+          descriptors_2d_json: string | null
+          rdkit_seed_json: string | null
+          morgan_fp: Uint8Array | null
+        }
+      | undefined
     if (!row) continue
     c.morgan ??= row.morgan_fp
     if (c.descriptors === null && row.descriptors_json)
       c.descriptors = JSON.parse(row.descriptors_json) as Record<string, number>
+    if (!c.descriptors2d && row.descriptors_2d_json)
+      c.descriptors2d = JSON.parse(row.descriptors_2d_json) as Record<string, number>
+    if (!c.rdkitSeed && row.rdkit_seed_json)
+      c.rdkitSeed = JSON.parse(row.rdkit_seed_json) as Candidate['seed']
   }
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { WorkbenchError } from '../../contract'
 import type { CompoundRecord } from './row-batches'
+import type { SeedDescriptors } from '../../chem/rdkit'
 import { columnsOf, quoted } from './merge-sql'
 
 type SeedKey = 'mw_freebase' | 'alogp' | 'hba' | 'hbd'
@@ -12,6 +13,10 @@ export interface StagedCompound extends Record<SeedKey, number | null> {
   rdkitVersion: string | null
   descriptorsJson: string | null
   morgan: Buffer | null
+  standardisedSmiles: string | null
+  standardisationJson: string | null
+  rdkitSeedJson: string | null
+  descriptors2dJson: string | null
 }
 
 /**
@@ -56,7 +61,16 @@ export function stagedCompound(
     rdkitVersion: f ? rdkitVersionOfImport : null,
     descriptorsJson: f ? JSON.stringify(f.descriptors) : null,
     morgan: f ? Buffer.from(f.morgan) : null,
+    standardisedSmiles: f ? f.standardisedSmiles : null,
+    standardisationJson: f ? JSON.stringify(f.standardisation) : null,
+    rdkitSeedJson: f ? JSON.stringify(rdkitSeed(f.seed)) : null,
+    descriptors2dJson: f ? JSON.stringify(f.descriptors2d) : null,
   }
+}
+
+/** RDKit's seed features of the standardised parent, named as the compounds table names them. */
+export function rdkitSeed(seed: SeedDescriptors): Record<SeedKey, number> {
+  return { mw_freebase: seed.mw, alogp: seed.alogp, hba: seed.hba, hbd: seed.hbd }
 }
 
 /**

@@ -116,8 +116,9 @@ export async function stageImport(
   )
   const insertCompound = db.prepare(
     `INSERT INTO compounds (id, molecule_key, chembl_id, name, smiles, mw_freebase, alogp, hba, hbd,
-       feature_sources_json, rdkit_version, descriptors_json, morgan_fp, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       feature_sources_json, rdkit_version, descriptors_json, morgan_fp, standardised_smiles,
+       standardisation_json, rdkit_seed_json, descriptors_2d_json, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertRejection = db.prepare(
     'INSERT INTO import_rejections (import_id, line_number, reason, detail, raw_line) VALUES (?, ?, ?, ?, ?)',
@@ -168,6 +169,10 @@ export async function stageImport(
         s.rdkitVersion,
         s.descriptorsJson,
         s.morgan,
+        s.standardisedSmiles,
+        s.standardisationJson,
+        s.rdkitSeedJson,
+        s.descriptors2dJson,
         now,
         now,
       )

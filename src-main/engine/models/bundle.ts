@@ -92,6 +92,20 @@ export function exportBundle(db: Db, version: string): ModelBundle {
 }
 
 /** The parts of a card an import relies on; the rest is kept as written. */
+/**
+ * A card's feature set as this version names it: a card written before "physchem" meant RDKit's
+ * 2D set (it has no featureSource) used MinimalLib's 43 descriptors, now called "physchem-43".
+ */
+function cardFeatureSet(card: {
+  featureSet: FeatureSet
+  trainingSet: Record<string, unknown>
+}): FeatureSet {
+  if (card.trainingSet.featureSource !== undefined) return card.featureSet
+  if (card.featureSet === 'physchem') return 'physchem-43'
+  if (card.featureSet === 'physchem+morgan') return 'physchem-43+morgan'
+  return card.featureSet
+}
+
 const cardSchema = z.object({
   format: z.literal('assay-workbench-model-card'),
   formatVersion: z.literal(1),
@@ -233,7 +247,7 @@ export async function importBundle(
       target: card.target,
       learner: card.learner as Learner,
       params: card.params,
-      featureSet: card.featureSet as FeatureSet,
+      featureSet: cardFeatureSet(card),
       featureNames: card.featureNames,
       trainingSet: card.trainingSet as unknown as TrainingSetSummary,
       trainingRows: card.trainingSet.compounds,

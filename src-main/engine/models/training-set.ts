@@ -6,7 +6,13 @@ import {
   WorkbenchError,
 } from '../../contract'
 import { FLAG_REASONS } from '../../chem/activity-comments'
-import { featureNames, writeFeatures } from '../../chem/feature-sets'
+import {
+  descriptors2dNames,
+  featureNames,
+  isPhyschem43,
+  writeFeatures,
+} from '../../chem/feature-sets'
+import { STANDARDISATION_RULES } from '../../chem/standardise'
 import { rdkitVersionString } from '../../chem/rdkit-version'
 import { standardTypeKind } from '../../chem/standard-types'
 import type { Dataset } from '../../ml/dataset'
@@ -55,6 +61,9 @@ type CompoundFeatures = Pick<
   | 'rdkit_version'
   | 'descriptors_json'
   | 'morgan_fp'
+  | 'smiles'
+  | 'rdkit_seed_json'
+  | 'descriptors_2d_json'
 >
 
 export function listTargets(db: Db): TargetSummary[] {
@@ -101,12 +110,35 @@ export function defaultTarget(db: Db, types: string[]): string {
         ORDER BY sum(r.usable) DESC, x.target_chembl_id LIMIT 1`,
     )
     .get(JSON.stringify(types)) as { target: string } | undefined
-  if (!row)
-    throw new WorkbenchError(
-      'not-enough-data',
-      `No usable ${types.join(', ')} activities with a target are in the database yet. Import a ChEMBL export on the Import screen first.`,
-    )
+  if (!row) throw noTargetError(db, types)
   return row.target
+}
+
+/**
+ * Why no target could be chosen. A file whose target column was not recognised imports its rows
+ * without a target; saying "import a ChEMBL export" to someone who just did sent them in circles,
+ * so the message counts those rows and says how to map the column.
+ */
+function noTargetError(db: Db, types: string[]): WorkbenchError {
+  const withoutTarget = db
+    .prepare(
+      `SELECT coalesce(sum(r.usable), 0) FROM ${CONTEXT_COUNTS}
+        WHERE x.target_chembl_id IS NULL AND x.standard_type IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .get(JSON.stringify(types)) as number
+  const list = types.join(', ')
+  if (withoutTarget === 0)
+    return new WorkbenchError(
+      'not-enough-data',
+      `No usable ${list} activities are in the database yet. Import a file of ${list} measurements on the Import screen first.`,
+      { types, usableWithoutTarget: 0 },
+    )
+  return new WorkbenchError(
+    'not-enough-data',
+    `${withoutTarget.toLocaleString('en')} usable ${list} activities have no target, so a model cannot be trained on them: the file's target column was not recognised. Map the column that holds the target's ChEMBL id and import the file again, with --map "COLUMN=target_chembl_id" on the command line or the column mapping editor on the Import screen.`,
+    { types, usableWithoutTarget: withoutTarget },
+  )
 }
 
 /**
@@ -151,7 +183,8 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     .all(target, JSON.stringify(types)) as ActivityDb[]
   // Each compound read once, not once per measurement: its descriptors are kilobytes of JSON.
   const readCompound = db.prepare(
-    `SELECT mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp
+    `SELECT mw_freebase, alogp, hba, hbd, feature_sources_json, rdkit_version, descriptors_json, morgan_fp,
+            smiles, rdkit_seed_json, descriptors_2d_json
        FROM compounds WHERE id = ?`,
   )
   const compounds = new Map<number, CompoundFeatures>()
@@ -165,7 +198,9 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
       { target, types },
     )
 
-  const descriptorNames = descriptorNamesOf([...compounds.values()])
+  const descriptorNames = isPhyschem43(def.featureSet)
+    ? descriptorNamesOf([...compounds.values()])
+    : descriptors2dNamesOf([...compounds.values()])
   const names = featureNames(def.featureSet, descriptorNames)
   const f = names.length
   const excluded: Record<string, number> = {}
@@ -221,6 +256,7 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
   const years = new Float64Array(n)
   const rdkitVersions = new Set<string>()
   const sources = new Map<string, Set<string>>()
+  let rdkitRows = 0
   let spreadOver1 = 0
   const hash = createHash('sha256')
   const flagged = def.includeFlagged === true
@@ -243,7 +279,10 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     const ys = g.rows.map((r) => r.document_year).filter((v): v is number => v !== null && v > 0)
     years[i] = ys.length ? Math.min(...ys) : NaN
     if (Math.max(...g.labels) - Math.min(...g.labels) > 1) spreadOver1++
-    const fileSources = JSON.parse(compound.feature_sources_json) as Record<string, string>
+    if (g.features.fromRdkit) rdkitRows++
+    const fileSources = g.features.fromRdkit
+      ? { mw_freebase: 'rdkit', alogp: 'rdkit', hba: 'rdkit', hbd: 'rdkit' }
+      : (JSON.parse(compound.feature_sources_json) as Record<string, string>)
     const usesRdkit =
       def.featureSet !== 'core4' || Object.values(fileSources).some((s) => s === 'rdkit')
     if (usesRdkit && compound.rdkit_version)
@@ -271,21 +310,49 @@ export function buildTrainingSet(db: Db, def: TrainingSetDefinition): TrainingSe
     mixedSources: [...sources.values()].some((s) => s.size > 1),
     hasYears: years.some((v) => Number.isFinite(v)),
     hash: hash.digest('hex'),
+    featureSource: {
+      kind: rdkitRows > 0 ? 'rdkit-standardised' : 'file values',
+      rdkitRows,
+      fileRows: n - rdkitRows,
+      standardisation: STANDARDISATION_RULES,
+    },
   }
   return { summary, data: { n, f, x, y }, compoundIds, years, featureNames: names }
 }
 
+/**
+ * A compound's features, from one source: RDKit on the standardised structure whenever the
+ * compound has a structure (core4 too: MolWt, Crippen logP, RDKit's HBA and HBD counts), the
+ * stored values (the file's) only when it has none. Predictions follow the same rule
+ * (predict/inputs.ts), so a compound gets the same features wherever it comes from.
+ */
 function compoundFeatures(r: CompoundFeatures) {
+  const rdkit =
+    r.smiles !== null && r.rdkit_seed_json
+      ? (JSON.parse(r.rdkit_seed_json) as Record<'mw_freebase' | 'alogp' | 'hba' | 'hbd', number>)
+      : null
   return {
-    mw_freebase: r.mw_freebase,
-    alogp: r.alogp,
-    hba: r.hba,
-    hbd: r.hbd,
+    mw_freebase: rdkit ? rdkit.mw_freebase : r.mw_freebase,
+    alogp: rdkit ? rdkit.alogp : r.alogp,
+    hba: rdkit ? rdkit.hba : r.hba,
+    hbd: rdkit ? rdkit.hbd : r.hbd,
+    fromRdkit: rdkit !== null,
     descriptors: r.descriptors_json
       ? (JSON.parse(r.descriptors_json) as Record<string, number>)
       : null,
+    descriptors2d: r.descriptors_2d_json
+      ? (JSON.parse(r.descriptors_2d_json) as Record<string, number>)
+      : null,
     morgan: r.morgan_fp,
   }
+}
+
+/** RDKit 2D descriptor names, in descList order, of the first compound that has them. */
+function descriptors2dNamesOf(rows: CompoundFeatures[]): string[] {
+  const first = rows.find((r) => r.descriptors_2d_json)
+  return first
+    ? descriptors2dNames(JSON.parse(first.descriptors_2d_json as string) as Record<string, number>)
+    : []
 }
 
 /** Descriptor names in the order of the first compound that has them (RDKit's own order). */

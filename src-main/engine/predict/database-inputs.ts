@@ -2,6 +2,7 @@ import type { Db } from '../db/connection'
 import type { CompoundDb } from '../db/compound-row'
 import { isTrainingLabel, trainingLabel } from '../models/training-set'
 import type { Candidate } from './inputs'
+import { isPhyschem43 } from '../../chem/feature-sets'
 import type { LoadedModel } from './loaded-model'
 import { modelDefinition } from './measured'
 
@@ -18,6 +19,8 @@ type CompoundJoin = Pick<
   | 'hbd'
   | 'descriptors_json'
   | 'morgan_fp'
+  | 'rdkit_seed_json'
+  | 'descriptors_2d_json'
 >
 
 /**
@@ -27,6 +30,7 @@ type CompoundJoin = Pick<
  */
 export function candidatesFromDatabase(db: Db, model: LoadedModel, importId?: number): Candidate[] {
   const needDescriptors = model.featureSet !== 'core4'
+  const need2d = needDescriptors && !isPhyschem43(model.featureSet)
   const def = modelDefinition(model)
   const labels = new Map<number, number[]>()
   const measured = db
@@ -49,7 +53,8 @@ export function candidatesFromDatabase(db: Db, model: LoadedModel, importId?: nu
   const rows = db
     .prepare(
       `SELECT c.id, c.chembl_id, c.molecule_key, c.smiles, c.mw_freebase, c.alogp, c.hba, c.hbd,
-              ${needDescriptors ? 'c.descriptors_json, c.morgan_fp' : 'NULL AS descriptors_json, NULL AS morgan_fp'}
+              ${needDescriptors ? 'c.descriptors_json, c.morgan_fp' : 'NULL AS descriptors_json, NULL AS morgan_fp'},
+              ${need2d ? 'c.descriptors_2d_json' : 'NULL AS descriptors_2d_json'}, c.rdkit_seed_json
          FROM compounds c
         WHERE @importId IS NULL OR c.id IN (SELECT compound_id FROM activities WHERE import_id = @importId)
         ORDER BY c.id`,
@@ -64,6 +69,10 @@ export function candidatesFromDatabase(db: Db, model: LoadedModel, importId?: nu
     descriptors: r.descriptors_json
       ? (JSON.parse(r.descriptors_json) as Record<string, number>)
       : null,
+    descriptors2d: r.descriptors_2d_json
+      ? (JSON.parse(r.descriptors_2d_json) as Record<string, number>)
+      : null,
+    rdkitSeed: r.rdkit_seed_json ? (JSON.parse(r.rdkit_seed_json) as Candidate['seed']) : null,
     morgan: r.morgan_fp,
     observed: labels.has(r.id) ? trainingLabel(labels.get(r.id) as number[]) : null,
     failure: null,

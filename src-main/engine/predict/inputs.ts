@@ -1,6 +1,11 @@
 import { WorkbenchError } from '../../contract'
 import { type Mapping, detectMapping, applyOverrides } from '../../chem/columns'
-import { type CompoundFeatures, writeFeatures } from '../../chem/feature-sets'
+import {
+  type CompoundFeatures,
+  hasMorgan,
+  isPhyschem43,
+  writeFeatures,
+} from '../../chem/feature-sets'
 import type { MoleculeFeatures } from '../../chem/rdkit'
 import { cellNumber, hasActivityColumns, normaliseRow } from '../../chem/normalise-row'
 import type { EngineContext } from '../context'
@@ -16,6 +21,10 @@ export interface Candidate {
   smiles: string | null
   seed: { mw_freebase: number | null; alogp: number | null; hba: number | null; hbd: number | null }
   descriptors: Record<string, number> | null
+  /** RDKit's 2D descriptors of the standardised structure (stored or computed) */
+  descriptors2d?: Record<string, number> | null
+  /** the seed features RDKit computes for the standardised structure (stored or computed) */
+  rdkitSeed?: Candidate['seed'] | null
   morgan: Uint8Array | null
   observed: number | null
   /** set when the row cannot be scored whatever the model */
@@ -170,12 +179,31 @@ export async function featuresFor(
     c.seed.alogp !== null &&
     c.seed.hba !== null &&
     c.seed.hbd !== null
+  // One feature source per model (see buildTrainingSet): a model trained with features from
+  // RDKit on the standardised structure computes them so for every row with a structure; a model
+  // trained on file values takes file values only; a model from before standardisation keeps its
+  // old rule (file values first, RDKit for the rest) so it predicts the numbers it always did.
+  const source = model.featureSource?.kind ?? 'legacy'
+  const morgan = hasMorgan(model.featureSet)
   const needRdkit = (c: Candidate) =>
     c.failure === null &&
     c.smiles !== null &&
     (model.featureSet === 'core4'
-      ? !complete(c)
-      : c.descriptors === null || (model.featureSet === 'physchem+morgan' && c.morgan === null))
+      ? source === 'legacy'
+        ? !complete(c)
+        : source === 'rdkit-standardised' && !c.rdkitSeed
+      : (isPhyschem43(model.featureSet) ? c.descriptors === null : !c.descriptors2d) ||
+        (morgan && c.morgan === null))
+  if (model.featureSet === 'core4' && source === 'file values') {
+    const smilesOnly = candidates.filter((c) => c.failure === null && !complete(c))
+    if (smilesOnly.length > 0 && smilesOnly.length === candidates.length)
+      throw new WorkbenchError(
+        'invalid-input',
+        `Model ${model.row.version} was trained on MW, AlogP, HBA and HBD values from a file, not on structures, so it predicts only from those four values: RDKit's values for a structure differ from a file's and would be silently mixed in. Give MW, AlogP, HBA and HBD, or train a model on compounds with structures.`,
+        { featureSource: 'file values', rowsWithoutValues: smilesOnly.length },
+      )
+    for (const c of smilesOnly) c.failure = 'file-values-model'
+  }
   const smiles = [...new Set(candidates.filter(needRdkit).map((c) => c.smiles as string))]
   const computed = new Map<string, MoleculeFeatures | null>()
   let rdkitVersion: string | null = null
@@ -211,31 +239,48 @@ export async function featuresFor(
   const row = new Float32Array(f)
   candidates.forEach((c, i) => {
     if (c.failure !== null) return
-    let source: CompoundFeatures = { ...c.seed, descriptors: c.descriptors, morgan: c.morgan }
+    const useRdkitSeed = source === 'rdkit-standardised' && c.smiles !== null
+    let input: CompoundFeatures = {
+      ...(useRdkitSeed && c.rdkitSeed ? c.rdkitSeed : c.seed),
+      descriptors: c.descriptors,
+      descriptors2d: c.descriptors2d ?? null,
+      morgan: c.morgan,
+    }
     if (needRdkit(c)) {
       const mol = computed.get(c.smiles as string)
       if (!mol) {
         c.failure = 'invalid-smiles'
         return
       }
-      source = {
-        mw_freebase: c.seed.mw_freebase ?? mol.seed.mw,
-        alogp: c.seed.alogp ?? mol.seed.alogp,
-        hba: c.seed.hba ?? mol.seed.hba,
-        hbd: c.seed.hbd ?? mol.seed.hbd,
+      const rdkit = {
+        mw_freebase: mol.seed.mw,
+        alogp: mol.seed.alogp,
+        hba: mol.seed.hba,
+        hbd: mol.seed.hbd,
+      }
+      const seed =
+        source === 'legacy'
+          ? {
+              mw_freebase: c.seed.mw_freebase ?? rdkit.mw_freebase,
+              alogp: c.seed.alogp ?? rdkit.alogp,
+              hba: c.seed.hba ?? rdkit.hba,
+              hbd: c.seed.hbd ?? rdkit.hbd,
+            }
+          : useRdkitSeed
+            ? rdkit
+            : c.seed
+      input = {
+        ...seed,
         descriptors: mol.descriptors,
+        descriptors2d: mol.descriptors2d,
         morgan: mol.morgan,
       }
       // kept for the nearest training compounds of a single prediction
       c.morgan = mol.morgan
-      c.seed = {
-        mw_freebase: source.mw_freebase,
-        alogp: source.alogp,
-        hba: source.hba,
-        hbd: source.hbd,
-      }
-    }
-    const missing = writeFeatures(model.featureSet, model.descriptorNames, source, row, 0)
+      c.rdkitSeed = rdkit
+      c.seed = seed
+    } else if (useRdkitSeed && c.rdkitSeed) c.seed = c.rdkitSeed
+    const missing = writeFeatures(model.featureSet, model.descriptorNames, input, row, 0)
     if (missing !== null) {
       c.failure = c.smiles === null ? 'no-structure' : 'missing-features'
       return

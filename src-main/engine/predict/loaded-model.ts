@@ -1,5 +1,10 @@
-import { type FeatureSet, WorkbenchError } from '../../contract'
-import { MORGAN_BITS } from '../../chem/feature-sets'
+import {
+  type FeatureSet,
+  type FeatureSource,
+  type TrainingSetSummary,
+  WorkbenchError,
+} from '../../contract'
+import { MORGAN_BITS, hasMorgan } from '../../chem/feature-sets'
 import type { ConformalCalibration } from '../../ml/conformal'
 import { type DomainCheck, type DomainModel, domainChecker } from '../../ml/domain'
 import type { Matrix } from '../../ml/dataset'
@@ -15,6 +20,11 @@ export interface LoadedModel {
   featureNames: string[]
   /** RDKit descriptor names in model order (physchem sets) */
   descriptorNames: string[]
+  /**
+   * Where the model's features came from in training; null for models trained before features
+   * were standardised (they keep predicting as they did: file values first, RDKit for the rest).
+   */
+  featureSource: FeatureSource | null
   calibration: ConformalCalibration
   checkDomain: (row: ArrayLike<number>) => DomainCheck
   domain: DomainModel
@@ -54,8 +64,10 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
         ? []
         : featureNames.slice(
             0,
-            featureNames.length - (row.feature_set === 'physchem+morgan' ? MORGAN_BITS : 0),
+            featureNames.length - (hasMorgan(row.feature_set) ? MORGAN_BITS : 0),
           ),
+    featureSource:
+      (JSON.parse(row.training_set_json) as TrainingSetSummary).featureSource ?? null,
     calibration: JSON.parse(row.calibration_json) as ConformalCalibration,
     checkDomain: domainChecker(domain),
     domain,

@@ -9,6 +9,7 @@ import {
   formatUtc,
 } from './format'
 import { type SafeHtml, html } from './html'
+import type { FeatureSource } from '../../contract'
 import { barChart, chartRow, figure, scatter } from './svg-charts'
 import type { ModelCardData } from './model-card-data'
 
@@ -55,6 +56,7 @@ function details(d: ModelCardData): SafeHtml {
           html`<span class="mono">SHA-256 ${m.onnxSha256}</span> · ${formatCount(m.onnxBytes)} bytes`,
         ],
         ['Trained with', `Assay Workbench ${d.trainedWithApp ?? 'version not recorded'}`],
+        ['Feature source', featureSourceText(m.trainingSet.featureSource)],
         ['RDKit', m.rdkitVersion ?? 'not used (features from the file)'],
         ['Created', formatUtc(m.createdAt)],
         [
@@ -398,4 +400,16 @@ export function renderModelCard(d: ModelCardData, meta: ReportMeta): string {
         : ''
     }${lineage(d)}`,
   )
+}
+
+/** Where the training rows' features came from, in words (escaped by the html tag's caller). */
+function featureSourceText(source: FeatureSource | undefined): string {
+  if (!source)
+    return 'not recorded (trained before features were standardised): file values where the file had them, RDKit for the rest'
+  const rows = (n: number) => `${formatCount(n)} row${n === 1 ? '' : 's'}`
+  if (source.kind === 'file values')
+    return `file values for all ${rows(source.fileRows)}: predicts only from MW, AlogP, HBA and HBD values, not from structures`
+  return `RDKit on the standardised structure for ${rows(source.rdkitRows)}${
+    source.fileRows > 0 ? `; file values for ${rows(source.fileRows)} without a structure` : ''
+  }. Standardisation: ${source.standardisation}`
 }

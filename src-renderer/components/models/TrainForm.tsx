@@ -8,7 +8,7 @@ import { FLAG_REASONS, REASON_LABELS, fmtInt } from '../format'
 
 const FEATURE_SETS: { value: FeatureSet; label: string; hint: string }[] = [
   { value: 'core4', label: 'Core 4', hint: 'MW, AlogP, HBA, HBD' },
-  { value: 'physchem', label: 'Physchem', hint: "RDKit's descriptor set" },
+  { value: 'physchem', label: 'Physchem', hint: "RDKit's 2D descriptor set (descList)" },
   { value: 'physchem+morgan', label: '+ Morgan', hint: 'descriptors and a 2048-bit fingerprint' },
 ]
 const LEARNERS = [
