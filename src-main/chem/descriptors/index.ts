@@ -1,5 +1,13 @@
 import type { Mol } from '@rdkit/rdkit'
+import { molGraph } from '../mol-graph'
 import type { RDKit } from '../rdkit'
+import { countDescriptors } from './counts'
+import { fragmentCounts } from './fragments'
+import { graphFamilyDescriptors } from './graph-families'
+import { morganDensities } from './morgan-density'
+import { qed } from './qed'
+import { target } from './smarts'
+import { topologyDescriptors } from './topology'
 
 /**
  * RDKit's 2D descriptor set, named and ordered as `rdkit.Chem.Descriptors.descList` (RDKit
@@ -219,7 +227,12 @@ export const DESCRIPTORS_2D = [
 
 export type Descriptor2DName = (typeof DESCRIPTORS_2D)[number]
 
-/** MinimalLib's `get_descriptors` names for the descriptors it computes as descList defines them. */
+/**
+ * MinimalLib's `get_descriptors` names for the descriptors it computes as RDKit 2022.09's descList
+ * defines them, each checked on 1,000 ChEMBL molecules (tests/integration/descriptors-2d.test.ts).
+ * Left out on purpose: `NumHBA` (the bundled 2026.09 build no longer counts N-substituted aromatic
+ * nitrogens; NumHAcceptors is matched with 2022.09's SMARTS instead).
+ */
 const FROM_MINIMALLIB: Partial<Record<Descriptor2DName, string>> = {
   MolWt: 'amw',
   ExactMolWt: 'exactmw',
@@ -243,6 +256,19 @@ const FROM_MINIMALLIB: Partial<Record<Descriptor2DName, string>> = {
   Kappa3: 'kappa3',
   FractionCSP3: 'FractionCSP3',
   HeavyAtomCount: 'NumHeavyAtoms',
+  // Lipinski.py: NOCount is CalcNumLipinskiHBA, NHOHCount CalcNumLipinskiHBD
+  NOCount: 'lipinskiHBA',
+  NHOHCount: 'lipinskiHBD',
+  NumHDonors: 'NumHBD',
+  NumHeteroatoms: 'NumHeteroatoms',
+  NumRotatableBonds: 'NumRotatableBonds',
+  RingCount: 'NumRings',
+  NumAromaticRings: 'NumAromaticRings',
+  NumAliphaticRings: 'NumAliphaticRings',
+  NumSaturatedRings: 'NumSaturatedRings',
+  NumAromaticHeterocycles: 'NumAromaticHeterocycles',
+  NumAliphaticHeterocycles: 'NumAliphaticHeterocycles',
+  NumSaturatedHeterocycles: 'NumSaturatedHeterocycles',
 }
 
 /**
@@ -250,7 +276,7 @@ const FROM_MINIMALLIB: Partial<Record<Descriptor2DName, string>> = {
  * compute is left out (not NaN), so callers can tell "missing" from "computed".
  */
 export function computeDescriptors2D(
-  _rdkit: RDKit,
+  rdkit: RDKit,
   mol: Mol,
 ): Partial<Record<Descriptor2DName, number>> {
   const minimal = JSON.parse(mol.get_descriptors()) as Record<string, number>
@@ -259,5 +285,42 @@ export function computeDescriptors2D(
     const v = minimal[key]
     if (typeof v === 'number') out[name] = v
   }
+  // Lipinski.cpp (2022.09): a ring is a carbocycle when every ring atom is carbon, so each
+  // carbocycle count is the ring count of its kind less the heterocycles of that kind.
+  const carbocycles = [
+    ['NumAromaticCarbocycles', 'NumAromaticRings', 'NumAromaticHeterocycles'],
+    ['NumAliphaticCarbocycles', 'NumAliphaticRings', 'NumAliphaticHeterocycles'],
+    ['NumSaturatedCarbocycles', 'NumSaturatedRings', 'NumSaturatedHeterocycles'],
+  ] as const
+  for (const [name, rings, hetero] of carbocycles) {
+    const r = out[rings]
+    const h = out[hetero]
+    if (r !== undefined && h !== undefined) out[name] = r - h
+  }
+
+  const graph = molGraph(mol)
+  const patterns = target(mol, graph)
+  Object.assign(out, topologyDescriptors(graph), morganDensities(graph))
+  if (out.MolWt !== undefined)
+    Object.assign(out, countDescriptors(rdkit, patterns, graph, out.MolWt))
+  Object.assign(out, fragmentCounts(rdkit, patterns))
+  const { MolWt, MolLogP, NumHDonors, TPSA, NumRotatableBonds } = out
+  if (
+    MolWt !== undefined &&
+    MolLogP !== undefined &&
+    NumHDonors !== undefined &&
+    TPSA !== undefined &&
+    NumRotatableBonds !== undefined
+  )
+    out.qed = qed(rdkit, patterns, graph, {
+      MW: MolWt,
+      ALOGP: MolLogP,
+      HBD: NumHDonors,
+      PSA: TPSA,
+      ROTB: NumRotatableBonds,
+    })
+  // Gasteiger, Crippen, Labute, EState and BCUT2D families (graph-families.ts)
+  for (const [name, v] of Object.entries(graphFamilyDescriptors(rdkit, mol, graph)))
+    out[name as Descriptor2DName] = v
   return out
 }
