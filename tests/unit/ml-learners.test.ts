@@ -115,7 +115,7 @@ describe('gradient boosting', () => {
   it('fits held-out data far better than the mean, and stops early', () => {
     const train = synthetic(3000, 1)
     const test = synthetic(1000, 2)
-    const r = fitGbdt(train, { ...GBDT_DEFAULTS, trees: 2000 })
+    const r = fitGbdt(train, { ...GBDT_DEFAULTS, trees: 2000, earlyStoppingRounds: 40 })
     const m = regressionMetrics(test.y, predict(r.model, test))
     expect(m.r2).toBeGreaterThan(0.9)
     expect(r.treesKept).toBeLessThan(2000)
