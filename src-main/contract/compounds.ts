@@ -16,6 +16,16 @@ export const compoundsDepictInput = z
 
 export const compoundsGetInput = z.object({ compoundId }).strict()
 
+/** What standardising the stored compounds did (see compounds.standardise). */
+export interface StandardiseResult {
+  /** compounds with a structure that had no standardised parent yet */
+  compounds: number
+  /** of those, the ones whose parent differs from the structure as imported */
+  changed: number
+  /** structures RDKit could not read */
+  unreadable: number
+}
+
 /**
  * A 2D depiction as SVG text that has passed the engine's allow-list sanitiser; null when there is
  * no structure to draw, with the reason in `error`.

@@ -13,6 +13,7 @@ import { rdkitVersionString } from '../../chem/rdkit-version'
 import type { HandlerGroup } from '../context'
 import type { CompoundDb } from '../db/compound-row'
 import { depict } from './depictions'
+import { startStandardiseJob } from './standardise-job'
 
 /** The columns the compound page shows. */
 type CompoundShown = Omit<CompoundDb, 'morgan_fp' | 'first_import_id' | 'created_at' | 'updated_at'>
@@ -25,7 +26,10 @@ function notFound(compoundId: number): WorkbenchError {
   )
 }
 
-export const compoundHandlers: HandlerGroup<'compounds.get' | 'compounds.depict'> = {
+export const compoundHandlers: HandlerGroup<
+  'compounds.get' | 'compounds.depict' | 'compounds.standardise'
+> = {
+  'compounds.standardise': (_input, ctx) => startStandardiseJob(ctx),
   'compounds.depict': async (input, ctx): Promise<Depiction> => {
     let smiles = input.smiles ?? null
     if (input.compoundId !== undefined) {
