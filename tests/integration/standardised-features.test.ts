@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { databasePath } from '../../src-main/engine/db/connection'
 import type { BatchSummary, ModelDetail, TrainResult } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { fileRef, importOnce, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
@@ -219,4 +221,93 @@ describe('a model trained on file values', () => {
     })
     expect(fromValues.ok).toBe(true)
   }, 120_000)
+})
+
+describe('a database from before standardisation (schema 9)', () => {
+  const dir = tempDir()
+  afterAll(() => dir.remove())
+
+  /** Every column schema 9 has of every compound, and every model's ONNX bytes, for comparison. */
+  const snapshot = (db: Database.Database) => ({
+    compounds: db
+      .prepare(
+        `SELECT id, molecule_key, chembl_id, name, smiles, mw_freebase, alogp, hba, hbd, feature_sources_json,
+                rdkit_version, descriptors_json, hex(morgan_fp) AS morgan, first_import_id, created_at
+           FROM compounds ORDER BY id`,
+      )
+      .all(),
+    onnx: db
+      .prepare('SELECT version, onnx_sha256, hex(onnx) FROM model_versions ORDER BY id')
+      .all(),
+    activities: db.prepare('SELECT count(*) FROM activity_records').pluck().get(),
+  })
+
+  const predictDatabase = async (engine: Engine, version: string) => {
+    const id = await batch(engine, { model: version, database: {} })
+    return engine.context.db
+      .prepare(
+        'SELECT compound_id, p_activity FROM predictions WHERE batch_id = ? ORDER BY compound_id',
+      )
+      .all(id) as { compound_id: number; p_activity: number | null }[]
+  }
+
+  it('standardises its compounds on open, loses nothing, and its physchem model predicts the same', async () => {
+    let engine = startTestEngine(dir.path)
+    const finished = await runJob(engine, 'imports.start', {
+      file: await fileRef(engine, AROMATASE),
+    })
+    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
+    const model = await train(engine, { featureSet: 'physchem-43' })
+    const before = await predictDatabase(engine, model.version)
+    await engine.close()
+
+    // What the app wrote before migration 010: no standardisation columns, the 43-descriptor
+    // model called "physchem" with no feature source, schema version 9.
+    const raw = new Database(databasePath(dir.path))
+    raw.exec(`DROP INDEX compounds_unstandardised;
+      ALTER TABLE compounds DROP COLUMN standardised_smiles;
+      ALTER TABLE compounds DROP COLUMN standardisation_json;
+      ALTER TABLE compounds DROP COLUMN rdkit_seed_json;
+      ALTER TABLE compounds DROP COLUMN descriptors_2d_json;
+      UPDATE model_versions SET feature_set = 'physchem',
+        training_set_json = json_set(json_remove(training_set_json, '$.featureSource'), '$.featureSet', 'physchem');
+      DELETE FROM predictions; DELETE FROM prediction_batches;
+      PRAGMA user_version = 9;`)
+    const old = snapshot(raw)
+    raw.close()
+
+    engine = startTestEngine(dir.path)
+    try {
+      // the engine starts the recomputation by itself; wait for it through the jobs list
+      let job = (await ok(engine.invoke('jobs.list', {}))).find(
+        (j) => j.kind === 'compounds.standardise',
+      )
+      expect(job).toBeDefined()
+      while (job?.state === 'running') {
+        await new Promise((r) => setTimeout(r, 200))
+        job = (await ok(engine.invoke('jobs.list', {}))).find((j) => j.id === job?.id)
+      }
+      expect(job?.state).toBe('succeeded')
+      const db = engine.context.db
+      expect(snapshot(db)).toEqual(old)
+      const unfilled = db
+        .prepare(
+          `SELECT count(*) FROM compounds WHERE smiles IS NOT NULL AND
+             (standardised_smiles IS NULL OR rdkit_seed_json IS NULL OR descriptors_2d_json IS NULL)`,
+        )
+        .pluck()
+        .get()
+      expect(unfilled).toBe(0)
+      const renamed = await ok(engine.invoke('models.get', { version: model.version }))
+      expect(renamed.featureSet).toBe('physchem-43')
+      const after = await predictDatabase(engine, model.version)
+      expect(after).toHaveLength(before.length)
+      after.forEach((r, i) => {
+        expect(r.compound_id).toBe(before[i]?.compound_id)
+        expect(r.p_activity).toBe(before[i]?.p_activity)
+      })
+    } finally {
+      await engine.close()
+    }
+  }, 300_000)
 })
