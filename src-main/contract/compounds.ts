@@ -73,6 +73,13 @@ export interface CompoundDetail {
   name: string | null
   smiles: string | null
   moleculeKey: string
+  /**
+   * The standardised parent RDKit computes features on (largest organic fragment, charges
+   * neutralised); null until the compound has been standardised
+   */
+  standardisedSmiles: string | null
+  /** what standardisation changed, in words ("salt or solvent removed: [Na+]"); empty if nothing */
+  standardisation: string[]
   /** the four seed features, named plainly, with where each value came from */
   seed: { feature: string; label: string; value: number | null; source: string | null }[]
   rdkitVersion: string | null
