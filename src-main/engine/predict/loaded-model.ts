@@ -66,8 +66,7 @@ export function resolveModel(db: Db, version?: string, target?: string): LoadedM
             0,
             featureNames.length - (hasMorgan(row.feature_set) ? MORGAN_BITS : 0),
           ),
-    featureSource:
-      (JSON.parse(row.training_set_json) as TrainingSetSummary).featureSource ?? null,
+    featureSource: (JSON.parse(row.training_set_json) as TrainingSetSummary).featureSource ?? null,
     calibration: JSON.parse(row.calibration_json) as ConformalCalibration,
     checkDomain: domainChecker(domain),
     domain,
