@@ -290,7 +290,7 @@ function uncharge(rdkit: RDKit, mol: Mol, changes: StandardisationChange[]): str
   try {
     if (!edited.is_valid()) return original
     for (const i of changed)
-      changes.push(describeNeutralisation(i, charge0[i] ?? 0, z, chg, neighbours, m.bonds ?? []))
+      changes.push(describeNeutralisation(i, charge0[i] ?? 0, z, neighbours, m.bonds ?? []))
     return edited.get_smiles()
   } finally {
     edited.delete()
@@ -317,7 +317,6 @@ function describeNeutralisation(
   i: number,
   before: number,
   z: number[],
-  chg: number[],
   neighbours: number[][],
   bonds: JsonBond[],
 ): StandardisationChange {
@@ -343,6 +342,5 @@ function describeNeutralisation(
       text = c === 16 ? 'sulfonate neutralised' : 'phosphate neutralised'
     else if (c === 6) text = 'alkoxide or phenolate neutralised'
   } else if (z[i] === 7) text = 'nitrogen anion neutralised'
-  void chg
   return { rule: 'negative-neutralised', text }
 }

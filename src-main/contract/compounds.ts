@@ -16,6 +16,16 @@ export const compoundsDepictInput = z
 
 export const compoundsGetInput = z.object({ compoundId }).strict()
 
+/** What standardising the stored compounds did (see compounds.standardise). */
+export interface StandardiseResult {
+  /** compounds with a structure that had no standardised parent yet */
+  compounds: number
+  /** of those, the ones whose parent differs from the structure as imported */
+  changed: number
+  /** structures RDKit could not read */
+  unreadable: number
+}
+
 /**
  * A 2D depiction as SVG text that has passed the engine's allow-list sanitiser; null when there is
  * no structure to draw, with the reason in `error`.
@@ -63,6 +73,13 @@ export interface CompoundDetail {
   name: string | null
   smiles: string | null
   moleculeKey: string
+  /**
+   * The standardised parent RDKit computes features on (largest organic fragment, charges
+   * neutralised); null until the compound has been standardised
+   */
+  standardisedSmiles: string | null
+  /** what standardisation changed, in words ("salt or solvent removed: [Na+]"); empty if nothing */
+  standardisation: string[]
   /** the four seed features, named plainly, with where each value came from */
   seed: { feature: string; label: string; value: number | null; source: string | null }[]
   rdkitVersion: string | null

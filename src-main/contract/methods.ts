@@ -41,6 +41,7 @@ import { type Settings, settingsSetInput } from './settings'
 import {
   type CompoundDetail,
   type Depiction,
+  type StandardiseResult,
   compoundsDepictInput,
   compoundsGetInput,
 } from './compounds'
@@ -223,6 +224,12 @@ export const methods = {
     compoundsDepictInput,
     'Draw a structure',
   ),
+  /**
+   * Standardises every stored compound that has a structure but no standardised parent yet
+   * (compounds imported before standardisation existed): parent, what changed, RDKit's seed
+   * values and 2D descriptors. The engine starts it by itself when it opens such a database.
+   */
+  'compounds.standardise': job<typeof empty, StandardiseResult>(empty, 'Standardise compounds'),
   /** Targets in the database with their usable activity counts, most usable first. */
   'models.targets': method<typeof empty, TargetSummary[]>(empty, 'Targets to train on'),
   /** What a training set would contain: rows, exclusions by reason, feature definitions. */

@@ -27,6 +27,7 @@ import { WorkerPool } from './workers/pool'
 import { OnnxSessions } from '../ml/runtime'
 import { ServiceList } from './services'
 import { engineServices } from './engine-services'
+import { startStandardiseJob, unstandardisedCount } from './compounds/standardise-job'
 import { MetricsRecorder } from './metrics/recorder'
 import { MetricsEndpoint } from './metrics/server'
 
@@ -145,6 +146,9 @@ export function createEngine(options: EngineOptions): Engine {
   // waited for by the first call, and a failed start is that call's answer.
   const started = services.start(context)
   started.catch(() => undefined)
+  // Compounds stored before standardisation existed (migration 010) get their parent and
+  // descriptors on the worker threads, with progress, while the engine answers.
+  if (unstandardisedCount(context) > 0) startStandardiseJob(context)
 
   let closing: Promise<void> | null = null
   const call = async (method: string, input: unknown): Promise<CallResult<unknown>> => {

@@ -17,6 +17,7 @@ const JOB_LABELS: Record<JobMethodName, string> = {
   'drift.simulate': 'Drift simulation',
   'reports.create': 'Report',
   'reports.export': 'Saving report',
+  'compounds.standardise': 'Standardising compounds',
 }
 
 export function StatusBar() {

@@ -264,7 +264,9 @@ describe('assay CLI', () => {
     expect(existsSync(join(data(), 'm.onnx'))).toBe(false)
     const bad = await assay('train', '--features', 'everything', '--data-dir', data())
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--features must be one of core4, physchem, physchem\+morgan/)
+    expect(bad.stderr).toMatch(
+      /--features must be one of core4, physchem, physchem\+morgan, physchem-43, physchem-43\+morgan/,
+    )
     const noReason = await assay('promote', 'v1', '--data-dir', data())
     expect(noReason.code).toBe(2)
     expect(noReason.stderr).toMatch(/promote needs --reason TEXT/)

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadRdkit, canonicalSmiles, computeDescriptors } from '../../src-main/chem/rdkit'
 import { standardiseSmiles } from '../../src-main/chem/standardise'
 import { readTable } from '../reference-csv'
 import { REPO_ROOT } from '../helpers'
+import { referenceStandardised } from '../rdkit-reference'
 
 const AROMATASE = join(REPO_ROOT, '../shared/data/chembl_aromatase_CHEMBL1978_export.csv')
 const ACHE = join(REPO_ROOT, '../shared/data/chembl_ache_CHEMBL220_api_dump.csv')
@@ -17,27 +17,12 @@ function distinctSmiles(): string[] {
   return [...set].sort()
 }
 
-/** python3-rdkit 2022.09's FragmentParent (organic preferred) then Uncharger: the reference. */
-function referenceParents(smiles: string[]): (string | null)[] {
-  const python = process.env.RDKIT_REFERENCE_PYTHON ?? '/usr/bin/python3'
-  const run = spawnSync(python, [join(REPO_ROOT, 'tests/fixtures/standardise-reference.py')], {
-    input: JSON.stringify(smiles),
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  })
-  if (run.status !== 0)
-    throw new Error(
-      `${python} could not standardise (apt-get install python3-rdkit): ${run.stderr}`,
-    )
-  return JSON.parse(run.stdout) as (string | null)[]
-}
-
 describe('standardised parents', () => {
   it('agree with RDKit MolStandardize (FragmentParent, Uncharger) on >= 99% of both shared files', async () => {
     const rdkit = await loadRdkit()
     const smiles = distinctSmiles()
     expect(smiles.length).toBeGreaterThan(9000)
-    const reference = referenceParents(smiles)
+    const reference = referenceStandardised(smiles)
     let compared = 0
     let changedByReference = 0
     const disagreements: string[] = []

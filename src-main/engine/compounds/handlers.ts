@@ -13,9 +13,27 @@ import { rdkitVersionString } from '../../chem/rdkit-version'
 import type { HandlerGroup } from '../context'
 import type { CompoundDb } from '../db/compound-row'
 import { depict } from './depictions'
+import { startStandardiseJob } from './standardise-job'
 
 /** The columns the compound page shows. */
-type CompoundShown = Omit<CompoundDb, 'morgan_fp' | 'first_import_id' | 'created_at' | 'updated_at'>
+type CompoundShown = Omit<
+  CompoundDb,
+  | 'morgan_fp'
+  | 'first_import_id'
+  | 'created_at'
+  | 'updated_at'
+  | 'rdkit_seed_json'
+  | 'descriptors_2d_json'
+>
+
+/** The stored standardisation record as words: a list of changes, or the reason it failed. */
+function standardisationTexts(json: string | null): string[] {
+  if (!json) return []
+  const parsed = JSON.parse(json) as { text?: unknown }[] | { error?: unknown }
+  if (!Array.isArray(parsed))
+    return typeof parsed.error === 'string' ? [`not standardised: ${parsed.error}`] : []
+  return parsed.map((c) => c.text).filter((t): t is string => typeof t === 'string')
+}
 
 function notFound(compoundId: number): WorkbenchError {
   return new WorkbenchError(
@@ -25,7 +43,10 @@ function notFound(compoundId: number): WorkbenchError {
   )
 }
 
-export const compoundHandlers: HandlerGroup<'compounds.get' | 'compounds.depict'> = {
+export const compoundHandlers: HandlerGroup<
+  'compounds.get' | 'compounds.depict' | 'compounds.standardise'
+> = {
+  'compounds.standardise': (_input, ctx) => startStandardiseJob(ctx),
   'compounds.depict': async (input, ctx): Promise<Depiction> => {
     let smiles = input.smiles ?? null
     if (input.compoundId !== undefined) {
@@ -45,7 +66,7 @@ export const compoundHandlers: HandlerGroup<'compounds.get' | 'compounds.depict'
     const c = ctx.db
       .prepare(
         `SELECT id, molecule_key, chembl_id, name, smiles, mw_freebase, alogp, hba, hbd, feature_sources_json,
-                rdkit_version, descriptors_json
+                rdkit_version, descriptors_json, standardised_smiles, standardisation_json
            FROM compounds WHERE id = ?`,
       )
       .get(input.compoundId) as CompoundShown | undefined
@@ -101,6 +122,8 @@ export const compoundHandlers: HandlerGroup<'compounds.get' | 'compounds.depict'
       name: c.name,
       smiles: c.smiles,
       moleculeKey: c.molecule_key,
+      standardisedSmiles: c.standardised_smiles,
+      standardisation: standardisationTexts(c.standardisation_json),
       seed,
       rdkitVersion: rdkitVersionString(c.rdkit_version),
       descriptors,

@@ -13,6 +13,17 @@ import m010 from './migrations/010-standardised-compounds'
  * The numbered migrations, the only source of the schema. Migration N brings the database to
  * schema version N (`PRAGMA user_version`). Append; never edit one that has shipped.
  */
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
+export const migrations: readonly string[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -94,6 +94,16 @@ function CompoundBody({ detail }: { detail: CompoundDetail }) {
           size={300}
           title={detail.chemblId ?? detail.name ?? undefined}
         />
+        {detail.standardisedSmiles !== null && detail.standardisation.length > 0 && (
+          <figure className="compound-parent">
+            <StructureImage
+              smiles={detail.standardisedSmiles}
+              size={200}
+              title="Standardised parent"
+            />
+            <figcaption>Standardised parent: RDKit computes the features on this</figcaption>
+          </figure>
+        )}
         <dl className="compound-ids">
           <dt>ChEMBL ID</dt>
           <dd>{detail.chemblId ?? '—'}</dd>
@@ -103,6 +113,20 @@ function CompoundBody({ detail }: { detail: CompoundDetail }) {
           <dd className="mono smiles-text">{detail.smiles ?? '—'}</dd>
           <dt>Molecule key</dt>
           <dd className="mono">{detail.moleculeKey}</dd>
+          <dt>Standardised</dt>
+          <dd>
+            {detail.standardisedSmiles === null
+              ? 'not yet (runs when the data folder opens)'
+              : detail.standardisation.length === 0
+                ? 'unchanged: already a neutral single fragment'
+                : detail.standardisation.join('; ')}
+          </dd>
+          {detail.standardisedSmiles !== null && detail.standardisation.length > 0 && (
+            <>
+              <dt>Parent SMILES</dt>
+              <dd className="mono smiles-text">{detail.standardisedSmiles}</dd>
+            </>
+          )}
           {detail.seed.map((s) => (
             <FeatureRow key={s.feature} {...s} />
           ))}
