@@ -39,28 +39,32 @@ test('first launch predicts from the bundled model: one compound, a dropped file
   await page.screenshot({ path: join(SHOTS, 'predict-single.png') })
 
   // the baseline reads four features, so the form asks for nothing else; a typed SMILES is for
-  // descriptor models (structures.e2e.ts), and a file's unreadable SMILES is explained below
+  // descriptor models (structures.e2e.ts), and a file's rows without the four values are explained below
   await expect(page.getByLabel('SMILES')).toHaveCount(0)
   await expect(page.getByTestId('single-input-kind')).toContainText('v1 reads four features')
   await expect(page.getByTestId('answer-seed')).toContainText('Molecular weight (g/mol)350.40')
 
-  // a small file with measured values and one bad row
+  // A small file with measured values. The baseline was trained on the sample file's own MW,
+  // AlogP, HBA and HBD (the sample has no structures), so it predicts from those four values only:
+  // a row with a SMILES and no values is refused with the reason, never scored from RDKit's values.
   const file = join(tmpdir(), 'assay-e2e-candidates.csv')
   writeFileSync(
     file,
     [
-      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units',
-      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,IC50,=,1200,nM',
-      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,IC50,=,350,nM',
-      'CHEMBL113,Cn1c(=O)c2c(ncn2C)n(C)c1=O,IC50,=,80,nM',
-      'BAD1,not a smiles,IC50,=,10,nM',
+      'molecule_chembl_id,canonical_smiles,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units',
+      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,180.16,1.31,3,1,IC50,=,1200,nM',
+      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,151.16,1.35,2,2,IC50,=,350,nM',
+      'CHEMBL113,Cn1c(=O)c2c(ncn2C)n(C)c1=O,194.19,-1.03,6,0,IC50,=,80,nM',
+      'SMILES1,CCOc1ccc(C)cc1,,,,,IC50,=,10,nM',
     ].join('\n'),
   )
   await dropFile(page, file, 'candidates.csv')
   const results = page.getByTestId('batch-results')
   await expect(results).toBeVisible({ timeout: 60_000 })
   await expect(results).toContainText('candidates.csv')
-  await expect(page.getByTestId('batch-failures')).toContainText('1 SMILES RDKit cannot read')
+  await expect(page.getByTestId('batch-failures')).toContainText(
+    'the model was trained on file values',
+  )
   await expect(page.getByTestId('prediction-count')).toHaveText('4 rows')
   // Plotly loads on the first chart: seconds on a busy machine
   await expect(page.getByTestId('batch-scatter').locator('.scatterlayer .point')).toHaveCount(3, {
@@ -85,14 +89,14 @@ test('first launch predicts from the bundled model: one compound, a dropped file
   expect(all.header).toContain('p_activity')
   expect(all.rows.every((l) => l.endsWith(',v1'))).toBe(true)
 
-  // With a filter on, the export holds the rows shown: here the one row RDKit could not read.
+  // With a filter on, the export holds the rows shown: here the one row the model refused.
   await results.getByLabel('Show rows').selectOption('failed')
   await expect(page.getByTestId('prediction-count')).toHaveText('1 row')
   const shown = await exportRows('Export 1 shown row (CSV)')
   expect(shown.name).toBe('candidates-predictions-v1-filtered.csv')
   expect(shown.rows).toHaveLength(1)
-  // row numbers are the file's line numbers: BAD1 is on line 5, under the header
-  expect(shown.rows[0]).toMatch(/^5,BAD1,not a smiles,/)
+  // row numbers are the file's line numbers: SMILES1 is on line 5, under the header
+  expect(shown.rows[0]).toMatch(/^5,SMILES1,CCOc1ccc\(C\)cc1,/)
   // and every row is still one click away
   expect((await exportRows('Export all 4 rows (CSV)')).rows).toHaveLength(4)
   await results.getByLabel('Show rows').selectOption('all')

@@ -21,6 +21,9 @@ import {
 } from '../helpers'
 import { AROMATASE } from '../reference-csv'
 
+/** The baseline model as shipped before adaptive intervals (tests/fixtures/legacy-model/README.md). */
+const LEGACY = join(REPO_ROOT, 'tests/fixtures/legacy-model')
+
 async function ok<T>(
   p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
 ) {
@@ -200,13 +203,23 @@ describe('a model with the old constant-width calibration and descriptor-only do
   })
 
   it('loads and predicts as before, and says its interval is constant and its domain descriptor-only', async () => {
-    const card = JSON.parse(
-      readFileSync(join(REPO_ROOT, BASELINE_ONNX.replace('.onnx', '.json')), 'utf8'),
-    ) as { interval: { halfWidth: number; method: string }; domain: Record<string, unknown> }
-    // the bundled file is the old format: one half-width, no fingerprints
+    const card = JSON.parse(readFileSync(join(LEGACY, 'baseline-core4-gbdt.json'), 'utf8')) as {
+      interval: { halfWidth: number; method: string }
+      domain: Record<string, unknown>
+    }
+    // the file is the old format: one half-width, no fingerprints
     expect(card.interval.method).toBe('cv-plus-absolute-residual')
     expect(card.domain.similarity).toBeUndefined()
-    const r = await ok(engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' }))
+    const imported = await ok(
+      engine.invoke('models.import', {
+        onnx: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.onnx')),
+        card: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.json')),
+      }),
+    )
+    const model = imported.model.version
+    const r = await ok(
+      engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O', model }),
+    )
     expect(r.intervalMethod).toBe('constant')
     expect(r.interval[1] - r.pActivity).toBeCloseTo(card.interval.halfWidth, 12)
     expect(r.interval[0]).toBeCloseTo(Math.max(0, r.pActivity - card.interval.halfWidth), 12)

@@ -28,16 +28,21 @@ async function check(engine: Engine, input: unknown): Promise<DriftCheck> {
 
 const SEEDS = ['mw_freebase', 'alogp', 'hba', 'hbd'] as const
 
-/** The model's stored training rows and the seed features of an import's compounds, read from SQLite. */
+/**
+ * The model's stored training rows and the seed features of an import's compounds, read from
+ * SQLite: RDKit's values for the standardised structure where the compound has one, the file's
+ * otherwise (one feature source per model).
+ */
 function storedSamples(dataDir: string, version: string, importId: number) {
   const db = openDatabase(dataDir)
   try {
     const ref = readReference(db, version)
     const current = db
       .prepare(
-        `SELECT mw_freebase, alogp, hba, hbd FROM compounds
+        `SELECT ${SEEDS.map((k) => `coalesce(json_extract(rdkit_seed_json, '$.${k}'), ${k}) AS ${k}`).join(', ')}
+           FROM compounds
           WHERE id IN (SELECT compound_id FROM activities WHERE import_id = ?)
-            AND mw_freebase IS NOT NULL AND alogp IS NOT NULL AND hba IS NOT NULL AND hbd IS NOT NULL
+            AND ${SEEDS.map((k) => `coalesce(json_extract(rdkit_seed_json, '$.${k}'), ${k}) IS NOT NULL`).join(' AND ')}
           ORDER BY id`,
       )
       .all(importId) as Record<(typeof SEEDS)[number], number>[]
