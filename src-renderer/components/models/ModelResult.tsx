@@ -317,7 +317,7 @@ function IntervalCoverage({ model }: { model: ModelDetail }) {
         Applicability domain:{' '}
         {domain.structureAware
           ? `outside when the nearest of ${fmtInt(domain.structures)} training structures has Tanimoto similarity below ${fmtNum(domain.similarityThreshold, 2)} (the ${Math.round((domain.similarityPercentile ?? 0) * 100)}th percentile of the training compounds' own nearest-neighbour similarities), or when the descriptor distance exceeds ${fmtNum(domain.descriptorThreshold, 2)}.`
-          : `descriptor distance only (limit ${fmtNum(domain.descriptorThreshold, 2)}); this model's domain was set before it compared structures.`}
+          : `descriptor distance only (limit ${fmtNum(domain.descriptorThreshold, 2)}); no training structures to compare with (trained on file values, or before structures were compared).`}
       </p>
     </div>
   )

@@ -146,7 +146,9 @@ function AnswerCard({ answer, smiles }: { answer: SinglePrediction; smiles: stri
           </p>
           <p className={answer.inDomain ? 'ok-text' : 'error'}>
             {answer.inDomain
-              ? 'Inside the applicability domain: similar compounds were in the training data.'
+              ? answer.domain.structureAware
+                ? 'Inside the applicability domain: similar compounds were in the training data.'
+                : 'Inside the applicability domain: its features are close to those of training compounds.'
               : `Outside the applicability domain${outsideReason(answer)}. Treat this prediction with caution.`}
           </p>
           <ul className="domain-figures small" data-testid="answer-domain">
@@ -211,7 +213,7 @@ function outsideReason(answer: SinglePrediction): string {
 function similarityText(answer: SinglePrediction) {
   const d = answer.domain
   if (!d.structureAware)
-    return "not checked: this model's domain was set before it compared structures."
+    return 'not checked: this model has no training structures to compare with (trained on file values, or before structures were compared).'
   if (d.similarity === null) return 'unknown: this prediction has no structure.'
   return (
     <>
