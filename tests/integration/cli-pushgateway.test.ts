@@ -224,9 +224,13 @@ describe('assay predict, drift and train --push-gateway', () => {
 
   it('predict pushes the rows it scored', async () => {
     expect(model).toMatch(/^v\d+$/)
-    // two structures RDKit reads and one it cannot: two rows can be scored
+    // the baseline is trained on file values: two rows with the four values can be scored, one
+    // whose MW is not a number cannot
     const file = join(dir.path, 'in.csv')
-    writeFileSync(file, 'canonical_smiles\nCCO\nc1ccccc1O\nnot-a-smiles\n')
+    writeFileSync(
+      file,
+      'molecule_chembl_id,mw_freebase,alogp,hba,hbd\nA,350.4,3.1,5,1\nB,410.2,2.2,6,2\nC,heavy,3,5,1\n',
+    )
     const r = await assay('predict', '--input', file, '--data-dir', data(), '--push-gateway', url)
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)

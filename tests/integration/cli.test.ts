@@ -142,7 +142,7 @@ describe('assay CLI', () => {
     const again = await importMine()
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({ skipped: true, importId: null })
-  })
+  }, 120_000)
 
   it('exits non-zero only when an import fails, with one line per failure', async () => {
     const r = await assay('import', join(dir.path, 'missing.csv'), '--data-dir', data())
@@ -324,8 +324,13 @@ describe('assay CLI', () => {
     expect(one.interval[0]).toBeLessThan(one.pActivity)
     expect(one.interval[1]).toBeGreaterThan(one.pActivity)
 
+    // the baseline is trained on file values: two rows with the four values can be scored, one
+    // whose MW is not a number cannot
     const file = join(dir.path, 'in.csv')
-    writeFileSync(file, 'canonical_smiles\nCCO\nc1ccccc1O\nnot-a-smiles\n')
+    writeFileSync(
+      file,
+      'molecule_chembl_id,mw_freebase,alogp,hba,hbd\nA,350.4,3.1,5,1\nB,410.2,2.2,6,2\nC,heavy,3,5,1\n',
+    )
     const out = join(dir.path, 'out.csv')
     const batch = await assay(
       'predict',
@@ -342,7 +347,7 @@ describe('assay CLI', () => {
     expect(summary).toMatchObject({
       rowsScored: 2,
       rowsFailed: 1,
-      failuresByReason: { 'invalid-smiles': 1 },
+      failuresByReason: { 'non-numeric-value': 1 },
     })
     expect(Object.keys(summary)).toEqual(
       expect.arrayContaining([
@@ -389,6 +394,11 @@ describe('assay CLI', () => {
     expect(bad.code).toBe(1)
     expect(bad.stderr.trim().split('\n')).toHaveLength(1)
     expect(bad.stderr).toMatch(/MW must be a positive number below 5000/)
+    // a SMILES alone: the baseline, trained on file values, refuses it in one line that says why
+    const smilesOnly = await assay('predict', '--smiles', 'CCO', '--data-dir', data())
+    expect(smilesOnly.code).toBe(1)
+    expect(smilesOnly.stderr.trim().split('\n')).toHaveLength(1)
+    expect(smilesOnly.stderr).toMatch(/trained on MW, AlogP, HBA and HBD values from a file/)
   }, 60_000)
 
   it('checks, backs up and restores the database, and refuses to restore under a running app', async () => {

@@ -60,11 +60,18 @@ function aromataseCompounds(n: number): { id: string; smiles: string }[] {
 
 const round4 = (v: number) => Number(v.toFixed(4))
 
+/** The baseline model as shipped before per-model feature sources (tests/fixtures/legacy-model). */
+const LEGACY = join(REPO_ROOT, 'tests/fixtures/legacy-model')
+/** A compound by its four features: the bundled baseline (trained on file values) scores it. */
+const GOOD = { compounds: [{ features: { mw_freebase: 350.4, alogp: 3.1, hba: 5, hbd: 1 } }] }
+
 describe('POST /predict with the bundled baseline model', () => {
   const dir = tempDir()
   const dataDir = join(dir.path, 'data')
   let engine: Engine
   let sqlite: Database.Database
+  /** the old-format baseline, which computes the four features of a SMILES with RDKit */
+  let legacy: string
   const key = 'test-client'
   const call = (body: unknown) =>
     handleApiPredict(engine.context, typeof body === 'string' ? body : JSON.stringify(body), key)
@@ -85,6 +92,13 @@ describe('POST /predict with the bundled baseline model', () => {
       compoundsPerMinute: 1e9,
     })
     sqlite = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
+    const imported = await ok(
+      engine.invoke('models.import', {
+        onnx: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.onnx')),
+        card: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.json')),
+      }),
+    )
+    legacy = imported.model.version
   }, 60_000)
   afterAll(async () => {
     sqlite.close()
@@ -140,13 +154,31 @@ describe('POST /predict with the bundled baseline model', () => {
 
   it('answers one compound by SMILES as predictions.single and the CLI do', async () => {
     const smiles = 'CC(=O)Oc1ccccc1C(=O)O'
-    const r = await call({ compounds: [{ smiles }] })
+    // the production baseline is trained on file values: a SMILES alone is refused, with why
+    const refused = await call({ compounds: [{ smiles }] })
+    expect(refused.status).toBe(400)
+    expect((refused.body as { error: { message: string } }).error.message).toMatch(
+      /trained on MW, AlogP, HBA and HBD values from a file/,
+    )
+    const r = await call({ model: legacy, compounds: [{ smiles }] })
     expect(r.status).toBe(200)
-    const single: SinglePrediction = await ok(engine.invoke('predictions.single', { smiles }))
+    expect((r.body as { modelVersion: string }).modelVersion).toBe(legacy)
+    const single: SinglePrediction = await ok(
+      engine.invoke('predictions.single', { smiles, model: legacy }),
+    )
     // aspirin by hand: RDKit average MW 180.159, HBD 1 (features the model was given)
     expect(single.features.mw_freebase).toBeCloseTo(180.159, 2)
     expect((r.body as { pActivity: number }).pActivity).toBe(round4(single.pActivity))
-    const cli = await assay('predict', '--smiles', smiles, '--json', '--data-dir', dataDir)
+    const cli = await assay(
+      'predict',
+      '--smiles',
+      smiles,
+      '--model',
+      legacy,
+      '--json',
+      '--data-dir',
+      dataDir,
+    )
     expect(JSON.parse(cli.stdout)).toEqual(r.body)
     const last = apiBatches().at(-1)!
     const stored = sqlite
@@ -159,7 +191,9 @@ describe('POST /predict with the bundled baseline model', () => {
   it('answers 20 SMILES of a real ChEMBL export as predictions.batch scores the same rows', async () => {
     const compounds = aromataseCompounds(20)
     expect(compounds).toHaveLength(20)
-    const r = await call({ compounds })
+    // every row a SMILES only: the production baseline (file values) refuses the whole call
+    expect((await call({ compounds })).status).toBe(400)
+    const r = await call({ model: legacy, compounds })
     expect(r.status).toBe(200)
     const body = r.body as {
       rowsScored: number
@@ -174,6 +208,7 @@ describe('POST /predict with the bundled baseline model', () => {
       }[]
     }
     expect(body.rowsScored + body.rowsFailed).toBe(20)
+    expect(body.rowsScored).toBeGreaterThan(0)
     expect(body.rows).toHaveLength(20)
     expect(body.rows.map((x) => x.id)).toEqual(compounds.map((c) => c.id))
 
@@ -182,7 +217,9 @@ describe('POST /predict with the bundled baseline model', () => {
       file,
       `molecule_chembl_id,smiles\n${compounds.map((c) => `${c.id},"${c.smiles}"`).join('\n')}\n`,
     )
-    const job = await ok(engine.invoke('predictions.batch', { file: await fileRef(engine, file) }))
+    const job = await ok(
+      engine.invoke('predictions.batch', { model: legacy, file: await fileRef(engine, file) }),
+    )
     const done = await waitForFinished(engine, job.jobId)
     expect(done.state).toBe('succeeded')
     const s = done.result as BatchSummary
@@ -275,7 +312,7 @@ describe('POST /predict with the bundled baseline model', () => {
     expect((big.body as { error: { message: string } }).error.message).toMatch(/at most 10,000/)
     // nothing stored for any of them, and a good call still works
     expect(apiBatches().length).toBe(before)
-    expect((await call({ compounds: [{ smiles: 'CCO' }] })).status).toBe(200)
+    expect((await call(GOOD)).status).toBe(200)
   })
 
   it('answers 404 for an unknown model and 400 for a SMILES RDKit cannot read', async () => {
@@ -284,10 +321,10 @@ describe('POST /predict with the bundled baseline model', () => {
     expect((unknown.body as { error: { message: string } }).error.message).toMatch(/v99/)
     const target = await call({ target: 'CHEMBL0', compounds: [{ smiles: 'CCO' }] })
     expect(target.status).toBe(404)
-    const bad = await call({ compounds: [{ smiles: 'C1CC(' }] })
+    const bad = await call({ model: legacy, compounds: [{ smiles: 'C1CC(' }] })
     expect(bad.status).toBe(400)
     expect((bad.body as { error: { message: string } }).error.message).toMatch(/cannot read/)
-    expect((await call({ compounds: [{ smiles: 'CCO' }] })).status).toBe(200)
+    expect((await call(GOOD)).status).toBe(200)
   })
 
   it('refuses a burst past the default limit with 429 and Retry-After, per client', async () => {
@@ -306,9 +343,7 @@ describe('POST /predict with the bundled baseline model', () => {
     expect(Number(limited[0]!.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1)
     expect((limited[0]!.body as { error: { code: string } }).error.code).toBe('rate-limited')
     // another client is not held back by this one
-    expect(
-      (await handleApiPredict(engine.context, '{"compounds":[{"smiles":"CCO"}]}', 'other')).status,
-    ).toBe(200)
+    expect((await handleApiPredict(engine.context, JSON.stringify(GOOD), 'other')).status).toBe(200)
   })
 
   describe('over HTTP, through the monitoring listener', () => {
@@ -392,7 +427,7 @@ describe('POST /predict with the bundled baseline model', () => {
       expect(answers.every((a) => a.status === 429 || a.status === 400)).toBe(true)
       // once the bucket refills (Retry-After says when) a good call is served again
       await new Promise((r) => setTimeout(r, 1000 * Number(limited.at(-1)!.retry) + 100))
-      expect((await post('{"compounds":[{"smiles":"CCO"}]}')).status).toBe(200)
+      expect((await post(JSON.stringify(GOOD))).status).toBe(200)
     })
   })
 })

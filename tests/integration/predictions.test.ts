@@ -8,6 +8,10 @@ import { csvCell } from '../../src-main/contract/csv'
 import { scoreOnce } from '../../src-main/ml/runtime'
 import { REPO_ROOT, fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
 import { readTable } from '../reference-csv'
+import { cardHalfWidth } from '../card-interval'
+
+/** The baseline model as shipped before per-model feature sources (tests/fixtures/legacy-model). */
+const LEGACY = join(REPO_ROOT, 'tests/fixtures/legacy-model')
 
 type Ok<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
 async function ok<T>(p: Promise<Ok<T>>): Promise<T> {
@@ -64,21 +68,22 @@ describe('predictions with the bundled baseline model', () => {
     const card = JSON.parse(
       readFileSync(join(REPO_ROOT, BASELINE_ONNX.replace('.onnx', '.json')), 'utf8'),
     )
-    expect(r.interval[1] - r.pActivity).toBeCloseTo(card.interval.halfWidth, 12)
+    // adaptive: this compound's own width, worked out from the card's calibration
+    const half = cardHalfWidth(card.interval.calibration, [350.4, 3.1, 5, 1], r.pActivity)
+    expect(r.interval[1] - r.pActivity).toBeCloseTo(half, 6)
+    expect(r.interval[0]).toBeCloseTo(Math.max(0, r.pActivity - half), 6)
     expect(r.inDomain).toBe(true)
     expect(r.modelVersion).toBe('v1')
     expect(r.isSynthetic).toBe(true)
   })
 
-  it('computes the features from a SMILES with RDKit', async () => {
-    // aspirin: RDKit average MW 180.159, Crippen logP 1.3101, HBA 3, HBD 1 (hand-checked in the descriptor test)
-    const r = await ok(engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' }))
-    expect(r.features.mw_freebase).toBeCloseTo(180.159, 2)
-    expect(r.features.hbd).toBe(1)
-    const [expected] = await reference([
-      [r.features.mw_freebase!, r.features.alogp!, r.features.hba!, r.features.hbd!],
-    ])
-    expect(r.pActivity).toBeCloseTo(expected!, 5)
+  it('refuses a SMILES for the baseline, trained on file values, and says why', async () => {
+    const r = await engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid-input')
+      expect(r.error.message).toMatch(/trained on MW, AlogP, HBA and HBD values from a file/)
+    }
   })
 
   it('flags a compound unlike the training data as outside the domain', async () => {
@@ -110,7 +115,8 @@ describe('predictions with the bundled baseline model', () => {
         /HBD must be a whole number from 0 to 50/,
       ],
       [{ features: { mw_freebase: '300', alogp: 1, hba: 2, hbd: 1 } }, /MW must be a number/],
-      [{ smiles: 'C1CC(' }, /RDKit cannot read the SMILES "C1CC\(/],
+      // the baseline is trained on file values: a SMILES alone is refused, readable or not
+      [{ smiles: 'C1CC(' }, /trained on MW, AlogP, HBA and HBD values from a file/],
       [{}, /either the four features or a SMILES/],
       [{ smiles: 'CCO', model: 'v9' }, /no model version v9/],
     ]
@@ -175,12 +181,14 @@ describe('predictions with the bundled baseline model', () => {
     const finished = await waitForFinished(engine, started.jobId)
     expect(finished.state).toBe('succeeded')
     const s = finished.result as BatchSummary
-    expect(s.rowsScored).toBe(4)
+    // the baseline is trained on file values: the three rows with a SMILES only (one that RDKit
+    // cannot read among them) are not scored; a row with neither is still one with no structure
+    expect(s.rowsScored).toBe(2)
     expect(s.failuresByReason).toEqual({
       'non-numeric-value': 1,
       'no-structure': 1,
-      'invalid-smiles': 1,
       'out-of-range': 1,
+      'file-values-model': 3,
     })
     const { rows } = await ok(
       engine.invoke('predictions.rows', { batchId: s.batchId, failed: false }),
@@ -200,12 +208,19 @@ describe('predictions with the bundled baseline model', () => {
     expect(lines[0]).toContain('model_version')
     expect(csv.csv).toContain(`"'=HYPERLINK(""x"")"`)
     expect(lines.every((l, i) => i === 0 || l.endsWith(',v1'))).toBe(true)
-    // with a filter, the rows it selects: the four the file could not score, in file order
+    // with a filter, the rows it selects: the six the file could not score, in file order
     const failedCsv = await ok(
       engine.invoke('predictions.csv', { batchId: s.batchId, failed: true }),
     )
     const failedLines = failedCsv.csv.trim().split('\r\n')
-    expect(failedLines.slice(1).map((l) => l.split(',')[1])).toEqual(['A2', 'A3', 'A4', 'A5'])
+    expect(failedLines.slice(1).map((l) => l.split(',')[1])).toEqual([
+      'A2',
+      'A3',
+      'A4',
+      'A5',
+      `"'=HYPERLINK(""x"")"`,
+      'A8',
+    ])
     expect(failedCsv.fileName).toBe('candidates-predictions-v1-filtered.csv')
     const history = await ok(engine.invoke('predictions.batches', {}))
     expect(history[0]?.batchId).toBe(s.batchId)
@@ -257,6 +272,57 @@ describe('predictions with the bundled baseline model', () => {
     expect(!r.ok && r.error.code).toBe('no-production-model')
     // and it does not come back at the next start
     expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(false)
+  })
+})
+
+describe('predictions from a SMILES, with a model that takes structures', () => {
+  // the old-format baseline keeps its old rule: RDKit computes the four features of a SMILES
+  const dir = tempDir()
+  let engine: Engine
+  let model: string
+  beforeAll(async () => {
+    engine = startTestEngine(join(dir.path, 'data'))
+    const imported = await ok(
+      engine.invoke('models.import', {
+        onnx: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.onnx')),
+        card: await fileRef(engine, join(LEGACY, 'baseline-core4-gbdt.json')),
+      }),
+    )
+    model = imported.model.version
+  }, 60_000)
+  afterAll(async () => {
+    await engine.close()
+    dir.remove()
+  })
+
+  it('computes the features from a SMILES with RDKit for a model that takes structures', async () => {
+    // the old-format baseline keeps its old rule: RDKit computes the four features of a SMILES
+    // aspirin: RDKit average MW 180.159, Crippen logP 1.3101, HBA 3, HBD 1 (hand-checked in the descriptor test)
+    const r = await ok(
+      engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O', model }),
+    )
+    expect(r.features.mw_freebase).toBeCloseTo(180.159, 2)
+    expect(r.features.alogp).toBeCloseTo(1.3101, 3)
+    expect(r.features.hba).toBe(3)
+    expect(r.features.hbd).toBe(1)
+    const [exact] = await scoreOnce(readFileSync(join(LEGACY, 'baseline-core4-gbdt.onnx')), {
+      n: 1,
+      f: 4,
+      x: Float32Array.of(
+        r.features.mw_freebase!,
+        r.features.alogp!,
+        r.features.hba!,
+        r.features.hbd!,
+      ),
+    })
+    expect(r.pActivity).toBeCloseTo(exact!, 5)
+    expect(r.modelVersion).toBe(model)
+  })
+
+  it('says RDKit cannot read a SMILES it cannot read', async () => {
+    const r = await engine.invoke('predictions.single', { smiles: 'C1CC(', model })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.message).toMatch(/RDKit cannot read the SMILES "C1CC\(/)
   })
 })
 

@@ -199,7 +199,9 @@ export async function featuresFor(
     c.smiles !== null &&
     ((needFingerprint && c.morgan === null) || needFeatures(c))
   if (model.featureSet === 'core4' && source === 'file values') {
-    const smilesOnly = candidates.filter((c) => c.failure === null && !complete(c))
+    const smilesOnly = candidates.filter(
+      (c) => c.failure === null && c.smiles !== null && !complete(c),
+    )
     if (smilesOnly.length > 0 && smilesOnly.length === candidates.length)
       throw new WorkbenchError(
         'invalid-input',
