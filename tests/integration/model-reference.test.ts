@@ -80,6 +80,10 @@ describe('the training rows kept with a model as its drift reference', () => {
     expect(finished.state).toBe('succeeded')
     const trained = finished.result as TrainResult
     version = trained.modelVersion
+    // the aromatase file has a structure for every row: RDKit's values of the parents are used
+    const detail = await engine.invoke('models.get', { version })
+    if (!detail.ok) throw new Error(detail.error.message)
+    expect(detail.value.trainingSet.featureSource?.kind).toBe('rdkit-standardised')
     const db = openDatabase(dataDir)
     try {
       const ref = readReference(db, version)
