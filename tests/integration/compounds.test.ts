@@ -258,8 +258,30 @@ describe('nearest training compounds of a model trained without structures', () 
   })
 
   it('says plainly that there is nothing to compare, and still predicts', async () => {
-    // the bundled baseline is trained on the synthetic sample's four features: no SMILES at all
-    const p = await ok(engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' }))
+    // the bundled baseline is trained on the synthetic sample's four file values (no structures
+    // at all) and refuses a SMILES, saying what to give instead
+    const refused = await engine.invoke('predictions.single', { smiles: 'CC(=O)Oc1ccccc1C(=O)O' })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('invalid-input')
+      expect(refused.error.message).toMatch(/Give MW, AlogP, HBA and HBD/)
+    }
+    // the same model in its old format (no recorded feature source) was also trained without
+    // structures, and still predicts a SMILES from RDKit's four features
+    const legacy = join(REPO_ROOT, 'tests/fixtures/legacy-model')
+    const imported = await ok(
+      engine.invoke('models.import', {
+        onnx: await fileRef(engine, join(legacy, 'baseline-core4-gbdt.onnx')),
+        card: await fileRef(engine, join(legacy, 'baseline-core4-gbdt.json')),
+      }),
+    )
+    const p = await ok(
+      engine.invoke('predictions.single', {
+        smiles: 'CC(=O)Oc1ccccc1C(=O)O',
+        model: imported.model.version,
+      }),
+    )
+    expect(p.modelVersion).toBe(imported.model.version)
     expect(Number.isFinite(p.pActivity)).toBe(true)
     expect(p.neighbours.items).toEqual([])
     expect(p.neighbours.unavailable).toMatch(/has a stored structure/)

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type ModelDetail, type TrainResult, WorkbenchError } from '../../src-main/contract'
 import { openDatabase } from '../../src-main/engine/db/connection'
@@ -7,19 +9,43 @@ import {
   readReference,
   modelReference,
 } from '../../src-main/engine/models/reference-data'
-import { importOnce, waitForFinished } from '../helpers'
+import { REPO_ROOT, importOnce, waitForFinished } from '../helpers'
 import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
+import { referenceStandardised } from '../rdkit-reference'
 
-// The expected training rows come from the file itself: per molecule, the IC50 / nM / '=' values
-// ChEMBL's curators do not doubt, their median as pIC50 (9 - log10 nM), and the file's molecular
-// weight, which the model was fitted on as float32.
+// The expected training rows come from the file itself and RDKit's Python API: per molecule, the
+// IC50 / nM / '=' values ChEMBL's curators do not doubt, their median as pIC50 (9 - log10 nM), and
+// the molecular weight python3-rdkit gives the standardised parent of the file's SMILES (largest
+// organic fragment, neutralised), which the model was fitted on as float32.
 const file = readTable(AROMATASE, ';')
-const byMolecule = new Map<string, { mw: number; p: number[] }>()
+const byMolecule = new Map<string, { smiles: string; mw: number | null; p: number[] }>()
 for (const r of aromataseIc50(file.rows).undoubted) {
   const id = r['Molecule ChEMBL ID'] as string
-  const entry = byMolecule.get(id) ?? { mw: Number(r['Molecular Weight']), p: [] }
+  const entry = byMolecule.get(id) ?? { smiles: r.Smiles ?? '', mw: null, p: [] }
   entry.p.push(9 - Math.log10(Number(r['Standard Value'])))
   byMolecule.set(id, entry)
+}
+
+/** MolWt of each SMILES from RDKit's Python API (null: unreadable). */
+function rdkitMolWt(smiles: (string | null)[]): (number | null)[] {
+  const python = process.env.RDKIT_REFERENCE_PYTHON ?? '/usr/bin/python3'
+  const run = spawnSync(python, [join(REPO_ROOT, 'tests/fixtures/core4-reference.py')], {
+    input: JSON.stringify(smiles.map((s) => s ?? '')),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  })
+  if (run.status !== 0)
+    throw new Error(`${python} could not compute descriptors (python3-rdkit): ${run.stderr}`)
+  return (JSON.parse(run.stdout) as ([number, number, number, number] | null)[]).map((v, i) =>
+    smiles[i] ? (v?.[0] ?? null) : null,
+  )
+}
+{
+  const entries = [...byMolecule.values()].filter((e) => e.smiles !== '')
+  const parents = referenceStandardised(entries.map((e) => e.smiles))
+  rdkitMolWt(parents).forEach((mw, i) => {
+    ;(entries[i] as { mw: number | null }).mw = mw
+  })
 }
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b)
@@ -54,6 +80,10 @@ describe('the training rows kept with a model as its drift reference', () => {
     expect(finished.state).toBe('succeeded')
     const trained = finished.result as TrainResult
     version = trained.modelVersion
+    // the aromatase file has a structure for every row: RDKit's values of the parents are used
+    const detail = await engine.invoke('models.get', { version })
+    if (!detail.ok) throw new Error(detail.error.message)
+    expect(detail.value.trainingSet.featureSource?.kind).toBe('rdkit-standardised')
     const db = openDatabase(dataDir)
     try {
       const ref = readReference(db, version)
@@ -68,7 +98,7 @@ describe('the training rows kept with a model as its drift reference', () => {
     } finally {
       db.close()
     }
-    // every row is one molecule of the file, each once, with the file's own values
+    // every row is one molecule of the file, each once, with RDKit's values for its parent
     expect(new Set(chemblIds).size).toBe(stored.rows)
     // a few molecules lack an RDKit value and are left out; no more than that
     expect(stored.rows).toBeGreaterThan(byMolecule.size - 10)
@@ -76,7 +106,8 @@ describe('the training rows kept with a model as its drift reference', () => {
     chemblIds.forEach((id, i) => {
       const expected = byMolecule.get(id)
       expect(expected, id).toBeDefined()
-      expect(mw[i]).toBe(Math.fround(expected?.mw as number))
+      expect(expected?.mw, id).not.toBeNull()
+      expect(mw[i], id).toBeCloseTo(Math.fround(expected?.mw as number), 3)
       expect(stored.labels[i]).toBeCloseTo(median(expected?.p as number[]), 10)
     })
     const distinctMw = new Set(chemblIds.map((id) => Math.fround(byMolecule.get(id)?.mw as number)))
@@ -154,7 +185,8 @@ describe('the training rows kept with a model as its drift reference', () => {
     } finally {
       db.close()
     }
-  })
+    // RDKit computes 208 descriptors and the fingerprint of every training structure first
+  }, 240_000)
 
   it('go with their model when it is deleted', async () => {
     const db = openDatabase(dataDir)

@@ -1,10 +1,11 @@
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src-main/engine/engine'
 import { type Candidate, featuresFor } from '../../src-main/engine/predict/inputs'
 import { resolveModel } from '../../src-main/engine/predict/loaded-model'
 import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { taskHandlers } from '../../src-main/engine/workers/task-handlers'
-import { REPO_ROOT, startTestEngine, tempDir } from '../helpers'
+import { REPO_ROOT, fileRef, startTestEngine, tempDir } from '../helpers'
 
 /** Straight-chain alkanes C1 ... Cn: n different structures RDKit reads in no time. */
 const alkanes = (n: number) => Array.from({ length: n }, (_, i) => 'C'.repeat(i + 1))
@@ -29,9 +30,18 @@ describe('RDKit steps report the molecules they have done', () => {
   describe('scoring a batch that needs RDKit', () => {
     const dir = tempDir()
     let engine: Engine
+    /** a model of the old format (no recorded feature source): RDKit computes what a row lacks */
+    let legacy: string
     beforeAll(async () => {
       engine = startTestEngine(dir.path)
       await seedSampleIfEmpty(engine.context, REPO_ROOT)
+      const fixture = join(REPO_ROOT, 'tests/fixtures/legacy-model')
+      const imported = await engine.invoke('models.import', {
+        onnx: await fileRef(engine, join(fixture, 'baseline-core4-gbdt.onnx')),
+        card: await fileRef(engine, join(fixture, 'baseline-core4-gbdt.json')),
+      })
+      if (!imported.ok) throw new Error(imported.error.message)
+      legacy = imported.value.model.version
     }, 60_000)
     afterAll(async () => {
       await engine.close()
@@ -39,8 +49,11 @@ describe('RDKit steps report the molecules they have done', () => {
     })
 
     it('counts structures through "computing features" instead of standing at one value', async () => {
-      const model = resolveModel(engine.context.db)
-      // SMILES only: the baseline's four features come from RDKit for every row
+      // the bundled baseline (file values) refuses SMILES-only rows; a model of the old format
+      // computes its four features with RDKit for every row here
+      const model = resolveModel(engine.context.db, legacy)
+      expect(model.featureSource).toBeNull()
+      // SMILES only: the model's four features come from RDKit for every row
       const candidates: Candidate[] = alkanes(80).map((smiles, i) => ({
         rowNumber: i + 2,
         moleculeId: `ALK${i + 1}`,
