@@ -156,11 +156,12 @@ test('each kind is made from its own screen, opened in the sandboxed viewer, sav
   writeFileSync(
     file,
     [
-      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units',
-      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,IC50,=,1200,nM',
-      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,IC50,=,350,nM',
-      '"<img src=x onerror=""parent.document.title=\'pwned\'"">",Cn1c(=O)c2c(ncn2C)n(C)c1=O,IC50,=,80,nM',
-      '"<script>parent.document.title=\'pwned\'</script> & co",CCO,IC50,=,5000,nM',
+      // the bundled baseline was trained on MW, AlogP, HBA and HBD from a file: it scores those
+      'molecule_chembl_id,canonical_smiles,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units',
+      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,180.16,1.31,3,1,IC50,=,1200,nM',
+      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,151.16,1.35,2,2,IC50,=,350,nM',
+      '"<img src=x onerror=""parent.document.title=\'pwned\'"">",Cn1c(=O)c2c(ncn2C)n(C)c1=O,194.19,-1.03,6,0,IC50,=,80,nM',
+      '"<script>parent.document.title=\'pwned\'</script> & co",CCO,46.07,-0.00,1,1,IC50,=,5000,nM',
     ].join('\n'),
   )
   await goTo(page, 'Predict')

@@ -129,9 +129,9 @@ test('buttons have distinct accessible names on every screen; a reopened batch t
   writeFileSync(
     file,
     [
-      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units',
-      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,IC50,=,1200,nM',
-      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,IC50,>,50000,nM',
+      'molecule_chembl_id,canonical_smiles,mw_freebase,alogp,hba,hbd,standard_type,standard_relation,standard_value,standard_units',
+      'CHEMBL25,CC(=O)Oc1ccccc1C(=O)O,180.16,1.31,3,1,IC50,=,1200,nM',
+      'CHEMBL112,CC(=O)Nc1ccc(O)cc1,151.16,1.35,2,2,IC50,>,50000,nM',
     ].join('\n'),
   )
   // Import with a file waiting: the card's button and the sidebar's were both "Import"
