@@ -10,7 +10,7 @@ import type {
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { readReference } from '../../src-main/engine/models/reference-data'
-import { BASELINE_ONNX, seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
+import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import {
   REPO_ROOT,
   fileRef,
