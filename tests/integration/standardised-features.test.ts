@@ -10,31 +10,18 @@ import { AROMATASE, readTable } from '../reference-csv'
 
 const aromatase = readTable(AROMATASE, ';')
 
-describe('training on rows without a target', () => {
+/**
+ * A test engine in a fresh data folder with one CSV imported: `header` and `lines` are the file's
+ * header and rows. Returns a getter for the engine, set once the import has succeeded.
+ */
+function engineWithImported(name: string, header: string, lines: () => string[]): () => Engine {
   const dir = tempDir()
   const files = tempDir()
   let engine: Engine
-  // 40 IC50 rows of the aromatase file written without the target columns, as a lab's own
-  // spreadsheet might be: the importer keeps them, but with no target.
-  const rows = aromatase.rows
-    .filter((r) => r['Standard Type'] === 'IC50' && r['Standard Units'] === 'nM' && r.Smiles)
-    .filter((r) => r['Standard Relation'] === "'='" && Number(r['Standard Value']) > 0)
-    .slice(0, 40)
   beforeAll(async () => {
     engine = startTestEngine(dir.path)
-    const path = join(files.path, 'no-target.csv')
-    writeFileSync(
-      path,
-      'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units\n' +
-        rows
-          .map((r) =>
-            [r['Molecule ChEMBL ID'], `"${r.Smiles}"`, 'IC50', '=', r['Standard Value'], 'nM'].join(
-              ',',
-            ),
-          )
-          .join('\n') +
-        '\n',
-    )
+    const path = join(files.path, name)
+    writeFileSync(path, `${header}\n${lines().join('\n')}\n`)
     const finished = await runJob(engine, 'imports.start', { file: await fileRef(engine, path) })
     if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
   }, 120_000)
@@ -43,8 +30,29 @@ describe('training on rows without a target', () => {
     dir.remove()
     files.remove()
   })
+  return () => engine
+}
+
+describe('training on rows without a target', () => {
+  // 40 IC50 rows of the aromatase file written without the target columns, as a lab's own
+  // spreadsheet might be: the importer keeps them, but with no target.
+  const rows = aromatase.rows
+    .filter((r) => r['Standard Type'] === 'IC50' && r['Standard Units'] === 'nM' && r.Smiles)
+    .filter((r) => r['Standard Relation'] === "'='" && Number(r['Standard Value']) > 0)
+    .slice(0, 40)
+  const engineOf = engineWithImported(
+    'no-target.csv',
+    'molecule_chembl_id,canonical_smiles,standard_type,standard_relation,standard_value,standard_units',
+    () =>
+      rows.map((r) =>
+        [r['Molecule ChEMBL ID'], `"${r.Smiles}"`, 'IC50', '=', r['Standard Value'], 'nM'].join(
+          ',',
+        ),
+      ),
+  )
 
   it('says how many usable rows lack a target and how to map one', async () => {
+    const engine = engineOf()
     const r = await engine.invoke('models.trainingSet', { featureSet: 'core4' })
     expect(r.ok).toBe(false)
     if (r.ok) return
@@ -160,50 +168,35 @@ describe('a model trained from structures', () => {
 })
 
 describe('a model trained on file values', () => {
-  const dir = tempDir()
-  const files = tempDir()
-  let engine: Engine
   const rows = aromatase.rows
     .filter((r) => r['Standard Type'] === 'IC50' && r['Standard Units'] === 'nM')
     .filter((r) => r['Standard Relation'] === "'='" && Number(r['Standard Value']) > 0)
     .filter((r) => r['Molecular Weight'] && r.AlogP)
     .slice(0, 60)
-  beforeAll(async () => {
-    engine = startTestEngine(dir.path)
-    const path = join(files.path, 'values.csv')
-    // no structures: MW, AlogP, HBA and HBD as the file gives them
-    writeFileSync(
-      path,
-      'molecule_chembl_id,mw_freebase,alogp,hba,hbd,target_chembl_id,standard_type,standard_relation,standard_value,standard_units\n' +
-        rows
-          .map((r, i) =>
-            [
-              r['Molecule ChEMBL ID'],
-              r['Molecular Weight'],
-              r.AlogP,
-              // the file has no HBA/HBD columns; any counts do for a model of file values
-              String(2 + (i % 5)),
-              String(i % 3),
-              'CHEMBL1978',
-              'IC50',
-              '=',
-              r['Standard Value'],
-              'nM',
-            ].join(','),
-          )
-          .join('\n') +
-        '\n',
-    )
-    const finished = await runJob(engine, 'imports.start', { file: await fileRef(engine, path) })
-    if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
-  }, 120_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
-    files.remove()
-  })
+  // no structures: MW, AlogP, HBA and HBD as the file gives them
+  const engineOf = engineWithImported(
+    'values.csv',
+    'molecule_chembl_id,mw_freebase,alogp,hba,hbd,target_chembl_id,standard_type,standard_relation,standard_value,standard_units',
+    () =>
+      rows.map((r, i) =>
+        [
+          r['Molecule ChEMBL ID'],
+          r['Molecular Weight'],
+          r.AlogP,
+          // the file has no HBA/HBD columns; any counts do for a model of file values
+          String(2 + (i % 5)),
+          String(i % 3),
+          'CHEMBL1978',
+          'IC50',
+          '=',
+          r['Standard Value'],
+          'nM',
+        ].join(','),
+      ),
+  )
 
   it('says so, and refuses a SMILES-only prediction with the reason', async () => {
+    const engine = engineOf()
     const model = await train(engine, { featureSet: 'core4' })
     expect(model.trainingSet.featureSource?.kind).toBe('file values')
     expect(model.trainingSet.featureSource?.rdkitRows).toBe(0)
