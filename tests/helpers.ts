@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { EventName, Events, FileRef, ImportSummary } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
+import { seedSampleIfEmpty } from '../src-main/engine/sample/sample'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** The worker entry from source; the pool runs .ts workers through tsx. */
@@ -80,6 +81,24 @@ export function importOnce(
     if (finished.state !== 'succeeded') throw new Error(finished.error?.message)
     ready(engine, finished.result as ImportSummary, dir.path)
   }, 120_000)
+  afterAll(async () => {
+    await engine?.close()
+    dir.remove()
+  })
+}
+
+/**
+ * A test engine in a fresh data folder seeded as on first launch (the bundled sample and its
+ * baseline model as production), handed to `ready` before the describe block's tests run.
+ */
+export function sampleEngine(ready: (engine: Engine) => void): void {
+  const dir = tempDir()
+  let engine: Engine | null = null
+  beforeAll(async () => {
+    engine = startTestEngine(join(dir.path, 'data'))
+    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
+    ready(engine)
+  }, 60_000)
   afterAll(async () => {
     await engine?.close()
     dir.remove()

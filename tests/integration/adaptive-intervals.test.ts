@@ -10,7 +10,6 @@ import type {
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { readReference } from '../../src-main/engine/models/reference-data'
-import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import {
   REPO_ROOT,
   fileRef,
@@ -18,6 +17,7 @@ import {
   startTestEngine,
   tempDir,
   waitForFinished,
+  sampleEngine,
 } from '../helpers'
 import { AROMATASE } from '../reference-csv'
 
@@ -191,15 +191,9 @@ describe('adaptive intervals and the structural domain, trained on the aromatase
 })
 
 describe('a model with the old constant-width calibration and descriptor-only domain', () => {
-  const dir = tempDir()
   let engine: Engine
-  beforeAll(async () => {
-    engine = startTestEngine(join(dir.path, 'data'))
-    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
-  }, 60_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
+  sampleEngine((e) => {
+    engine = e
   })
 
   it('loads and predicts as before, and says its interval is constant and its domain descriptor-only', async () => {

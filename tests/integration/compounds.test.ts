@@ -9,8 +9,15 @@ import type {
   TrainResult,
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
-import { seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
-import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import {
+  REPO_ROOT,
+  fileRef,
+  runJob,
+  sampleEngine,
+  startTestEngine,
+  tempDir,
+  waitForFinished,
+} from '../helpers'
 import { AROMATASE, aromataseIc50, readTable } from '../reference-csv'
 import { referenceTanimoto } from '../rdkit-reference'
 
@@ -246,15 +253,9 @@ describe('compounds and nearest training compounds', () => {
 })
 
 describe('nearest training compounds of a model trained without structures', () => {
-  const dir = tempDir()
   let engine: Engine
-  beforeAll(async () => {
-    engine = startTestEngine(join(dir.path, 'data'))
-    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
-  }, 60_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
+  sampleEngine((e) => {
+    engine = e
   })
 
   it('says plainly that there is nothing to compare, and still predicts', async () => {

@@ -6,7 +6,14 @@ import type { Engine } from '../../src-main/engine/engine'
 import { BASELINE_ONNX, SAMPLE_FILE, seedSampleIfEmpty } from '../../src-main/engine/sample/sample'
 import { csvCell } from '../../src-main/contract/csv'
 import { scoreOnce } from '../../src-main/ml/runtime'
-import { REPO_ROOT, fileRef, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import {
+  REPO_ROOT,
+  fileRef,
+  sampleEngine,
+  startTestEngine,
+  tempDir,
+  waitForFinished,
+} from '../helpers'
 import { readTable } from '../reference-csv'
 import { cardHalfWidth } from '../card-interval'
 
@@ -32,16 +39,12 @@ async function reference(rows: number[][]): Promise<Float32Array> {
 }
 
 describe('predictions with the bundled baseline model', () => {
-  const dir = tempDir()
   let engine: Engine
-  beforeAll(async () => {
-    engine = startTestEngine(join(dir.path, 'data'))
-    expect(await seedSampleIfEmpty(engine.context, REPO_ROOT)).toBe(true)
-  }, 60_000)
-  afterAll(async () => {
-    await engine.close()
-    dir.remove()
+  sampleEngine((e) => {
+    engine = e
   })
+  const dir = tempDir()
+  afterAll(() => dir.remove())
 
   it('seeds an empty data folder once: the sample data and the baseline as production', async () => {
     const models = await ok(engine.invoke('models.list', {}))
