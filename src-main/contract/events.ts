@@ -3,12 +3,14 @@ import type { DatabaseCheck } from './database'
 import type { JobProgress } from './jobs'
 import type { JobMethodName, JobResult } from './methods'
 import type { FileRef } from './workbench-api'
+import type { ActivityEntry } from './automation'
 
 /**
  * What screens show, in the groups a write changes them by: `imports` (imports and their rejected
  * rows), `activities` (measurements), `compounds` (structures and their features), `models` (model
  * versions, their stages and references), `runs` (training runs), `predictions` (batches and their
- * rows, single predictions), `settings`, `drift` (stored drift checks and drift settings), `reports` (stored reports).
+ * rows, single predictions), `settings`, `drift` (stored drift checks and drift settings), `reports` (stored reports), `automation` (the activity timeline, the watched folder's
+ * files, retraining policies).
  */
 export const dataTables = [
   'imports',
@@ -20,6 +22,7 @@ export const dataTables = [
   'settings',
   'drift',
   'reports',
+  'automation',
 ] as const
 export type DataTable = (typeof dataTables)[number]
 
@@ -60,6 +63,11 @@ export interface Events {
   'database.checked': DatabaseCheck
   /** The desktop shell's File > Import dialog picked these files (the web host never sends it). */
   'files.chosen': { files: FileRef[] }
+  /**
+   * The automation did something (a file taken, a check, a retrain decided): the timeline's new
+   * entry, for the banner; sent after it was stored.
+   */
+  'automation.activity': ActivityEntry
 }
 
 export type EventName = keyof Events
@@ -69,6 +77,7 @@ export const eventNames: EventName[] = [
   'data.changed',
   'database.checked',
   'files.chosen',
+  'automation.activity',
 ]
 
 export function isEventName(name: unknown): name is EventName {

@@ -79,6 +79,16 @@ import {
 } from './drift'
 import { type MetricsStatus, type MetricsToken, metricsRenewTokenInput } from './metrics'
 import {
+  type ActivityEntry,
+  type RetrainOutcome,
+  type RetrainPolicyState,
+  type WatchStatus,
+  automationActivityInput,
+  automationPolicyInput,
+  automationRetrainInput,
+  automationSavePolicyInput,
+} from './automation'
+import {
   type ReportExport,
   type ReportHtml,
   type ReportRecord,
@@ -398,6 +408,37 @@ export const methods = {
   'metrics.renewToken': method<typeof metricsRenewTokenInput, MetricsToken>(
     metricsRenewTokenInput,
     'Renew the monitoring token',
+  ),
+  /**
+   * The watched folder: switched on or off, the folder, files waiting to be complete, the last
+   * handled, and why it is not watching when it should. Configure it with `settings.set`
+   * (`watch.enabled`, `watch.folder`, `watch.patterns`, `watch.afterImport`).
+   */
+  'automation.status': method<typeof empty, WatchStatus>(empty, 'Watched folder'),
+  /** The activity timeline, newest first: files taken, checks, retrains and their decisions. */
+  'automation.activity': method<typeof automationActivityInput, ActivityEntry[]>(
+    automationActivityInput,
+    'Automation activity',
+  ),
+  /** A target's retraining policy (the defaults, off, when none was saved) and its triggers now. */
+  'automation.policy': method<typeof automationPolicyInput, RetrainPolicyState>(
+    automationPolicyInput,
+    'Retraining policy of a target',
+  ),
+  /** Saves a target's retraining policy (audited with the reason). */
+  'automation.savePolicy': method<typeof automationSavePolicyInput, RetrainPolicyState>(
+    automationSavePolicyInput,
+    'Save a retraining policy',
+  ),
+  /**
+   * Runs a target's policy once as a job: evaluates its triggers and, when one fired (or `force`),
+   * trains a challenger like the production model, compares both on the compounds measured since
+   * with a paired bootstrap, and promotes only when the policy allows it and the challenger is
+   * significantly better. A dry run trains and changes nothing. Every step is audited.
+   */
+  'automation.retrain': job<typeof automationRetrainInput, RetrainOutcome>(
+    automationRetrainInput,
+    'Run a retraining policy',
   ),
   /** The last database check and the backups kept in the data folder. */
   'database.status': method<typeof empty, DatabaseStatus>(empty, 'Database health'),

@@ -1,5 +1,14 @@
 import { z } from 'zod'
 import { DEFAULT_METRICS_BIND, DEFAULT_METRICS_PORT } from './metrics'
+import { watchAfterImport, watchPatterns } from './automation'
+
+/** An absolute path on POSIX or Windows (the engine checks the folder itself when it watches). */
+const absolutePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be a full path to a folder, like /home/me/exports')
 
 /**
  * Every user setting with its schema and default. A setting that is not listed here cannot be
@@ -17,6 +26,14 @@ export const settingSchemas = {
   'import.computeDescriptors': z.boolean(),
   /** check new imports and prediction batches for drift against the production model */
   'drift.autoCheck': z.boolean(),
+  /** import new exports that land in `watch.folder` (off by default) */
+  'watch.enabled': z.boolean(),
+  'watch.folder': absolutePath.nullable(),
+  'watch.patterns': z.array(z.enum(watchPatterns)).min(1).max(watchPatterns.length),
+  /** leave a handled file, or move it to imported/ or rejected/ beside it */
+  'watch.afterImport': z.enum(watchAfterImport),
+  /** a file is complete once its size and modification time stood still this long */
+  'watch.stableSeconds': z.number().min(0.2).max(120),
 } as const
 
 export type SettingKey = keyof typeof settingSchemas
@@ -30,6 +47,11 @@ export const settingDefaults: Settings = {
   'metrics.predict': false,
   'import.computeDescriptors': true,
   'drift.autoCheck': true,
+  'watch.enabled': false,
+  'watch.folder': null,
+  'watch.patterns': [...watchPatterns],
+  'watch.afterImport': 'leave',
+  'watch.stableSeconds': 3,
 }
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[]

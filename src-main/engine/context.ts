@@ -10,6 +10,7 @@ import type { OnnxSessions } from '../ml/runtime'
 import type { Service, ServiceList } from './services'
 import type { MetricsRecorder } from './metrics/recorder'
 import type { MetricsEndpoint } from './metrics/server'
+import type { FolderWatch } from './automation/watch/watch-service'
 
 export type HostKind = 'electron' | 'web' | 'cli' | 'test'
 
@@ -75,6 +76,8 @@ export interface EngineContext {
   readonly metrics: MetricsRecorder
   /** the monitoring listener: its status, started and stopped as a service */
   readonly metricsEndpoint: MetricsEndpoint
+  /** the watched folder: started and stopped as a service, following the `watch.*` settings */
+  readonly watch: FolderWatch
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }
 

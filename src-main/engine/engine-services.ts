@@ -8,6 +8,7 @@ import type { JobRunner } from './jobs/job-runner'
 import { type MetricsEndpoint, metricsService } from './metrics/server'
 import type { Service } from './services'
 import type { WorkerPool } from './workers/pool'
+import { type FolderWatch, watchService } from './automation/watch/watch-service'
 
 export interface EngineParts {
   files: FileGrants
@@ -18,6 +19,7 @@ export interface EngineParts {
   pool: WorkerPool
   jobs: JobRunner
   metricsEndpoint: MetricsEndpoint
+  watch: FolderWatch
 }
 
 /**
@@ -26,6 +28,7 @@ export interface EngineParts {
  * a database check in progress), then a backup in progress is waited for, and only then go the
  * ONNX sessions, the host's browser and the files granted to this session. The monitoring
  * endpoint starts last and stops first: no scrape or /predict reaches a part that has stopped.
+ * The watched folder stops just before it, so no file is taken while the jobs are cancelled.
  */
 export function engineServices(parts: EngineParts): Service<EngineContext>[] {
   let maintenanceStopped: Promise<void> = Promise.resolve()
@@ -69,6 +72,9 @@ export function engineServices(parts: EngineParts): Service<EngineContext>[] {
       start: () => undefined,
       stop: () => parts.jobs.shutdown(),
     },
+    // After the job runner: the watcher starts imports, drift checks and retrains as jobs, and
+    // stops (no new file taken) before the runner cancels what runs.
+    watchService(parts.watch),
     metricsService(parts.metricsEndpoint),
   ]
 }

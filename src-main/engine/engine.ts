@@ -27,6 +27,7 @@ import { WorkerPool } from './workers/pool'
 import { OnnxSessions } from '../ml/runtime'
 import { ServiceList } from './services'
 import { engineServices } from './engine-services'
+import { FolderWatch } from './automation/watch/watch-service'
 import { startStandardiseJob, unstandardisedCount } from './compounds/standardise-job'
 import { MetricsRecorder } from './metrics/recorder'
 import { MetricsEndpoint } from './metrics/server'
@@ -111,6 +112,7 @@ export function createEngine(options: EngineOptions): Engine {
     })
   const onnx = new OnnxSessions()
   const metricsEndpoint = new MetricsEndpoint()
+  const watch = new FolderWatch()
   const services = new ServiceList<EngineContext>([
     ...engineServices({
       files,
@@ -121,6 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
       pool,
       jobs,
       metricsEndpoint,
+      watch,
     }),
     ...(options.services ?? []),
   ])
@@ -140,6 +143,7 @@ export function createEngine(options: EngineOptions): Engine {
     startedAt: new Date(),
     metrics,
     metricsEndpoint,
+    watch,
     emit,
   }
   // Every built-in service starts at once; one that waits (a listener binding its port) is

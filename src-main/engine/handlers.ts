@@ -1,5 +1,6 @@
 import type { MethodName } from '../contract'
 import { appHandlers } from './app/handlers'
+import { automationHandlers } from './automation/handlers'
 import { backupHandlers } from './backup/handlers'
 import { compoundHandlers } from './compounds/handlers'
 import type { Handler } from './context'
@@ -34,4 +35,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...driftHandlers,
   ...reportHandlers,
   ...metricsHandlers,
+  ...automationHandlers,
 }

@@ -18,6 +18,7 @@ const JOB_LABELS: Record<JobMethodName, string> = {
   'reports.create': 'Report',
   'reports.export': 'Saving report',
   'compounds.standardise': 'Standardising compounds',
+  'automation.retrain': 'Retraining policy',
 }
 
 export function StatusBar() {

@@ -18,6 +18,7 @@ const EXPECTED_TABLES = [
   'activity_contexts',
   'activity_records',
   'audit_log',
+  'automation_events',
   'compounds',
   'drift_features',
   'drift_runs',
@@ -31,8 +32,10 @@ const EXPECTED_TABLES = [
   'prediction_batches',
   'predictions',
   'reports',
+  'retrain_policies',
   'settings',
   'training_runs',
+  'watch_files',
 ]
 
 const now = '2026-01-01T00:00:00.000Z'

@@ -107,6 +107,7 @@ describe('the contract', () => {
       expect(methods[name].job, name).toBe(jobMethodNames.includes(name as JobMethodName))
     expect([...jobMethodNames].sort()).toEqual([
       'app.selfTest',
+      'automation.retrain',
       'compounds.standardise',
       'drift.run',
       'drift.simulate',

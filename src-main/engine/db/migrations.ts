@@ -8,6 +8,7 @@ import m007 from './migrations/007-model-promotions'
 import m008 from './migrations/008-drift-history'
 import m009 from './migrations/009-reports'
 import m010 from './migrations/010-standardised-compounds'
+import m011 from './migrations/011-automation'
 
 /**
  * The numbered migrations, the only source of the schema. Migration N brings the database to
@@ -24,6 +25,7 @@ export const migrations: readonly string[] = [
   m008,
   m009,
   m010,
+  m011,
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

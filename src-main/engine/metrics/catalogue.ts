@@ -56,6 +56,19 @@ export const METRICS = {
     from: 'event',
   },
   // Data
+  // Automation
+  assay_automation_events_total: {
+    type: 'counter',
+    help: 'What the automation did, by kind of timeline entry (file-imported, file-rejected, drift-checked, retrain-decided, ...).',
+    labels: ['kind'],
+    from: 'event',
+  },
+  assay_retrain_decisions_total: {
+    type: 'counter',
+    help: 'Retraining policy runs, by target and decision (promoted, kept-candidate, not-triggered, dry-run, failed, ...).',
+    labels: ['target', 'decision'],
+    from: 'event',
+  },
   assay_imports_total: {
     type: 'counter',
     help: 'Imports finished, by outcome (succeeded, failed, cancelled).',

@@ -166,6 +166,20 @@ export class MetricsRecorder {
 
   /** Every event the engine emits passes here; imports and training runs are counted as they end. */
   observe<E extends EventName>(event: E, payload: Events[E]): void {
+    if (event === 'automation.activity') {
+      const entry = payload as Events['automation.activity']
+      this.counter('assay_automation_events_total').inc({ kind: entry.kind })
+      const decision = entry.details.decision
+      if (
+        (entry.kind === 'retrain-decided' || entry.kind === 'retrain-failed') &&
+        typeof decision === 'string'
+      )
+        this.counter('assay_retrain_decisions_total').inc({
+          target: entry.target ?? '',
+          decision,
+        })
+      return
+    }
     if (event !== 'job.finished') return
     const finished = payload as Events['job.finished']
     if (finished.kind === 'imports.start') {
