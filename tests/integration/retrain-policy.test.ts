@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type {
   ActivityEntry,
+  DriftCheck,
   ModelDetail,
   ModelSummary,
   RetrainOutcome,
   RetrainPolicyState,
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
+import { dueBySchedule } from '../../src-main/engine/automation/retrain/schedule'
 import { startTestEngine, tempDir } from '../helpers'
 import {
   type Split,
@@ -83,8 +85,9 @@ describe('a retraining policy on the aromatase export split by document year', (
     expect((await models(engine)).length).toBe(before)
   })
 
+  let newImportId: number
   it('after the newer file, the new-measurements trigger counts its rows; saving the policy is audited', async () => {
-    await importFile(engine, split.newPath)
+    newImportId = (await importFile(engine, split.newPath)).importId as number
     const saved = (await ok(
       engine.invoke('automation.savePolicy', {
         target: TARGET,
@@ -108,6 +111,57 @@ describe('a retraining policy on the aromatase export split by document year', (
     }
     expect(details.before).toBeNull()
     expect(details.after).toEqual(permissivePolicy(false, 100))
+  })
+
+  it('a drift check of the newer import is what the drift triggers read', async () => {
+    const { jobId } = await ok(
+      engine.invoke('drift.run', {
+        model: champion,
+        source: { kind: 'import', importId: newImportId },
+      }),
+    )
+    const { info, result } = await engine.context.jobs.waitFor('drift.run', jobId)
+    expect(info.state).toBe('succeeded')
+    const check = result as DriftCheck
+    const state = (await ok(
+      engine.invoke('automation.policy', { target: TARGET }),
+    )) as RetrainPolicyState
+    const drift = state.triggers.find((t) => t.kind === 'dataset-drift')
+    expect(drift?.fired).toBe(check.datasetDrift)
+    if (check.datasetDrift) {
+      expect(drift?.driftRunId).toBe(check.driftRunId)
+      expect(drift?.detail).toContain(
+        `drift check #${check.driftRunId} found the dataset drifted (${check.featuresDrifted} of ${check.featuresTested} features)`,
+      )
+    } else expect(drift?.driftRunId).toBeUndefined()
+    const degraded = state.triggers.find((t) => t.kind === 'performance-degraded')
+    expect(degraded?.fired).toBe(check.performance?.degraded === true)
+  }, 120_000)
+
+  it('the schedule is due once its days have passed since the production model', () => {
+    engine.context.db
+      .prepare('UPDATE retrain_policies SET policy_json = ? WHERE target_chembl_id = ?')
+      .run(
+        JSON.stringify({
+          ...permissivePolicy(false, 100),
+          triggers: { ...permissivePolicy(false, 100).triggers, scheduleDays: 30 },
+        }),
+        TARGET,
+      )
+    const created = Date.parse(
+      (
+        engine.context.db
+          .prepare('SELECT created_at FROM model_versions WHERE version = ?')
+          .get(champion) as { created_at: string }
+      ).created_at,
+    )
+    const day = 24 * 60 * 60 * 1000
+    expect(dueBySchedule(engine.context, new Date(created + 29.5 * day))).toEqual([])
+    expect(dueBySchedule(engine.context, new Date(created + 30.5 * day))).toEqual([TARGET])
+    engine.context.db
+      .prepare('UPDATE retrain_policies SET policy_json = ? WHERE target_chembl_id = ?')
+      .run(JSON.stringify(permissivePolicy(false, 100)), TARGET)
+    expect(dueBySchedule(engine.context, new Date(created + 300 * day))).toEqual([])
   })
 
   it('a dry run plans on every compound and trains nothing', async () => {
