@@ -246,6 +246,35 @@ describe('a retraining policy on the aromatase export split by document year', (
   })
 })
 
+describe('one retrain of a target at a time', () => {
+  const dir = tempDir()
+  let engine: Engine
+
+  beforeAll(async () => {
+    const split = splitByYear(dir.path, 2016, 60)
+    engine = startTestEngine(`${dir.path}/data`)
+    await importFile(engine, split.oldPath)
+    await trainProduction(engine, { learner: 'ridge', seed: 1 })
+  }, 300_000)
+  afterAll(async () => {
+    await engine?.close()
+    dir.remove()
+  })
+
+  it('a second retrain of the same target while one runs is refused as already running', async () => {
+    const first = await ok(
+      engine.invoke('automation.retrain', { target: TARGET, dryRun: true, force: true }),
+    )
+    const second = await engine.invoke('automation.retrain', { target: TARGET, dryRun: true })
+    expect(second.ok).toBe(false)
+    if (!second.ok) expect(second.error.code).toBe('already-running')
+    const { info } = await engine.context.jobs.waitFor('automation.retrain', first.jobId)
+    expect(info.state).toBe('succeeded')
+    // once it finished, the next one runs
+    expect((await retrain(engine, { dryRun: true, force: true })).decision).toBe('dry-run')
+  }, 120_000)
+})
+
 describe('promotion by the policy: a champion trained on a handful of compounds', () => {
   const dir = tempDir()
   let engine: Engine

@@ -36,9 +36,29 @@ export function startRetrain(
 ): Promise<JobStarted> {
   return Promise.resolve().then(() => {
     requireTarget(ctx, input.target)
-    return ctx.jobs.start('automation.retrain', (job) => runPolicy(ctx, job, input, trigger))
+    let busy = running.get(ctx)
+    if (!busy) running.set(ctx, (busy = new Set()))
+    const targets = busy
+    if (targets.has(input.target))
+      throw new WorkbenchError(
+        'already-running',
+        `A retraining of ${input.target} is already running; wait for its decision.`,
+        { target: input.target },
+      )
+    targets.add(input.target)
+    try {
+      return ctx.jobs.start('automation.retrain', (job) =>
+        runPolicy(ctx, job, input, trigger).finally(() => targets.delete(input.target)),
+      )
+    } catch (error) {
+      targets.delete(input.target)
+      throw error
+    }
   })
 }
+
+/** Targets whose retrain runs now, per engine: one at a time per target. */
+const running = new WeakMap<EngineContext, Set<string>>()
 
 /**
  * Runs a target's policy once: evaluates its triggers; when one fired (or `force`), trains a
