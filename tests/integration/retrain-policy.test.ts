@@ -254,11 +254,30 @@ describe('one retrain of a target at a time', () => {
     const split = splitByYear(dir.path, 2016, 60)
     engine = startTestEngine(`${dir.path}/data`)
     await importFile(engine, split.oldPath)
-    await trainProduction(engine, { learner: 'ridge', seed: 1 })
   }, 300_000)
   afterAll(async () => {
     await engine?.close()
     dir.remove()
+  })
+
+  it('without a production model: no-production-model, nothing trained', async () => {
+    const outcome = await retrain(engine, { force: true })
+    expect(outcome.decision).toBe('no-production-model')
+    expect(outcome.champion).toBeNull()
+    expect((await models(engine)).length).toBe(0)
+    await trainProduction(engine, { learner: 'ridge', seed: 1 })
+  }, 120_000)
+
+  it('a policy with Auto plans an Auto challenger', async () => {
+    await ok(
+      engine.invoke('automation.savePolicy', {
+        target: TARGET,
+        policy: { ...permissivePolicy(false), learner: 'auto', budgetSeconds: 30 },
+      }),
+    )
+    const outcome = await retrain(engine, { dryRun: true, force: true })
+    expect(outcome.plan?.learner).toBe('auto')
+    expect(outcome.plan?.rows).toBe(60)
   })
 
   it('a second retrain of the same target while one runs is refused as already running', async () => {
