@@ -244,6 +244,40 @@ describe('a retraining policy on the aromatase export split by document year', (
       /^0 new usable/,
     )
   })
+
+  it('a retrain cancelled while the challenger trains registers nothing and says it was cancelled', async () => {
+    const db = engine.context.db
+    const count = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const modelsBefore = count('model_versions')
+    const runsBefore = count('training_runs')
+    const { jobId } = await ok(engine.invoke('automation.retrain', { target: TARGET, force: true }))
+    await new Promise<void>((resolve) => {
+      const off = engine.subscribe((event, payload) => {
+        if (
+          event === 'job.progress' &&
+          (payload as { jobId: string }).jobId === jobId &&
+          (payload as { phase: string }).phase.startsWith('training the challenger')
+        ) {
+          off()
+          resolve()
+        }
+      })
+    })
+    await ok(engine.invoke('jobs.cancel', { jobId }))
+    const { info } = await engine.context.jobs.waitFor('automation.retrain', jobId)
+    expect(info.state).toBe('cancelled')
+    expect(count('model_versions')).toBe(modelsBefore)
+    expect(count('training_runs')).toBe(runsBefore)
+    const [last, before] = (await ok(
+      engine.invoke('automation.activity', { target: TARGET, limit: 2 }),
+    )) as ActivityEntry[]
+    expect(before?.kind).toBe('retrain-started')
+    expect(last?.kind).toBe('retrain-failed')
+    expect(last?.level).toBe('warning')
+    expect(last?.details.decision).toBe('failed')
+    expect(last?.summary).toMatch(/was cancelled; no model was registered/)
+  }, 300_000)
 })
 
 describe('one retrain of a target at a time', () => {
