@@ -9,7 +9,8 @@ import type {
 } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { dueBySchedule } from '../../src-main/engine/automation/retrain/schedule'
-import { startTestEngine, tempDir } from '../helpers'
+import { createEngine } from '../../src-main/engine/engine'
+import { WORKER_SOURCE, startTestEngine, tempDir } from '../helpers'
 import {
   type Split,
   importFile,
@@ -326,6 +327,66 @@ describe('one retrain of a target at a time', () => {
     // once it finished, the next one runs
     expect((await retrain(engine, { dryRun: true, force: true })).decision).toBe('dry-run')
   }, 120_000)
+})
+
+describe('the retraining schedule in a long-running host', () => {
+  const dir = tempDir()
+  const dataDir = `${dir.path}/data`
+
+  beforeAll(async () => {
+    const split = splitByYear(dir.path, 2016, 60)
+    const engine = startTestEngine(dataDir)
+    await importFile(engine, split.oldPath)
+    const { modelVersion } = await trainProduction(engine, { learner: 'ridge', seed: 1 })
+    await ok(
+      engine.invoke('automation.savePolicy', {
+        target: TARGET,
+        policy: {
+          ...permissivePolicy(true),
+          // only the schedule: backdating the model makes its own import look new
+          triggers: { ...permissivePolicy(true).triggers, newMeasurements: null, scheduleDays: 7 },
+        },
+      }),
+    )
+    // the production model as if trained ten days ago
+    engine.context.db
+      .prepare('UPDATE model_versions SET created_at = ? WHERE version = ?')
+      .run(new Date(Date.now() - 10 * 24 * 60 * 60 * 1000).toISOString(), modelVersion)
+    await engine.close()
+  }, 300_000)
+  afterAll(() => dir.remove())
+
+  it('retrains a target whose schedule is due at start; with no new compounds it stays a candidate', async () => {
+    const engine = createEngine({ dataDir, host: 'web', workerPath: WORKER_SOURCE })
+    try {
+      let decided: ActivityEntry | undefined
+      for (let i = 0; i < 600 && !decided; i++) {
+        const listed = (await ok(
+          engine.invoke('automation.activity', { target: TARGET }),
+        )) as ActivityEntry[]
+        decided = listed.find((e) => e.kind === 'retrain-decided' || e.kind === 'retrain-failed')
+        if (!decided) await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(decided?.kind).toBe('retrain-decided')
+      expect(decided?.details.trigger).toBe('schedule')
+      expect(decided?.details.decision).toBe('kept-candidate')
+      expect(decided?.summary).toContain(
+        'only 0 compounds were measured since v1; 50 are needed for a fair comparison',
+      )
+      expect((decided?.details.reasons as string[])[0]).toMatch(
+        /^10 days since v1 was trained \(policy: every 7\)$/,
+      )
+      const list = (await ok(engine.invoke('models.list', {}))) as ModelSummary[]
+      expect(list.map((m) => [m.version, m.stage])).toEqual(
+        expect.arrayContaining([
+          ['v1', 'production'],
+          ['v2', 'candidate'],
+        ]),
+      )
+    } finally {
+      await engine.close()
+    }
+  }, 300_000)
 })
 
 describe('promotion by the policy: a champion trained on a handful of compounds', () => {
