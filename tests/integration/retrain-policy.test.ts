@@ -327,6 +327,23 @@ describe('one retrain of a target at a time', () => {
     // once it finished, the next one runs
     expect((await retrain(engine, { dryRun: true, force: true })).decision).toBe('dry-run')
   }, 120_000)
+
+  it('when the training set cannot be built any more, the run fails with the reason and registers nothing', async () => {
+    const before = (await models(engine)).length
+    // the measurements gone from under the production model (their contexts stay)
+    engine.context.db.prepare('DELETE FROM activity_records').run()
+    const outcome = await retrain(engine, { force: true })
+    expect(outcome.decision).toBe('failed')
+    expect(outcome.explanation).toMatch(
+      /^retraining CHEMBL1978 failed: its training set could not be built \(.+\); no model was registered$/,
+    )
+    expect((await models(engine)).length).toBe(before)
+    const [last] = (await ok(
+      engine.invoke('automation.activity', { target: TARGET, limit: 1 }),
+    )) as ActivityEntry[]
+    expect(last?.kind).toBe('retrain-failed')
+    expect(last?.id).toBe(outcome.activityId)
+  }, 120_000)
 })
 
 describe('the retraining schedule in a long-running host', () => {

@@ -15,7 +15,7 @@ import { writeTransaction } from '../../db/write-transaction'
 import type { JobContext } from '../../jobs/job-runner'
 import { audit, productionRow, promote } from '../../models/registry'
 import { trainModel } from '../../models/train'
-import { buildTrainingSetOnWorker } from '../../models/training-set'
+import { type TrainingSet, buildTrainingSetOnWorker } from '../../models/training-set'
 import { recordActivity } from '../activity'
 import { challengerPlan } from './challenger'
 import { compareOnNewCompounds } from './comparison'
@@ -127,7 +127,22 @@ export async function runPolicy(
   const reason = `retraining policy of ${target}: ${reasons.join('; ')}`
   const plan = challengerPlan(production, policy, reason)
   job.progress({ phase: 'reading the training set', fraction: 0.05 })
-  const set = await buildTrainingSetOnWorker(ctx, plan.definition)
+  let set: TrainingSet
+  try {
+    set = await buildTrainingSetOnWorker(ctx, plan.definition)
+  } catch (error) {
+    // the production model's data is gone or no longer makes a training set
+    if (error instanceof WorkbenchError && error.code === 'cancelled') throw error
+    return finish(ctx, trigger, {
+      ...base,
+      triggered,
+      reasons,
+      triggers,
+      champion,
+      decision: 'failed',
+      explanation: `retraining ${target} failed: its training set could not be built (${error instanceof Error ? error.message : String(error)}); no model was registered`,
+    })
+  }
   const planned = {
     learner: plan.input.learner,
     featureSet: plan.input.featureSet,
