@@ -249,7 +249,10 @@ function progressShifted(job: JobContext): JobContext {
     jobId: job.jobId,
     signal: job.signal,
     throwIfCancelled: () => job.throwIfCancelled(),
-    pointOfNoReturn: () => job.throwIfCancelled(),
+    // Once the challenger is being registered, the run is not cancelled any more: a cancel would
+    // say "cancelled" about a model that is kept. The comparison and the decision that follow
+    // take seconds.
+    pointOfNoReturn: () => job.pointOfNoReturn(),
     progress: (p) =>
       job.progress({
         ...p,
