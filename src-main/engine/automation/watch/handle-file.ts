@@ -8,7 +8,6 @@ import {
   type RetrainOutcome,
   WATCH_SUBFOLDERS,
   type WatchAfterImport,
-  type WatchCheck,
   type WatchFileResult,
   type WatchOutcome,
   toErrorData,
@@ -16,7 +15,6 @@ import {
 import type { EngineContext } from '../../context'
 import {
   enabledPolicyTargets,
-  handledBefore,
   insertWatchFile,
   saveWatchFileResult,
 } from '../../db/automation-queries'
@@ -63,7 +61,7 @@ export async function handleWatchedFile(
   let taken: Taken
   try {
     ;({ bytes, sha256 } = await hashFile(path))
-    if (handledBefore(ctx.db, path, sha256)) return null
+    if (leftInFolder(ctx, path, sha256)) return null
     const result = await importFile(ctx, path, options)
     if (result === null) return null
     taken = result
@@ -116,6 +114,21 @@ export async function handleWatchedFile(
   }
   saveWatchFileResult(ctx.db, result.id, result)
   return result
+}
+
+/**
+ * Whether these bytes were handled at this path and left there (`watch.afterImport` 'leave'): the
+ * same file seen again at a restart or after a touch, taken silently as done. A file that was moved
+ * aside and is dropped again is a new arrival: it is handled (and found a duplicate by the import).
+ */
+function leftInFolder(ctx: EngineContext, path: string, sha256: string): boolean {
+  return (
+    ctx.db
+      .prepare(
+        'SELECT 1 FROM watch_files WHERE path = ? AND sha256 = ? AND moved_to IS NULL LIMIT 1',
+      )
+      .get(path, sha256) !== undefined
+  )
 }
 
 /** SHA-256 and size of the bytes as they are now. */

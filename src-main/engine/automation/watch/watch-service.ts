@@ -70,9 +70,11 @@ export class FolderWatch {
 
   /** Restarts the watcher as the settings now say. */
   apply(settings: Settings): Promise<void> {
-    this.applying = this.applying.then(() => this.applyNow(settings)).catch((error: unknown) => {
-      console.warn(`The watched folder could not be set up: ${(error as Error).message}`)
-    })
+    this.applying = this.applying
+      .then(() => this.applyNow(settings))
+      .catch((error: unknown) => {
+        console.warn(`The watched folder could not be set up: ${(error as Error).message}`)
+      })
     return this.applying
   }
 
