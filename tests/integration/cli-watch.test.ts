@@ -9,7 +9,8 @@ import {
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { WatchFileResult } from '../../src-main/contract'
-import { tempDir } from '../helpers'
+import { runCli } from '../../src-main/hosts/cli-commands'
+import { REPO_ROOT, WORKER_SOURCE, tempDir } from '../helpers'
 import { assay } from '../cli-helpers'
 import { AROMATASE, readTable } from '../reference-csv'
 
@@ -81,4 +82,32 @@ describe('assay watch', () => {
     expect((await assay('watch', '--once', '--data-dir', data)).code).toBe(2)
     expect((await assay('watch', folder, '--move', '--leave', '--data-dir', data)).code).toBe(2)
   }, 60_000)
+
+  it('without --once follows the folder until stopped, taking a file that arrives meanwhile', async () => {
+    const live = join(dir.path, 'live')
+    mkdirSync(live)
+    let stdout = ''
+    let stderr = ''
+    let stop: () => void = () => undefined
+    const stopped = new Promise<void>((r) => (stop = r))
+    const running = runCli(['watch', live, '--json', '--data-dir', data], {
+      workerPath: WORKER_SOURCE,
+      rendererDir: '/nonexistent',
+      appRoot: REPO_ROOT,
+      stdout: (t) => {
+        stdout += t
+        stop()
+      },
+      stderr: (t) => {
+        stderr += t
+        // watching: now a file arrives
+        if (t.startsWith('Watching ')) writeFileSync(join(live, 'late.csv'), 'colour\nred\n')
+      },
+      untilStopped: () => stopped,
+    })
+    expect(await running).toBe(0)
+    expect(stderr).toMatch(/^Watching /)
+    const line = JSON.parse(stdout) as WatchFileResult
+    expect(line).toMatchObject({ file: 'late.csv', outcome: 'rejected' })
+  }, 120_000)
 })

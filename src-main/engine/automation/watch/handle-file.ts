@@ -19,6 +19,7 @@ import {
   saveWatchFileResult,
 } from '../../db/automation-queries'
 import { startImport } from '../../import/handlers'
+import { notReadable } from '../../import/read-table'
 import { recordActivity } from '../activity'
 import { startRetrain } from '../retrain/run-policy'
 import { importedTargets, runChecks } from './after-import'
@@ -60,15 +61,16 @@ export async function handleWatchedFile(
   let sha256: string | null = null
   let taken: Taken
   try {
-    ;({ bytes, sha256 } = await hashFile(path))
+    ;({ bytes, sha256 } = await hashFile(path).catch((error: unknown) => {
+      throw notReadable(path, error)
+    }))
     if (leftInFolder(ctx, path, sha256)) return null
     const result = await importFile(ctx, path, options)
     if (result === null) return null
     taken = result
   } catch (error) {
     const e = toErrorData(error)
-    const code = sha256 === null && e.code === 'internal' ? 'file-not-readable' : e.code
-    taken = { outcome: 'rejected', summary: null, reason: `${code}: ${e.message}` }
+    taken = { outcome: 'rejected', summary: null, reason: `${e.code}: ${e.message}` }
   }
   const movedTo = await moveIfAsked(path, taken.outcome, options).catch((error: unknown) => {
     console.warn(`The watched file ${name} could not be moved aside: ${(error as Error).message}`)
