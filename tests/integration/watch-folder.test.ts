@@ -246,11 +246,14 @@ describe('the watched folder', () => {
 
   it('never overwrites a file already in imported/: a second file of the same name gets " (2)"', async () => {
     copyFileSync(join(watched, 'imported', 'copy.csv'), join(watched, 'copy.csv'))
-    await waitUntil('the second copy', () =>
-      watchRows(engine).filter((r) => r.file_name === 'copy.csv' && r.result_json !== '{}')
-        .length === 2
-        ? true
-        : null,
+    await waitUntil(
+      'the second copy',
+      () =>
+        watchRows(engine).filter((r) => r.file_name === 'copy.csv' && r.result_json !== '{}')
+          .length === 2
+          ? true
+          : null,
+      90_000,
     )
     expect(existsSync(join(watched, 'imported', 'copy.csv'))).toBe(true)
     expect(existsSync(join(watched, 'imported', 'copy (2).csv'))).toBe(true)
