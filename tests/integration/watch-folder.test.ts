@@ -6,6 +6,7 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type {
@@ -29,6 +30,7 @@ const part = (from: number, to: number) => `${[HEADER, ...LINES.slice(from, to)]
 const TRAIN = part(0, 2000)
 const NEW_A = part(2000, 2600)
 const NEW_B = part(2600, 3200)
+const NEW_C = part(3200, 3800)
 
 const STABLE_SECONDS = 0.4
 // pollMs is stable/2 = 200 ms: each pause is longer than a poll and shorter than the stable time
@@ -307,6 +309,27 @@ describe('the watched folder', () => {
       error: null,
     })
   }, 60_000)
+
+  it('closed while a file is imported: the import is cancelled or finishes, and the file is imported once in all', async () => {
+    const name = 'closed-mid-import.csv'
+    writeFileSync(join(watched, name), NEW_C)
+    await waitUntil('the file to be taken', () =>
+      engine.context.watch.status(engine.context).handling === name ? true : null,
+    )
+    await engine.close()
+    engine = startTestEngine(data)
+    const result = await waitUntil('the file after the restart', () => finishedResult(engine, name))
+    const rows = watchRows(engine).filter((r) => r.file_name === name)
+    expect(rows.map((r) => r.outcome)).toEqual(['imported'])
+    const sha = createHash('sha256').update(NEW_C).digest('hex')
+    const stored = engine.context.db
+      .prepare('SELECT id FROM imports WHERE file_sha256 = ?')
+      .all(sha) as { id: number }[]
+    expect(stored).toHaveLength(1)
+    expect(rows[0]?.import_id).toBe(stored[0]?.id)
+    expect(result).toMatchObject({ outcome: 'imported', importId: stored[0]?.id })
+    expect(engine.context.watch.status(engine.context).watching).toBe(true)
+  }, 300_000)
 
   it('runs the target retraining policy after the check, and keeps its decision with the file', async () => {
     await ok(engine, 'automation.savePolicy', {
