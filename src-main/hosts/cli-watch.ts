@@ -28,11 +28,11 @@ const n = (x: number | null) => (x === null ? '-' : x.toLocaleString('en'))
 
 /** The readable line of a handled file. */
 export function formatWatchResult(r: WatchFileResult): string {
-  const moved = r.movedTo ? `; moved to ${r.movedTo}` : ''
+  const moved = r.movedTo ? ` Moved to ${r.movedTo}.` : ''
   if (r.outcome === 'rejected')
-    return `${r.file}: rejected, ${r.reason ?? 'unknown reason'}${moved}\n`
+    return `${r.file}: rejected, ${sentence(r.reason ?? 'unknown reason')}${moved}\n`
   if (r.outcome === 'duplicate')
-    return `${r.file}: skipped, the same file (same SHA-256) was imported before as import #${r.previousImportId}${moved}\n`
+    return `${r.file}: skipped, the same file (same SHA-256) was imported before as import #${r.previousImportId}.${moved}\n`
   const parts = [
     `${r.file}: imported as import #${r.importId}, ${n(r.rowsAccepted)} of ${n(r.rowsTotal)} rows accepted, ${n(r.rowsRejected)} rejected`,
     ...r.checks.map((c) =>
@@ -42,8 +42,11 @@ export function formatWatchResult(r: WatchFileResult): string {
     ),
     ...r.retrains.map((o) => `retraining ${o.target}: ${o.decision}, ${o.explanation}`),
   ]
-  return `${parts.join('; ')}${moved}\n`
+  return `${sentence(parts.join('; '))}${moved}\n`
 }
+
+/** Ends the text with a full stop unless it has one. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`)
 
 /**
  * `assay watch FOLDER`: the watched folder of a headless lab PC, with the same code the desktop
