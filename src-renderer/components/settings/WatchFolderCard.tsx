@@ -70,7 +70,13 @@ export function WatchFolderCard() {
   const saveFolder = () => {
     const f = folder.trim()
     if (f === (savedFolder ?? '')) return
-    void change(() => setSetting('watch.folder', f === '' ? null : f))
+    // a refused folder gives way to the saved one again, with the engine's reason beside it
+    void change(() =>
+      setSetting('watch.folder', f === '' ? null : f).catch((e: unknown) => {
+        setFolder(savedFolder ?? '')
+        throw e
+      }),
+    )
   }
   const saveStable = () => {
     const n = Number(stable)
