@@ -9,6 +9,7 @@ import { type MetricsEndpoint, metricsService } from './metrics/server'
 import type { Service } from './services'
 import type { WorkerPool } from './workers/pool'
 import { type FolderWatch, watchService } from './automation/watch/watch-service'
+import { retrainScheduleService } from './automation/retrain/schedule'
 
 export interface EngineParts {
   files: FileGrants
@@ -75,6 +76,7 @@ export function engineServices(parts: EngineParts): Service<EngineContext>[] {
     // After the job runner: the watcher starts imports, drift checks and retrains as jobs, and
     // stops (no new file taken) before the runner cancels what runs.
     watchService(parts.watch),
+    retrainScheduleService(),
     metricsService(parts.metricsEndpoint),
   ]
 }

@@ -16,6 +16,7 @@ import { DATABASE_COMMANDS, DATABASE_HELP, STANDALONE_COMMANDS } from './cli-dat
 import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { DRIFT_COMMANDS, DRIFT_EXIT, DRIFT_HELP } from './cli-drift'
+import { RETRAIN_COMMANDS, RETRAIN_HELP } from './cli-retrain'
 import { REPORT_COMMANDS, REPORT_HELP } from './cli-report'
 import { SIMULATE_COMMANDS, SIMULATE_HELP } from './cli-simulate'
 import { SERVE_COMMANDS, SERVE_HELP } from './cli-serve'
@@ -36,7 +37,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}${SERVE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${RETRAIN_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}${SERVE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -166,6 +167,7 @@ const COMMANDS: Record<string, Command> = {
   ...MODEL_COMMANDS,
   ...PREDICT_COMMANDS,
   ...DRIFT_COMMANDS,
+  ...RETRAIN_COMMANDS,
   ...REPORT_COMMANDS,
   ...DATABASE_COMMANDS,
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import {
   type ImportRecord,
   type ImportSummary,
+  type JobStarted,
   type ParsedInput,
   type RejectionRow,
   WorkbenchError,
@@ -40,32 +41,7 @@ export const importHandlers: HandlerGroup<
     return { ...preview, previousImports: previousImports(ctx, preview.sha256) }
   },
 
-  'imports.start': async (input, ctx) => {
-    const plan = await checkImport(ctx, input)
-    return ctx.jobs.start('imports.start', async (job): Promise<ImportSummary> => {
-      const started = performance.now()
-      const structures = await computeStructures(ctx, job, plan)
-      const summary = await withWriteTurn(ctx, job, structures.writeFrom, () =>
-        writeAndCommit(ctx, job, plan.file, {
-          head: plan.head,
-          format: plan.format,
-          mapping: plan.mapping,
-          duplicate: input.duplicate ?? 'skip',
-          molecules: structures.molecules,
-          rdkitVersion: structures.rdkitVersion,
-          writeFrom: structures.writeFrom,
-          started,
-        }),
-      )
-      // A skipped file (already imported) wrote nothing.
-      if (summary.importId !== null) {
-        dataChanged(ctx, ['imports', 'activities', 'compounds'])
-        // never awaited, and never able to fail the import
-        autoCheckAfterImport(ctx, summary.importId)
-      }
-      return summary
-    })
-  },
+  'imports.start': (input, ctx) => startImport(ctx, input),
 
   'imports.list': (_input, ctx) => listImports(ctx),
 
@@ -82,6 +58,50 @@ export const importHandlers: HandlerGroup<
       .all(importId, limit, offset) as RejectionRow[]
     return { total, rows }
   },
+}
+
+/** How an import is started beyond its input. */
+export interface StartImportOptions {
+  /**
+   * Start the automatic drift checks of `drift.autoCheck` after the import commits (default).
+   * The watched folder runs its own checks, each waited for, and turns these off.
+   */
+  autoCheck?: boolean
+}
+
+/**
+ * Starts an import as `imports.start` does: the file is checked now (a refusal is thrown before
+ * any job starts), the rows are read and committed in the job.
+ */
+export async function startImport(
+  ctx: EngineContext,
+  input: ParsedInput<'imports.start'>,
+  options: StartImportOptions = {},
+): Promise<JobStarted> {
+  const plan = await checkImport(ctx, input)
+  return ctx.jobs.start('imports.start', async (job): Promise<ImportSummary> => {
+    const started = performance.now()
+    const structures = await computeStructures(ctx, job, plan)
+    const summary = await withWriteTurn(ctx, job, structures.writeFrom, () =>
+      writeAndCommit(ctx, job, plan.file, {
+        head: plan.head,
+        format: plan.format,
+        mapping: plan.mapping,
+        duplicate: input.duplicate ?? 'skip',
+        molecules: structures.molecules,
+        rdkitVersion: structures.rdkitVersion,
+        writeFrom: structures.writeFrom,
+        started,
+      }),
+    )
+    // A skipped file (already imported) wrote nothing.
+    if (summary.importId !== null) {
+      dataChanged(ctx, ['imports', 'activities', 'compounds'])
+      // never awaited, and never able to fail the import
+      if (options.autoCheck !== false) autoCheckAfterImport(ctx, summary.importId)
+    }
+    return summary
+  })
 }
 
 /** What `imports.start` checked before its job starts: the file, its columns and how to read them. */

@@ -11,7 +11,7 @@ import { featureUnits } from '../../chem/feature-sets'
 import { foldRows, kFolds, timeSplit } from '../../ml/cv'
 import type { Model } from '../../ml/model'
 import { regressionMetrics } from '../../ml/regression-metrics'
-import { withDefaults } from '../../ml/fit'
+import { type LearnerParams, withDefaults } from '../../ml/fit'
 import { FP_BYTES } from '../../ml/similarity-domain'
 import type { z } from 'zod'
 import { appVersion } from '../app/versions'
@@ -50,6 +50,11 @@ export interface TrainOptions {
    * their own so that what Auto skips does not depend on how fast the machine is.
    */
   clock?: () => number
+  /**
+   * A single learner's parameters instead of its defaults (a retrained challenger takes the
+   * production model's stored ones). Ignored by Auto, which searches its own.
+   */
+  params?: LearnerParams
 }
 
 /**
@@ -73,7 +78,11 @@ export async function trainModel(
   const auto = input.learner === 'auto'
   const candidates = auto
     ? autoCandidates(input.seed)
-    : [singleCandidate(input.learner as Learner, input.seed)]
+    : [
+        options.params
+          ? { learner: input.learner as Learner, params: { ...options.params } }
+          : singleCandidate(input.learner as Learner, input.seed),
+      ]
   const deadline = clock() + input.budgetSeconds * 1000
   const slots = candidates.length + 2
   const evaluated: Evaluated[] = []
