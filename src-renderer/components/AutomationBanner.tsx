@@ -17,9 +17,8 @@ export function AutomationBanner() {
       role={banner.level === 'warning' ? 'alert' : 'status'}
       data-testid="automation-banner"
     >
-      <p>
-        {banner.target && <span className="tag">{banner.target}</span>} {banner.summary}
-      </p>
+      {/* the sentence names its target and file itself */}
+      <p>{banner.summary}</p>
       <div className="row">
         <button
           type="button"

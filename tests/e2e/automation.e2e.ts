@@ -87,7 +87,7 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
       .locator('[data-kind="file-imported"]')
       .filter({ hasText: 'aromatase-part1.csv' })
     await expect(imported1).toHaveCount(1, { timeout: 120_000 })
-    await expect(imported1).toContainText(`${fmt(first.rows)} rows`)
+    await expect(imported1).toContainText(`of ${fmt(first.rows)} rows accepted`)
     await expect.poll(() => existsSync(join(folder, 'imported', 'aromatase-part1.csv'))).toBe(true)
     expect(existsSync(join(folder, 'aromatase-part1.csv'))).toBe(false)
 
@@ -116,7 +116,7 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
       .locator('[data-kind="file-imported"]')
       .filter({ hasText: 'aromatase-part2.csv' })
     await expect(imported2).toHaveCount(1, { timeout: 120_000 })
-    await expect(imported2).toContainText(`${fmt(second.rows)} rows`)
+    await expect(imported2).toContainText(`of ${fmt(second.rows)} rows accepted`)
     const check = page.locator('[data-kind="drift-checked"]').first()
     await expect(check).toBeVisible({ timeout: 120_000 })
     await expect(check).toContainText('CHEMBL1978')
@@ -171,17 +171,53 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     const panel = page.getByTestId('policy-panel')
     await expect(panel).toContainText('Retraining policy · CHEMBL1978')
     await expect(panel.getByTestId('policy-enabled')).not.toBeChecked()
-    await expect(panel.getByTestId('policy-triggers').locator('li')).not.toHaveCount(0)
+    // the second file drifted and brought new measurements: those triggers stand fired now
+    const triggers = panel.getByTestId('policy-triggers')
+    await expect(triggers.locator('li[data-fired="true"]')).not.toHaveCount(0)
+    await expect(triggers).toContainText('New measurements')
+
+    // switched on (promotion not allowed) and saved with a reason
+    await panel.getByTestId('policy-enabled').check()
+    await panel.getByTestId('policy-save').click()
+    const save = page.getByRole('dialog', { name: 'Save the retraining policy of CHEMBL1978' })
+    await expect(save).toContainText('only ever kept as a candidate')
+    await save.getByLabel('Why this change? (kept in the audit log)').fill('monthly exports')
+    await save.getByRole('button', { name: 'Save policy' }).click()
+    await expect(save).toBeHidden()
+    await expect(panel).toContainText('Saved: the policy is on.')
+    await expect(panel.getByTestId('policy-save')).toBeDisabled()
+
+    // a dry run says what would be trained, and trains nothing
     await panel.getByTestId('policy-dry-run').click()
     const outcome = panel.getByTestId('policy-outcome')
-    await expect(outcome).toBeVisible({ timeout: 60_000 })
-    await expect(outcome).toContainText(/Dry run|Not triggered/)
-    // nothing was trained by the dry run
+    await expect(outcome).toContainText('Dry run', { timeout: 60_000 })
+    await expect(outcome).toContainText('Would train')
     await expect(page.getByTestId('model-v2')).toHaveCount(0)
     await panel.scrollIntoViewIfNeeded()
     await panel.screenshot({ path: `${SHOTS}/models-policy-dry-run.png` })
     await page.screenshot({ path: `${SHOTS}/models-policy-1280x800.png` })
     expect(await overflow(page)).toBeLessThanOrEqual(0)
+
+    // Retrain now trains a challenger and compares it; without leave to promote, v1 stays
+    await panel.getByTestId('policy-retrain').click()
+    await expect(outcome.getByRole('button', { name: 'Challenger v2' })).toBeVisible({
+      timeout: 120_000,
+    })
+    await expect(outcome).toContainText('Kept as a candidate')
+    await expect(panel.getByTestId('policy-comparison')).toContainText('95% interval')
+    await expect(page.getByTestId('model-v1')).toContainText('production')
+    await expect(page.getByTestId('model-v2')).toContainText('candidate')
+    // the decision raised the banner (a challenger kept); dismissed so the panel shows whole
+    await expect(page.getByTestId('automation-banner')).toContainText('Challenger v2')
+    await page
+      .getByTestId('automation-banner')
+      .getByRole('button', { name: 'Dismiss this message' })
+      .click()
+    await panel.screenshot({ path: `${SHOTS}/models-policy-retrained.png` })
+    await openScreen(page, 'Activity')
+    await expect(page.locator('[data-kind="retrain-decided"]').first()).toContainText('CHEMBL1978')
+    await expect(page.locator('[data-kind="policy-saved"]')).toHaveCount(1)
+    await page.screenshot({ path: `${SHOTS}/activity-after-retrain.png` })
 
     expect(errors).toEqual([])
   } finally {

@@ -1,7 +1,7 @@
 import type { ActivityEntry } from '../../../src-main/contract'
 import { openLink } from '../../store/automation-store'
 import { fmtDate } from '../format'
-import { KIND_LABELS, LEVEL_LABELS, comparisonOf, comparisonSentence, detailFacts } from './labels'
+import { KIND_LABELS, LEVEL_LABELS, comparisonOf, comparisonSentence } from './labels'
 
 const LEVEL_GLYPHS: Record<ActivityEntry['level'], string> = {
   info: 'i',
@@ -12,7 +12,6 @@ const LEVEL_GLYPHS: Record<ActivityEntry['level'], string> = {
 /** One entry of the timeline: when, how notable, the sentence, its numbers and its links. */
 export function ActivityItem({ entry }: { entry: ActivityEntry }) {
   const comparison = entry.kind === 'retrain-decided' ? comparisonOf(entry.details) : null
-  const facts = detailFacts(entry)
   const { importId, driftRunId, modelVersion } = entry
   return (
     <li
@@ -38,11 +37,6 @@ export function ActivityItem({ entry }: { entry: ActivityEntry }) {
         </div>
         <p className="activity-summary">{entry.summary}</p>
         {comparison && <p className="muted small">{comparisonSentence(comparison)}</p>}
-        {facts.length > 0 && (
-          <p className="muted small" data-testid="activity-facts">
-            {facts.join(' · ')}
-          </p>
-        )}
         {(importId !== null || driftRunId !== null || modelVersion !== null) && (
           <div className="row activity-links">
             {importId !== null && (

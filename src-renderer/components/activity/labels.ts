@@ -57,19 +57,3 @@ export function comparisonOf(details: Record<string, unknown>): RetrainCompariso
 export function comparisonSentence(c: RetrainComparison): string {
   return `RMSE ${fmtNum(c.rmseChallenger, 3)} (challenger) vs ${fmtNum(c.rmseChampion, 3)} (production) on ${fmtInt(c.rows)} compounds; difference ${fmtNum(c.diff, 3)}, 95% interval ${fmtNum(c.diffCi[0], 3)} to ${fmtNum(c.diffCi[1], 3)}`
 }
-
-/** The numbers of a file or check entry worth showing under its sentence. */
-export function detailFacts(entry: ActivityEntry): string[] {
-  const d = entry.details
-  const facts: string[] = []
-  if (isNumber(d.rows)) facts.push(`${fmtInt(d.rows)} rows`)
-  if (isNumber(d.rowsAccepted)) facts.push(`${fmtInt(d.rowsAccepted)} accepted`)
-  if (isNumber(d.rowsRejected) && d.rowsRejected > 0)
-    facts.push(`${fmtInt(d.rowsRejected)} rejected`)
-  if (typeof d.datasetDrift === 'boolean')
-    facts.push(d.datasetDrift ? 'the dataset drifted' : 'no dataset drift')
-  if (isNumber(d.featuresDrifted)) facts.push(`${fmtInt(d.featuresDrifted)} features drifted`)
-  if (typeof d.degraded === 'boolean' && d.degraded) facts.push('performance degraded')
-  if (typeof d.reason === 'string' && entry.kind !== 'retrain-decided') facts.push(d.reason)
-  return facts
-}

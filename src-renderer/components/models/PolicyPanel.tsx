@@ -327,7 +327,7 @@ export function PolicyPanel({ target }: { target: string }) {
                 className={t.fired ? 'fired' : t.enabled ? '' : 'muted'}
                 data-fired={t.fired}
               >
-                <span className={`tag${t.fired ? ' bad-tag' : ''}`}>
+                <span className={`tag${t.fired ? ' fired-tag' : ''}`}>
                   {t.fired ? 'fired' : t.enabled ? 'not fired' : 'off'}
                 </span>{' '}
                 <strong>{TRIGGER_LABELS[t.kind]}</strong>: {t.detail}
