@@ -56,7 +56,8 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
       await expect(card.getByTestId(`watch-pattern-${p}`)).toBeChecked()
     await card.getByTestId('watch-folder').fill(folder)
     await card.getByTestId('watch-folder').press('Enter')
-    await card.getByTestId('watch-after-move').check()
+    // the choices follow the saved settings, so they change once saved: click, then wait
+    await card.getByTestId('watch-after-move').click()
     await expect(card.getByTestId('watch-after-move')).toBeChecked()
     await card.getByTestId('watch-stable').fill('0.5')
     await card.getByTestId('watch-stable').press('Enter')
@@ -97,6 +98,7 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     const focused = page.locator('tr.focused-row')
     await expect(focused).toContainText('aromatase-part1.csv')
     await expect(focused).toContainText(fmt(first.rows))
+    await page.screenshot({ path: `${SHOTS}/import-linked-1280x800.png` })
 
     // a production model of the target, so the next file is checked for drift against it
     await openScreen(page, 'Models')
@@ -159,6 +161,9 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     await expect(banner).toHaveCount(0)
     await page.screenshot({ path: `${SHOTS}/activity-1280x800.png` })
     await page.screenshot({ path: `${SHOTS}/activity-full.png`, fullPage: true })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.screenshot({ path: `${SHOTS}/activity-dark.png` })
+    await page.emulateMedia({ colorScheme: 'light' })
     expect(await overflow(page)).toBeLessThanOrEqual(0)
 
     // the model link opens the Models screen on v1, with the target's retraining policy
