@@ -51,6 +51,12 @@ export const useAutomation = create<AutomationState>((set) => ({
 export function onActivity(entry: ActivityEntry): void {
   if (entry.level === 'notice' || entry.level === 'warning')
     useAutomation.setState({ banner: entry })
+  // a folder problem that was put right (watching again) no longer needs the user
+  else if (
+    entry.kind === 'watch-started' &&
+    useAutomation.getState().banner?.kind === 'watch-error'
+  )
+    useAutomation.setState({ banner: null })
 }
 
 /** Opens what a timeline entry links to, on its own screen. */

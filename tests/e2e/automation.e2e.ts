@@ -75,6 +75,8 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     await card.getByTestId('watch-folder').press('Enter')
     await expect(card.getByTestId('watch-status')).toContainText(`Watching ${folder}`)
     await expect(card.locator('.error')).toHaveCount(0)
+    // the folder's problem raised the banner only while it lasted
+    await expect(page.getByTestId('automation-banner')).toHaveCount(0)
     await card.screenshot({ path: `${SHOTS}/settings-watched-folder.png` })
     await card.scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${SHOTS}/settings-1280x800.png` })
