@@ -58,7 +58,7 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     await card.getByTestId('watch-folder').press('Enter')
     // the choices follow the saved settings, so they change once saved: click, then wait
     await card.getByTestId('watch-after-move').click()
-    await expect(card.getByTestId('watch-after-move')).toBeChecked()
+    await expect(card.getByTestId('watch-after-move')).toHaveAttribute('aria-checked', 'true')
     await card.getByTestId('watch-stable').fill('0.5')
     await card.getByTestId('watch-stable').press('Enter')
     await expect(card.getByTestId('watch-stable')).toHaveValue('0.5')

@@ -249,23 +249,32 @@ export function PolicyPanel({ target }: { target: string }) {
             </fieldset>
             <fieldset className="field">
               <span>Challenger</span>
+              <div className="segmented" role="radiogroup" aria-label="Challenger's learner">
+                {(
+                  [
+                    { value: 'same', label: 'Same as production' },
+                    { value: 'auto', label: 'Auto search' },
+                  ] as const
+                ).map((o) => (
+                  <button
+                    key={o.value}
+                    type="button"
+                    role="radio"
+                    aria-checked={draft.learner === o.value}
+                    className={draft.learner === o.value ? 'active' : ''}
+                    onClick={() => setDraft({ ...draft, learner: o.value })}
+                  >
+                    {o.label}
+                  </button>
+                ))}
+              </div>
+              <p className="muted small policy-learner-hint">
+                {draft.learner === 'same'
+                  ? 'The production model’s learner, features and parameters, on all current data.'
+                  : 'Auto’s search over learners and parameters, with the production model’s features.'}
+              </p>
               <label className="chip">
-                <input
-                  type="radio"
-                  name={`policy-learner-${target}`}
-                  checked={draft.learner === 'same'}
-                  onChange={() => setDraft({ ...draft, learner: 'same' })}
-                />
-                same learner, features and parameters as production
-              </label>
-              <label className="chip">
-                <input
-                  type="radio"
-                  name={`policy-learner-${target}`}
-                  checked={draft.learner === 'auto'}
-                  onChange={() => setDraft({ ...draft, learner: 'auto' })}
-                />
-                Auto, searching for
+                Auto may search for
                 <input
                   type="number"
                   className="inline-number"
@@ -281,7 +290,7 @@ export function PolicyPanel({ target }: { target: string }) {
                     })
                   }
                 />
-                s
+                seconds
               </label>
               <label className="chip">
                 <input

@@ -155,30 +155,29 @@ export function WatchFolderCard() {
         </fieldset>
         <fieldset className="field">
           <span>After a file is handled</span>
-          <div className="chips">
-            <label className="chip">
-              <input
-                type="radio"
-                name="watch-after"
-                checked={afterImport === 'leave'}
+          <div className="segmented" role="radiogroup" aria-label="After a file is handled">
+            {(
+              [
+                { value: 'leave', label: 'Leave it in the folder' },
+                {
+                  value: 'move',
+                  label: `Move it to ${WATCH_SUBFOLDERS.imported}/ or ${WATCH_SUBFOLDERS.rejected}/`,
+                },
+              ] as const
+            ).map((o) => (
+              <button
+                key={o.value}
+                type="button"
+                role="radio"
+                aria-checked={afterImport === o.value}
+                className={afterImport === o.value ? 'active' : ''}
                 disabled={!settings || busy}
-                onChange={() => void change(() => setSetting('watch.afterImport', 'leave'))}
-                data-testid="watch-after-leave"
-              />
-              Leave it in the folder
-            </label>
-            <label className="chip">
-              <input
-                type="radio"
-                name="watch-after"
-                checked={afterImport === 'move'}
-                disabled={!settings || busy}
-                onChange={() => void change(() => setSetting('watch.afterImport', 'move'))}
-                data-testid="watch-after-move"
-              />
-              Move it to <span className="mono">{WATCH_SUBFOLDERS.imported}/</span> or{' '}
-              <span className="mono">{WATCH_SUBFOLDERS.rejected}/</span>
-            </label>
+                onClick={() => void change(() => setSetting('watch.afterImport', o.value))}
+                data-testid={`watch-after-${o.value}`}
+              >
+                {o.label}
+              </button>
+            ))}
           </div>
         </fieldset>
         <label className="field narrow">
