@@ -9,11 +9,10 @@ import {
   type TriggerKind,
 } from '../../../src-main/contract'
 import { call } from '../../api/client'
-import { useModels } from '../../store/models-store'
 import { useDataVersion, useJob } from '../../store/use-job'
 import { JobProgress } from '../JobProgress'
 import { ReasonDialog } from '../ReasonDialog'
-import { comparisonSentence } from '../activity/labels'
+import { PolicyOutcome } from './PolicyOutcome'
 import { fmtDate } from '../format'
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
@@ -26,63 +25,9 @@ const TRIGGER_LABELS: Record<TriggerKind, string> = {
   manual: 'By hand',
 }
 
-const DECISION_LABELS: Record<RetrainOutcome['decision'], string> = {
-  'not-triggered': 'Not triggered',
-  'dry-run': 'Dry run',
-  promoted: 'Promoted',
-  'kept-candidate': 'Kept as a candidate',
-  'no-production-model': 'No production model',
-  failed: 'Failed',
-}
-
 const clampInt = (text: string, min: number, max: number, fallback: number) => {
   const n = Math.floor(Number(text))
   return Number.isFinite(n) && text.trim() !== '' ? Math.min(max, Math.max(min, n)) : fallback
-}
-
-/** The last run's decision: its sentence, the comparison's numbers and the versions compared. */
-function OutcomeView({ outcome }: { outcome: RetrainOutcome }) {
-  const select = useModels((s) => s.select)
-  const models = useModels((s) => s.models)
-  const link = (version: string | null, role: string) =>
-    version === null ? null : models.some((m) => m.version === version) ? (
-      <button type="button" className="link-button" onClick={() => void select(version)}>
-        {role} {version}
-      </button>
-    ) : (
-      <span className="muted">
-        {role} {version}
-      </span>
-    )
-  return (
-    <div className="policy-outcome" data-testid="policy-outcome">
-      <p>
-        <span className={`tag decision-${outcome.decision}`}>
-          {DECISION_LABELS[outcome.decision]}
-        </span>{' '}
-        {outcome.explanation}
-      </p>
-      {outcome.comparison && (
-        <p className="muted small" data-testid="policy-comparison">
-          {comparisonSentence(outcome.comparison)} (
-          {outcome.comparison.resamples.toLocaleString('en')} paired bootstrap resamples, seed{' '}
-          {outcome.comparison.seed}).
-        </p>
-      )}
-      {outcome.plan && (
-        <p className="muted small">
-          {outcome.dryRun ? 'Would train' : 'Trained'}: {outcome.plan.learner} on{' '}
-          {outcome.plan.featureSet}, {outcome.plan.rows.toLocaleString('en')} compounds (
-          {outcome.plan.types.join(', ')}).
-        </p>
-      )}
-      <div className="row">
-        {link(outcome.challenger, 'Challenger')}
-        {link(outcome.champion, 'Production')}
-        <span className="muted small">{fmtDate(outcome.at)}</span>
-      </div>
-    </div>
-  )
 }
 
 /**
@@ -382,7 +327,7 @@ export function PolicyPanel({ target }: { target: string }) {
               )}
             </div>
           )}
-          {outcome && <OutcomeView outcome={outcome} />}
+          {outcome && <PolicyOutcome outcome={outcome} />}
         </>
       )}
       {problem && (
