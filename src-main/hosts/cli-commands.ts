@@ -17,6 +17,7 @@ import { MODELS_HELP, MODEL_COMMANDS } from './cli-models'
 import { PREDICT_COMMANDS, PREDICT_HELP } from './cli-predict'
 import { DRIFT_COMMANDS, DRIFT_EXIT, DRIFT_HELP } from './cli-drift'
 import { RETRAIN_COMMANDS, RETRAIN_HELP } from './cli-retrain'
+import { WATCH_COMMANDS, WATCH_HELP } from './cli-watch'
 import { REPORT_COMMANDS, REPORT_HELP } from './cli-report'
 import { SIMULATE_COMMANDS, SIMULATE_HELP } from './cli-simulate'
 import { SERVE_COMMANDS, SERVE_HELP } from './cli-serve'
@@ -37,7 +38,7 @@ Usage:
   assay compounds [--json] [--limit N] [--data-dir D]
                                              compounds with their four seed features
   assay self-test [--json] [--data-dir D]    compute RDKit descriptors in worker threads
-${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${RETRAIN_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}${SERVE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
+${MODELS_HELP}${PREDICT_HELP}${DRIFT_HELP}${RETRAIN_HELP}${WATCH_HELP}${REPORT_HELP}${DATABASE_HELP}${SIMULATE_HELP}${SERVE_HELP}  assay web [--port N] [--no-sample] [--data-dir D]
                                              serve the app to a browser on 127.0.0.1 (a new data
                                              folder gets the synthetic sample unless --no-sample)
   assay --help                               this text
@@ -168,6 +169,7 @@ const COMMANDS: Record<string, Command> = {
   ...PREDICT_COMMANDS,
   ...DRIFT_COMMANDS,
   ...RETRAIN_COMMANDS,
+  ...WATCH_COMMANDS,
   ...REPORT_COMMANDS,
   ...DATABASE_COMMANDS,
 }

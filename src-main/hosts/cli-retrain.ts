@@ -42,7 +42,7 @@ function formatOutcome(o: RetrainOutcome): string {
     `Production model: ${o.champion ?? 'none'}${o.challenger ? `; challenger: ${o.challenger}` : ''}`,
     ...o.triggers.map(
       (t) =>
-        `  ${t.fired && t.enabled ? 'FIRED' : t.enabled ? 'on   ' : 'off  '} ${t.kind}: ${t.detail}`,
+        `  ${o.reasons.includes(t.detail) ? 'FIRED' : t.fired ? 'would' : t.enabled ? 'on   ' : 'off  '} ${t.kind}: ${t.detail}`,
     ),
   ]
   if (o.plan)

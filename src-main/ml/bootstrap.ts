@@ -1,5 +1,3 @@
-import { createRng } from './rng'
-
 /** The paired bootstrap of an RMSE difference: its point value and percentile interval. */
 export interface PairedRmseBootstrap {
   rows: number
@@ -61,13 +59,19 @@ export function pairedRmseBootstrap(
   }
   const rmseA = Math.sqrt(sumA / n)
   const rmseB = Math.sqrt(sumB / n)
-  const rng = createRng(options.seed)
   const diffs = new Float64Array(options.resamples)
+  // createRng(seed).int(n) (rng.ts), written out in the loop: the same draws, without a call per draw
+  // (2,000 resamples of 100,000 rows are 200 million of them).
+  let state = options.seed >>> 0 || 0x9e3779b9
   for (let r = 0; r < options.resamples; r++) {
     let sa = 0
     let sb = 0
     for (let i = 0; i < n; i++) {
-      const k = rng.int(n)
+      state = (state + 0x6d2b79f5) >>> 0
+      let t = state
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      const k = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)
       sa += sqA[k] as number
       sb += sqB[k] as number
     }

@@ -49,6 +49,8 @@ describe('engine services in a real engine', () => {
       'database maintenance',
       'worker pool',
       'job runner',
+      'watched folder',
+      'retraining schedule',
       'metrics endpoint',
       'listener',
     ])

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { pairedRmseBootstrap, percentileSorted } from '../../src-main/ml/bootstrap'
+import { createRng } from '../../src-main/ml/rng'
 import { prng } from '../helpers'
 
 const PYTHON = process.env.DRIFT_REFERENCE_PYTHON ?? '/usr/bin/python3'
@@ -94,6 +95,27 @@ describe('paired bootstrap of the RMSE difference', () => {
     expect(flat.rmseB).toBe(3)
     expect(flat.ci[0]).toBeCloseTo(-2, 14)
     expect(flat.ci[1]).toBeCloseTo(-2, 14)
+  })
+
+  it('draws exactly createRng(seed).int(n), as a plain loop over rng.ts gives', () => {
+    const rand = prng(3)
+    const a = Array.from({ length: 31 }, () => rand())
+    const b = Array.from({ length: 31 }, () => rand())
+    const rng = createRng(42)
+    const diffs = Array.from({ length: 101 }, () => {
+      let sa = 0
+      let sb = 0
+      for (let i = 0; i < 31; i++) {
+        const k = rng.int(31)
+        sa += (a[k] as number) ** 2
+        sb += (b[k] as number) ** 2
+      }
+      return Math.sqrt(sa / 31) - Math.sqrt(sb / 31)
+    }).sort((x, y) => x - y)
+    const ours = pairedRmseBootstrap(a, b, { resamples: 101, seed: 42, level: 0.9 })
+    // 101 resamples: the 5% and 95% percentiles fall on ranks 5 and 95 exactly
+    expect(ours.ci[0]).toBe(diffs[5])
+    expect(ours.ci[1]).toBe(diffs[95])
   })
 
   it('interpolates percentiles linearly between ranks, as numpy does', () => {

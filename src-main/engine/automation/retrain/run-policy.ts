@@ -15,7 +15,7 @@ import { writeTransaction } from '../../db/write-transaction'
 import type { JobContext } from '../../jobs/job-runner'
 import { audit, productionRow, promote } from '../../models/registry'
 import { trainModel } from '../../models/train'
-import { buildTrainingSetOnWorker } from '../../models/training-set'
+import { type TrainingSet, buildTrainingSetOnWorker } from '../../models/training-set'
 import { recordActivity } from '../activity'
 import { challengerPlan } from './challenger'
 import { compareOnNewCompounds } from './comparison'
@@ -36,9 +36,29 @@ export function startRetrain(
 ): Promise<JobStarted> {
   return Promise.resolve().then(() => {
     requireTarget(ctx, input.target)
-    return ctx.jobs.start('automation.retrain', (job) => runPolicy(ctx, job, input, trigger))
+    let busy = running.get(ctx)
+    if (!busy) running.set(ctx, (busy = new Set()))
+    const targets = busy
+    if (targets.has(input.target))
+      throw new WorkbenchError(
+        'already-running',
+        `A retraining of ${input.target} is already running; wait for its decision.`,
+        { target: input.target },
+      )
+    targets.add(input.target)
+    try {
+      return ctx.jobs.start('automation.retrain', (job) =>
+        runPolicy(ctx, job, input, trigger).finally(() => targets.delete(input.target)),
+      )
+    } catch (error) {
+      targets.delete(input.target)
+      throw error
+    }
   })
 }
+
+/** Targets whose retrain runs now, per engine: one at a time per target. */
+const running = new WeakMap<EngineContext, Set<string>>()
 
 /**
  * Runs a target's policy once: evaluates its triggers; when one fired (or `force`), trains a
@@ -107,7 +127,22 @@ export async function runPolicy(
   const reason = `retraining policy of ${target}: ${reasons.join('; ')}`
   const plan = challengerPlan(production, policy, reason)
   job.progress({ phase: 'reading the training set', fraction: 0.05 })
-  const set = await buildTrainingSetOnWorker(ctx, plan.definition)
+  let set: TrainingSet
+  try {
+    set = await buildTrainingSetOnWorker(ctx, plan.definition)
+  } catch (error) {
+    // the production model's data is gone or no longer makes a training set
+    if (error instanceof WorkbenchError && error.code === 'cancelled') throw error
+    return finish(ctx, trigger, {
+      ...base,
+      triggered,
+      reasons,
+      triggers,
+      champion,
+      decision: 'failed',
+      explanation: `retraining ${target} failed: its training set could not be built (${error instanceof Error ? error.message : String(error)}); no model was registered`,
+    })
+  }
   const planned = {
     learner: plan.input.learner,
     featureSet: plan.input.featureSet,

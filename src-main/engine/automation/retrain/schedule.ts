@@ -47,25 +47,34 @@ export function dueBySchedule(ctx: EngineContext, now = new Date()): string[] {
 export function retrainScheduleService(): Service<EngineContext> {
   let timer: NodeJS.Timeout | null = null
   let halted = false
-  let running: Promise<void> = Promise.resolve()
-  const tick = (ctx: EngineContext) => {
-    running = running
-      .then(async () => {
-        for (const target of dueBySchedule(ctx)) {
-          if (halted) return
+  let running = false
+  const tick = async (ctx: EngineContext) => {
+    if (running || halted) return
+    running = true
+    try {
+      for (const target of dueBySchedule(ctx)) {
+        if (halted) return
+        try {
           const { jobId } = await startRetrain(
             ctx,
             { target, dryRun: false, force: false },
             'schedule',
           )
           await ctx.jobs.waitFor('automation.retrain', jobId)
+        } catch (error) {
+          console.warn(
+            `The scheduled retraining of ${target} could not run: ${error instanceof Error ? error.message : String(error)}`,
+          )
         }
-      })
-      .catch((error: unknown) =>
-        console.warn(
-          `The retraining schedule could not run: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      )
+      }
+    } finally {
+      running = false
+    }
+  }
+  const end = () => {
+    halted = true
+    if (timer) clearInterval(timer)
+    timer = null
   }
   return {
     name: 'retraining schedule',
@@ -74,20 +83,13 @@ export function retrainScheduleService(): Service<EngineContext> {
       // an app whose retrain is still going; the schedule only in the long-running hosts.
       if (ctx.options.host !== 'cli') await sweepInterruptedRetrains(ctx)
       if (ctx.options.host !== 'electron' && ctx.options.host !== 'web') return
-      tick(ctx)
-      timer = setInterval(() => tick(ctx), HOUR_MS)
+      void tick(ctx)
+      timer = setInterval(() => void tick(ctx), HOUR_MS)
       timer.unref()
     },
-    halt() {
-      halted = true
-      if (timer) clearInterval(timer)
-      timer = null
-    },
-    async stop() {
-      halted = true
-      if (timer) clearInterval(timer)
-      timer = null
-      await running
-    },
+    halt: end,
+    // A retrain under way is not waited for: the job runner, which stops after this, cancels it
+    // (nothing is registered half, and its timeline entry says it was cancelled).
+    stop: end,
   }
 }

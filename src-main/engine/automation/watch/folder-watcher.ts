@@ -11,6 +11,9 @@ import type { EngineContext } from '../../context'
 import { CompletenessTracker, type FileSample } from './completeness'
 import { handleWatchedFile } from './handle-file'
 
+/** How often a followed folder is checked to be still there. */
+const FOLDER_CHECK_MS = 2000
+
 export interface WatcherConfig {
   folder: string
   patterns: readonly WatchPattern[]
@@ -48,6 +51,7 @@ export class FolderWatcher {
   private readonly controller = new AbortController()
   private chokidar: FSWatcher | null = null
   private timer: NodeJS.Timeout | null = null
+  private folderTimer: NodeJS.Timeout | null = null
   private polling: Promise<void> | null = null
   private current: Promise<void> | null = null
   private currentJob: { kind: JobMethodName; jobId: string } | null = null
@@ -86,6 +90,23 @@ export class FolderWatcher {
       this.hooks.onFolderError?.(error instanceof Error ? error : new Error(String(error))),
     )
     await new Promise<void>((done) => watcher.once('ready', () => done()))
+    // chokidar says nothing when the watched folder itself goes: look every few seconds
+    this.folderTimer = setInterval(() => {
+      void stat(this.folder).then(
+        (info) => {
+          if (!info.isDirectory()) this.folderGone()
+        },
+        () => this.folderGone(),
+      )
+    }, FOLDER_CHECK_MS)
+  }
+
+  private folderGone(): void {
+    if (this.controller.signal.aborted || this.folderTimer === null) return
+    // said once
+    clearInterval(this.folderTimer)
+    this.folderTimer = null
+    this.hooks.onFolderError?.(new Error('it was removed, renamed or unmounted'))
   }
 
   /** Lists the folder once (no watcher): what `--once` takes. */
@@ -118,6 +139,8 @@ export class FolderWatcher {
    */
   async stop(): Promise<void> {
     this.controller.abort()
+    if (this.folderTimer) clearInterval(this.folderTimer)
+    this.folderTimer = null
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     this.queue.length = 0

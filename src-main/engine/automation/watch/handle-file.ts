@@ -8,7 +8,6 @@ import {
   type RetrainOutcome,
   WATCH_SUBFOLDERS,
   type WatchAfterImport,
-  type WatchCheck,
   type WatchFileResult,
   type WatchOutcome,
   toErrorData,
@@ -16,11 +15,11 @@ import {
 import type { EngineContext } from '../../context'
 import {
   enabledPolicyTargets,
-  handledBefore,
   insertWatchFile,
   saveWatchFileResult,
 } from '../../db/automation-queries'
 import { startImport } from '../../import/handlers'
+import { notReadable } from '../../import/read-table'
 import { recordActivity } from '../activity'
 import { startRetrain } from '../retrain/run-policy'
 import { importedTargets, runChecks } from './after-import'
@@ -62,15 +61,16 @@ export async function handleWatchedFile(
   let sha256: string | null = null
   let taken: Taken
   try {
-    ;({ bytes, sha256 } = await hashFile(path))
-    if (handledBefore(ctx.db, path, sha256)) return null
+    ;({ bytes, sha256 } = await hashFile(path).catch((error: unknown) => {
+      throw notReadable(path, error)
+    }))
+    if (leftInFolder(ctx, path, sha256)) return null
     const result = await importFile(ctx, path, options)
     if (result === null) return null
     taken = result
   } catch (error) {
     const e = toErrorData(error)
-    const code = sha256 === null && e.code === 'internal' ? 'file-not-readable' : e.code
-    taken = { outcome: 'rejected', summary: null, reason: `${code}: ${e.message}` }
+    taken = { outcome: 'rejected', summary: null, reason: `${e.code}: ${e.message}` }
   }
   const movedTo = await moveIfAsked(path, taken.outcome, options).catch((error: unknown) => {
     console.warn(`The watched file ${name} could not be moved aside: ${(error as Error).message}`)
@@ -116,6 +116,21 @@ export async function handleWatchedFile(
   }
   saveWatchFileResult(ctx.db, result.id, result)
   return result
+}
+
+/**
+ * Whether these bytes were handled at this path and left there (`watch.afterImport` 'leave'): the
+ * same file seen again at a restart or after a touch, taken silently as done. A file that was moved
+ * aside and is dropped again is a new arrival: it is handled (and found a duplicate by the import).
+ */
+function leftInFolder(ctx: EngineContext, path: string, sha256: string): boolean {
+  return (
+    ctx.db
+      .prepare(
+        'SELECT 1 FROM watch_files WHERE path = ? AND sha256 = ? AND moved_to IS NULL LIMIT 1',
+      )
+      .get(path, sha256) !== undefined
+  )
 }
 
 /** SHA-256 and size of the bytes as they are now. */

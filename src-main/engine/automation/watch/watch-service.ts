@@ -70,9 +70,11 @@ export class FolderWatch {
 
   /** Restarts the watcher as the settings now say. */
   apply(settings: Settings): Promise<void> {
-    this.applying = this.applying.then(() => this.applyNow(settings)).catch((error: unknown) => {
-      console.warn(`The watched folder could not be set up: ${(error as Error).message}`)
-    })
+    this.applying = this.applying
+      .then(() => this.applyNow(settings))
+      .catch((error: unknown) => {
+        console.warn(`The watched folder could not be set up: ${(error as Error).message}`)
+      })
     return this.applying
   }
 
@@ -102,7 +104,11 @@ export class FolderWatch {
     }
     const watcher = new FolderWatcher(ctx, watcherConfig(settings, folder), {
       onFolderError: (error) => {
-        void this.fail(ctx, `The folder ${folder} can no longer be watched: ${error.message}`)
+        void this.lost(
+          ctx,
+          watcher,
+          `The folder ${folder} can no longer be watched: ${error.message}.`,
+        )
       },
     })
     await watcher.start()
@@ -119,6 +125,16 @@ export class FolderWatch {
         stableSeconds: settings['watch.stableSeconds'],
       },
     })
+  }
+
+  /** The watched folder went away: the watcher stops and the status says why. */
+  private async lost(ctx: EngineContext, watcher: FolderWatcher, problem: string): Promise<void> {
+    await this.applying
+    if (this.watcher !== watcher || this.stopped) return
+    this.watcher = null
+    this.error = problem
+    await watcher.stop()
+    await this.fail(ctx, problem)
   }
 
   /** Says why the folder is not watched; on the timeline only once for the same reason. */

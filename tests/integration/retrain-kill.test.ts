@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ActivityEntry, RetrainPolicyState } from '../../src-main/contract'
+import { databasePath } from '../../src-main/engine/db/connection'
+import { REPO_ROOT, startTestEngine, tempDir } from '../helpers'
+import { importFile, splitByYear, trainProduction } from '../retrain-helpers'
+
+const TARGET = 'CHEMBL1978'
+
+/** The retrain in a child process; `output` waits for its standard output to match. */
+function startRetrainProcess(dataDir: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/retrain-kill-child.ts'), dataDir, TARGET],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  const waiters: (() => void)[] = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return {
+    async output(pattern: RegExp): Promise<string> {
+      for (;;) {
+        const match = pattern.exec(out)
+        if (match) return match[0]
+        if (child.exitCode !== null || child.signalCode !== null) return out
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited])
+      }
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+describe('a retrain killed while the challenger trains', () => {
+  const dir = tempDir()
+  const dataDir = join(dir.path, 'data')
+  let modelsBefore = 0
+
+  beforeAll(async () => {
+    const split = splitByYear(dir.path, 2016)
+    const engine = startTestEngine(dataDir)
+    await importFile(engine, split.oldPath)
+    await trainProduction(engine, { learner: 'rf', seed: 5 })
+    await importFile(engine, split.newPath)
+    modelsBefore = (
+      engine.context.db.prepare('SELECT count(*) AS n FROM model_versions').get() as { n: number }
+    ).n
+    await engine.close()
+  }, 300_000)
+  afterAll(() => dir.remove())
+
+  it('leaves no model without its ONNX bytes, and the next start says the retrain was interrupted', async () => {
+    const child = startRetrainProcess(dataDir)
+    const seen = await child.output(/progress training the challenger: [^\n]*cross-validation\n/)
+    await child.kill()
+    expect(seen).toMatch(/training the challenger/)
+
+    const db = new Database(databasePath(dataDir), { readonly: true })
+    try {
+      const rows = db.prepare('SELECT version, onnx, onnx_sha256 FROM model_versions').all() as {
+        version: string
+        onnx: Buffer
+        onnx_sha256: string
+      }[]
+      // killed before registration: only the production model, whole
+      expect(rows).toHaveLength(modelsBefore)
+      for (const r of rows) {
+        expect(r.onnx.length).toBeGreaterThan(0)
+        expect(createHash('sha256').update(r.onnx).digest('hex')).toBe(r.onnx_sha256)
+      }
+      const orphans = db
+        .prepare(
+          `SELECT count(*) AS n FROM training_runs t
+            WHERE t.model_version_id IS NULL
+               OR NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.id = t.model_version_id)`,
+        )
+        .get() as { n: number }
+      expect(orphans.n).toBe(0)
+      const started = db
+        .prepare("SELECT count(*) AS n FROM automation_events WHERE kind = 'retrain-started'")
+        .get() as { n: number }
+      expect(started.n).toBe(1)
+    } finally {
+      db.close()
+    }
+
+    const engine = startTestEngine(dataDir)
+    try {
+      const listed = await engine.invoke('automation.activity', { target: TARGET })
+      if (!listed.ok) throw new Error(listed.error.message)
+      const entries = listed.value as ActivityEntry[]
+      expect(entries[0]?.kind).toBe('retrain-interrupted')
+      expect(entries[0]?.level).toBe('warning')
+      expect(entries[1]?.kind).toBe('retrain-started')
+      // a second start does not record it again
+      await engine.close()
+      const again = startTestEngine(dataDir)
+      try {
+        const listedAgain = await again.invoke('automation.activity', { target: TARGET })
+        if (!listedAgain.ok) throw new Error(listedAgain.error.message)
+        expect(
+          (listedAgain.value as ActivityEntry[]).filter((e) => e.kind === 'retrain-interrupted'),
+        ).toHaveLength(1)
+        const state = await again.invoke('automation.policy', { target: TARGET })
+        expect(state.ok).toBe(true)
+        if (state.ok) expect((state.value as RetrainPolicyState).lastOutcome).toBeNull()
+      } finally {
+        await again.close()
+      }
+    } finally {
+      await engine.close().catch(() => undefined)
+    }
+  }, 300_000)
+})
