@@ -1,8 +1,11 @@
 import { useEffect } from 'react'
+import { on } from './api/client'
+import { AutomationBanner } from './components/AutomationBanner'
 import { ScreenBoundary } from './components/ScreenBoundary'
 import { CompoundPanelHost } from './components/chem/CompoundPanel'
 import { SCREEN_LABELS, Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
+import { ActivityScreen } from './screens/ActivityScreen'
 import { DataScreen } from './screens/DataScreen'
 import { DriftScreen } from './screens/DriftScreen'
 import { ImportScreen } from './screens/ImportScreen'
@@ -11,6 +14,7 @@ import { PredictScreen } from './screens/PredictScreen'
 import { ReportsScreen } from './screens/ReportsScreen'
 import { SettingsScreen } from './screens/SettingsScreen'
 import { SCREENS, type Screen, connectEvents, useApp } from './store/app-store'
+import { onActivity } from './store/automation-store'
 
 const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   import: ImportScreen,
@@ -18,6 +22,7 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   models: ModelsScreen,
   predict: PredictScreen,
   drift: DriftScreen,
+  activity: ActivityScreen,
   reports: ReportsScreen,
   settings: SettingsScreen,
 }
@@ -30,12 +35,15 @@ export function App() {
 
   useEffect(() => {
     const disconnect = connectEvents()
+    // a notable entry of the automation's timeline raises the banner, whatever screen is shown
+    const offActivity = on('automation.activity', onActivity)
     const { refreshStatus, loadSettings } = useApp.getState()
     void refreshStatus()
     void loadSettings().catch(() => undefined)
     const timer = window.setInterval(() => void refreshStatus(), STATUS_REFRESH_MS)
     return () => {
       disconnect()
+      offActivity()
       window.clearInterval(timer)
     }
   }, [])
@@ -46,7 +54,7 @@ export function App() {
     else document.documentElement.dataset.theme = theme
   }, [theme])
 
-  // Alt+1 … Alt+7 switch screens.
+  // Alt+1 … Alt+8 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return
@@ -70,6 +78,7 @@ export function App() {
       </a>
       <Sidebar />
       <main id="main" className="content" tabIndex={-1} data-screen={screen}>
+        <AutomationBanner />
         {/* keyed by screen: leaving a failed screen and coming back tries it afresh */}
         <ScreenBoundary
           key={screen}

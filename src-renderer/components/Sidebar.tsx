@@ -7,6 +7,7 @@ export const SCREEN_LABELS: Record<Screen, string> = {
   models: 'Models',
   predict: 'Predict',
   drift: 'Drift',
+  activity: 'Activity',
   reports: 'Reports',
   settings: 'Settings',
 }

@@ -2,6 +2,7 @@ import type { JobMethodName } from '../../src-main/contract'
 import { call } from '../api/client'
 import { useEffect } from 'react'
 import { selectRunningJob, useApp } from '../store/app-store'
+import { useWatchStatus } from '../store/automation-store'
 import { useModels } from '../store/models-store'
 import { useDataVersion } from '../store/use-job'
 import { useMetricsStatus } from './settings/use-metrics-status'
@@ -21,6 +22,17 @@ const JOB_LABELS: Record<JobMethodName, string> = {
   'automation.retrain': 'Retraining policy',
 }
 
+/** The last part of a folder's path, as the status bar has room for it. */
+function folderName(folder: string | null): string {
+  if (!folder) return ''
+  return (
+    folder
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() || folder
+  )
+}
+
 export function StatusBar() {
   const status = useApp((s) => s.status)
   const statusError = useApp((s) => s.statusError)
@@ -32,6 +44,7 @@ export function StatusBar() {
   const production = models.filter((m) => m.stage === 'production')
   const modelsChanged = useDataVersion('models')
   const { status: metrics } = useMetricsStatus()
+  const { status: watch } = useWatchStatus(10_000)
   useEffect(() => {
     if (status) void refreshModels()
   }, [status, refreshModels, modelsChanged])
@@ -68,6 +81,19 @@ export function StatusBar() {
         </button>
       )}
       <span className="status-spacer" />
+      {watch?.enabled && (watch.watching || watch.error) && (
+        <button
+          type="button"
+          className={`status-item link-button${watch.error ? ' error' : ''}`}
+          data-testid="watch-watching"
+          title={watch.error ?? `Importing new files from ${watch.folder ?? ''}`}
+          onClick={() => go('settings')}
+        >
+          {watch.error
+            ? 'watched folder: not watching'
+            : `watching ${folderName(watch.folder)}${watch.handling ? ` · importing ${watch.handling}` : ''}`}
+        </button>
+      )}
       {metrics?.listening && (
         <button
           type="button"

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { EmptyState } from '../components/EmptyState'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { ModelResult } from '../components/models/ModelResult'
+import { PolicyPanel } from '../components/models/PolicyPanel'
 import { Registry } from '../components/models/Registry'
 import { RunsTable } from '../components/models/RunsTable'
 import { TrainForm } from '../components/models/TrainForm'
@@ -53,6 +54,7 @@ export function ModelsScreen() {
       <div className={empty ? 'cards after-empty' : 'cards'}>
         {!noData && <TrainForm />}
         {selected && <ModelResult model={selected} />}
+        {selected && <PolicyPanel target={selected.target} />}
         <Registry />
         {!empty && <RunsTable />}
       </div>

@@ -3,6 +3,7 @@ import type { Settings } from '../../src-main/contract'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { DatabaseCard } from '../components/settings/DatabaseCard'
 import { MonitoringCard } from '../components/settings/MonitoringCard'
+import { WatchFolderCard } from '../components/settings/WatchFolderCard'
 import { useApp } from '../store/app-store'
 import { useJob } from '../store/use-job'
 
@@ -43,8 +44,8 @@ export function SettingsScreen() {
   return (
     <>
       <ScreenHeader title="Settings">
-        Appearance, automatic drift checks, the data folder, the database's health and backups, team
-        monitoring, and a check that the engine works.
+        Appearance, automatic drift checks, a watched folder for new exports, the data folder, the
+        database's health and backups, team monitoring, and a check that the engine works.
       </ScreenHeader>
       <div className="cards">
         <section className="card" aria-labelledby="appearance">
@@ -112,6 +113,8 @@ export function SettingsScreen() {
             check. Turn this off to check only when you ask.
           </p>
         </section>
+
+        <WatchFolderCard />
 
         <DatabaseCard />
 

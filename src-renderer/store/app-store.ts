@@ -18,6 +18,7 @@ export const SCREENS = [
   'models',
   'predict',
   'drift',
+  'activity',
   'reports',
   'settings',
 ] as const

@@ -24,6 +24,9 @@ export type Delimiter = ',' | ';' | '\t'
 interface ImportState {
   items: ImportItem[]
   history: ImportRecord[]
+  /** the import a link (from the activity timeline) asked to show in the history */
+  focusedImport: number | null
+  focusImport(importId: number | null): void
   addFiles(files: File[]): Promise<void>
   addRefs(refs: FileRef[]): Promise<void>
   setField(key: string, column: string, field: string): void
@@ -63,6 +66,8 @@ export const useImports = create<ImportState>((set, get) => {
   return {
     items: [],
     history: [],
+    focusedImport: null,
+    focusImport: (focusedImport) => set({ focusedImport }),
     async addFiles(files) {
       await Promise.all(
         files.map(async (f) => {

@@ -9,6 +9,7 @@ const SCREENS = [
   { nav: 'Models', heading: 'Models', empty: 'No models trained yet' },
   { nav: 'Predict', heading: 'Predict', empty: 'No production model yet' },
   { nav: 'Drift', heading: 'Drift', empty: 'Nothing to compare yet' },
+  { nav: 'Activity', heading: 'Activity', empty: 'Nothing has happened yet' },
   { nav: 'Reports', heading: 'Reports', empty: 'No reports yet' },
   { nav: 'Settings', heading: 'Settings', empty: 'Self-test' },
 ]

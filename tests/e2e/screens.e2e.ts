@@ -7,7 +7,7 @@ import { collectErrors, dropFile, expect, test } from './fixtures'
 // The sample (2,500 compounds and the baseline model) gives every screen something to show.
 test.use({ sample: true })
 
-const SCREENS = ['Import', 'Data', 'Models', 'Predict', 'Drift', 'Reports', 'Settings']
+const SCREENS = ['Import', 'Data', 'Models', 'Predict', 'Drift', 'Activity', 'Reports', 'Settings']
 
 async function openScreen(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click()

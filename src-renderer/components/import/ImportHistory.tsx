@@ -1,9 +1,18 @@
+import { useEffect, useRef } from 'react'
 import type { ImportRecord } from '../../../src-main/contract'
+import { useImports } from '../../store/import-store'
 import { fmtDate, fmtInt } from '../format'
 import { FORMAT_LABELS } from './labels'
 import { downloadRejections } from './rejections'
 
 export function ImportHistory({ history }: { history: ImportRecord[] }) {
+  // a link from the activity timeline marks its import and brings it into view
+  const focused = useImports((s) => s.focusedImport)
+  const focusedRow = useRef<HTMLTableRowElement>(null)
+  const present = history.some((h) => h.id === focused)
+  useEffect(() => {
+    if (present) focusedRow.current?.scrollIntoView({ block: 'center' })
+  }, [present, focused])
   if (history.length === 0) return null
   return (
     <section className="card wide" aria-labelledby="history">
@@ -36,7 +45,13 @@ export function ImportHistory({ history }: { history: ImportRecord[] }) {
           </thead>
           <tbody>
             {history.map((h) => (
-              <tr key={h.id}>
+              <tr
+                key={h.id}
+                ref={h.id === focused ? focusedRow : undefined}
+                className={h.id === focused ? 'focused-row' : undefined}
+                aria-current={h.id === focused ? 'true' : undefined}
+                data-testid={`import-row-${h.id}`}
+              >
                 <td className="num">{h.id}</td>
                 <td>
                   {h.fileName}
