@@ -25,6 +25,7 @@ import { predict } from '../../ml/model'
 import { nearestNeighbours } from '../../ml/drift/nearest-neighbours'
 import { driftStatistics } from '../drift/drift-statistics'
 import { domainChecker } from '../../ml/domain'
+import { pairedRmseBootstrap } from '../../ml/bootstrap'
 import { renderReportToFile } from '../reports/render-task'
 
 type Handler<T extends TaskName> = (
@@ -195,6 +196,9 @@ export const taskHandlers: { [T in TaskName]: Handler<T> } = {
     for (let i = 0; i < n; i++) if (!check(x.subarray(i * c, (i + 1) * c)).inDomain) outside++
     return { outside }
   },
+
+  pairedRmseBootstrap: async ({ errorsA, errorsB, options }) =>
+    pairedRmseBootstrap(errorsA, errorsB, options),
 
   renderReport: async ({ path, subject, meta, temp }, progress) =>
     renderReportToFile(path, subject, meta, temp, progress),

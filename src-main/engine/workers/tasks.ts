@@ -14,6 +14,7 @@ import type { FinishInput, FinishedModel, VerifyInput, VerifiedOnnx } from '../m
 import type { QuerySyntax, ScanCounts, ScanProgress, ScanRange } from '../search/scan'
 import type { DriftStatisticsInput, DriftStatisticsOutput } from '../drift/drift-statistics'
 import type { DomainModel } from '../../ml/domain'
+import type { PairedRmseBootstrap } from '../../ml/bootstrap'
 import type { ReportSubject } from '../../contract/reports'
 import type { ReportMeta } from '../reports/document'
 import type { RenderPhase, WrittenHtml } from '../reports/render-task'
@@ -192,6 +193,19 @@ export interface WorkerTasks {
   countOutOfDomain: {
     input: { domain: DomainModel; x: Float32Array; n: number }
     output: { outside: number }
+    progress: never
+  }
+  /**
+   * The paired bootstrap of a retraining comparison: 2,000 resamples of as many rows as there are
+   * new compounds (about 3 s at 100,000), so never on the engine's thread.
+   */
+  pairedRmseBootstrap: {
+    input: {
+      errorsA: Float64Array
+      errorsB: Float64Array
+      options: { resamples: number; seed: number; level: number }
+    }
+    output: PairedRmseBootstrap
     progress: never
   }
   /**
