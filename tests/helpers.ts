@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect } from 'vitest'
-import type { EventName, Events, FileRef, ImportSummary } from '../src-main/contract'
+import type { EventName, Events, FileRef, ImportSummary, JobMethodName } from '../src-main/contract'
 import { type Engine, createEngine } from '../src-main/engine/engine'
 import { seedSampleIfEmpty } from '../src-main/engine/sample/sample'
 
@@ -49,7 +50,7 @@ export function waitForFinished(engine: Engine, jobId: string): Promise<Events['
 /** Starts a job through the engine and waits for its finished event. */
 export async function runJob(
   engine: Engine,
-  method: 'imports.start' | 'app.selfTest',
+  method: JobMethodName,
   input: unknown,
 ): Promise<Events['job.finished']> {
   const started = await engine.call(method, input)
@@ -114,5 +115,40 @@ export function prng(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * A fixture script (tests/fixtures/NAME.ts) run in a Node child process through tsx, for tests
+ * that kill a process part way: `output` waits for its standard output to match (or for it to
+ * end), `printed` is all it printed, `kill` ends it with SIGKILL.
+ */
+export function startFixtureProcess(fixture: string, args: string[]) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures', fixture), ...args],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  const waiters: (() => void)[] = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return {
+    async output(pattern: RegExp): Promise<string> {
+      for (;;) {
+        const match = pattern.exec(out)
+        if (match) return match[0]
+        if (child.exitCode !== null || child.signalCode !== null) return out
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited])
+      }
+    },
+    printed: () => out,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
   }
 }

@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useState } from 'react'
 import { create } from 'zustand'
-import type { ActivityEntry, ActivityKind, WatchStatus } from '../../src-main/contract'
-import { call } from '../api/client'
+import type { ActivityEntry, ActivityKind } from '../../src-main/contract'
 import { useApp } from './app-store'
 import { useImports } from './import-store'
 import { openDriftCheck } from './drift-store'
 import { useModels } from './models-store'
-import { useDataVersion } from './use-job'
+import { usePolledStatus } from './use-polled-status'
 
 /** The timeline's kinds, grouped as the Activity screen filters them. */
 export const ACTIVITY_GROUPS = {
@@ -79,23 +77,5 @@ export const openLink = {
  * `pollMs`, every so often (files waiting to be complete change without any event).
  */
 export function useWatchStatus(pollMs?: number) {
-  const ready = useApp((s) => s.status !== null)
-  const changed = useDataVersion('automation', 'settings')
-  const [status, setStatus] = useState<WatchStatus | null>(null)
-  const refresh = useCallback(async () => {
-    try {
-      setStatus(await call('automation.status', {}))
-    } catch {
-      setStatus(null)
-    }
-  }, [])
-  useEffect(() => {
-    if (ready) void refresh()
-  }, [ready, refresh, changed])
-  useEffect(() => {
-    if (!ready || !pollMs) return
-    const timer = setInterval(() => void refresh(), pollMs)
-    return () => clearInterval(timer)
-  }, [ready, pollMs, refresh])
-  return { status, refresh }
+  return usePolledStatus('automation.status', ['automation', 'settings'], pollMs)
 }

@@ -14,47 +14,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src-main/engine/db/connection'
 import { writeRepeatedExport } from '../bench/big-export'
 import { removeOrphanedFiles } from '../../src-main/engine/import/stored-file'
-import { REPO_ROOT, fileRef, runJob, startTestEngine, tempDir, waitForFinished } from '../helpers'
+import {
+  fileRef,
+  runJob,
+  startFixtureProcess,
+  startTestEngine,
+  tempDir,
+  waitForFinished,
+} from '../helpers'
 import { AROMATASE } from '../reference-csv'
 
 /** Files in a folder of a data folder, sorted ([] when it does not exist). */
 function filesIn(dataDir: string, folder: string): string[] {
   const path = join(dataDir, folder)
   return existsSync(path) ? readdirSync(path).sort() : []
-}
-
-/**
- * Runs an import in a child process (tests/fixtures/kill-during-import.ts); `output` waits for its
- * standard output to match, `kill` ends it.
- */
-function startImportProcess(dataDir: string, file: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/kill-during-import.ts'), dataDir, file],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let out = ''
-  const waiters: (() => void)[] = []
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString()
-    for (const wake of waiters.splice(0)) wake()
-  })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  return {
-    async output(pattern: RegExp): Promise<string> {
-      for (;;) {
-        const match = pattern.exec(out)
-        if (match) return match[0]
-        if (child.exitCode !== null || child.signalCode !== null) return out
-        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited])
-      }
-    },
-    printed: () => out,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await exited
-    },
-  }
 }
 
 function activityIndexes(db: Db): string[] {
@@ -184,7 +157,7 @@ describe('an import is all or nothing', () => {
 
   it('leaves no trace when the process is killed mid-import, and its files go at the next start', async () => {
     const dataDir = join(dir.path, 'killed')
-    const child = startImportProcess(dataDir, big)
+    const child = startFixtureProcess('kill-during-import.ts', [dataDir, big])
     expect(await child.output(/writing \d+|finished/)).toMatch(/writing \d+/)
     await child.kill()
 
@@ -213,7 +186,7 @@ describe('an import is all or nothing', () => {
 
   it('keeps the files of an import running in another process when an engine starts', async () => {
     const dataDir = join(dir.path, 'running')
-    const child = startImportProcess(dataDir, big)
+    const child = startFixtureProcess('kill-during-import.ts', [dataDir, big])
     try {
       expect(await child.output(/writing \d+|finished/)).toMatch(/writing \d+/)
       const before = filesIn(dataDir, 'imports')

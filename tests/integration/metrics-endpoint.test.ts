@@ -3,7 +3,7 @@ import { statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { MetricsStatus, Settings } from '../../src-main/contract'
+import { DEFAULT_RETRAIN_POLICY, type MetricsStatus, type Settings } from '../../src-main/contract'
 import type { Engine } from '../../src-main/engine/engine'
 import { METRICS } from '../../src-main/engine/metrics/catalogue'
 import { fileRef, runJob, startTestEngine, tempDir } from '../helpers'
@@ -51,6 +51,15 @@ beforeAll(async () => {
   subjects = await makeReportSubjects(engine)
   for (const features of SINGLE)
     await ok(engine.invoke('predictions.single', { model: subjects.version, features }))
+  // the automation's counters get their series: a retraining policy saved, and one dry run of it
+  await ok(
+    engine.invoke('automation.savePolicy', {
+      target: 'CHEMBL1978',
+      policy: { ...DEFAULT_RETRAIN_POLICY, enabled: true },
+    }),
+  )
+  const dryRun = await runJob(engine, 'automation.retrain', { target: 'CHEMBL1978', dryRun: true })
+  if (dryRun.state !== 'succeeded') throw new Error(dryRun.error?.message)
   port = await freePort()
 }, 300_000)
 
@@ -551,6 +560,11 @@ describe('a real Prometheus scraping the endpoint', () => {
       stage: 'production',
     })
     expect((await query('assay_database_size_bytes'))[0]?.value[1]).not.toBe('0')
+    // one policy saved and one dry run, as the setup did
+    const decisions = await query('assay_retrain_decisions_total{decision="dry-run"}')
+    expect(decisions.map((r) => [r.metric.target, r.value[1]])).toEqual([['CHEMBL1978', '1']])
+    const saved = await query('assay_automation_events_total{kind="policy-saved"}')
+    expect(saved.map((r) => r.value[1])).toEqual(['1'])
     await ok(engine.invoke('settings.set', { key: 'metrics.bind', value: '127.0.0.1' }))
   }, 120_000)
 })

@@ -1,44 +1,13 @@
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ActivityEntry, RetrainPolicyState } from '../../src-main/contract'
 import { databasePath } from '../../src-main/engine/db/connection'
-import { REPO_ROOT, startTestEngine, tempDir } from '../helpers'
+import { startFixtureProcess, startTestEngine, tempDir } from '../helpers'
 import { importFile, splitByYear, trainProduction } from '../retrain-helpers'
 
 const TARGET = 'CHEMBL1978'
-
-/** The retrain in a child process; `output` waits for its standard output to match. */
-function startRetrainProcess(dataDir: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'tests/fixtures/retrain-kill-child.ts'), dataDir, TARGET],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let out = ''
-  const waiters: (() => void)[] = []
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString()
-    for (const wake of waiters.splice(0)) wake()
-  })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  return {
-    async output(pattern: RegExp): Promise<string> {
-      for (;;) {
-        const match = pattern.exec(out)
-        if (match) return match[0]
-        if (child.exitCode !== null || child.signalCode !== null) return out
-        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited])
-      }
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await exited
-    },
-  }
-}
 
 describe('a retrain killed while the challenger trains', () => {
   const dir = tempDir()
@@ -59,7 +28,7 @@ describe('a retrain killed while the challenger trains', () => {
   afterAll(() => dir.remove())
 
   it('leaves no model without its ONNX bytes, and the next start says the retrain was interrupted', async () => {
-    const child = startRetrainProcess(dataDir)
+    const child = startFixtureProcess('retrain-kill-child.ts', [dataDir, TARGET])
     const seen = await child.output(/progress training the challenger: [^\n]*cross-validation\n/)
     await child.kill()
     expect(seen).toMatch(/training the challenger/)

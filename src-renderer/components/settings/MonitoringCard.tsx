@@ -8,6 +8,7 @@ import {
 import { call } from '../../api/client'
 import { useApp } from '../../store/app-store'
 import { useMetricsStatus } from './use-metrics-status'
+import { useSettingChange } from '../../store/use-polled-status'
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
@@ -30,10 +31,8 @@ function statusLine(s: MetricsStatus): string {
 export function MonitoringCard() {
   const settings = useApp((s) => s.settings)
   const setSetting = useApp((s) => s.setSetting)
-  const loadSettings = useApp((s) => s.loadSettings)
   const { status, refresh } = useMetricsStatus(10_000)
-  const [problem, setProblem] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { problem, setProblem, busy, change } = useSettingChange(refresh)
   const [port, setPort] = useState('')
   const [bind, setBind] = useState('')
   const [token, setToken] = useState<string | null>(null)
@@ -49,22 +48,7 @@ export function MonitoringCard() {
     call('metrics.token', {})
       .then((t) => setToken(t.token))
       .catch((e: unknown) => setProblem(message(e)))
-  }, [settings])
-
-  const change = async (work: () => Promise<unknown>) => {
-    setProblem(null)
-    setBusy(true)
-    try {
-      await work()
-    } catch (e) {
-      setProblem(message(e))
-      // a refused change (a busy port) may have changed other settings: read them again
-      await loadSettings().catch(() => undefined)
-    } finally {
-      setBusy(false)
-      await refresh()
-    }
-  }
+  }, [settings, setProblem])
 
   const enabled = settings?.['metrics.enabled'] ?? false
   const predict = settings?.['metrics.predict'] ?? false

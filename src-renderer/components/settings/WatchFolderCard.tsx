@@ -7,9 +7,8 @@ import {
 } from '../../../src-main/contract'
 import { useApp } from '../../store/app-store'
 import { useWatchStatus } from '../../store/automation-store'
+import { useSettingChange } from '../../store/use-polled-status'
 import { fmtCount, fmtDate } from '../format'
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 /** The status line: what the watcher is doing now, or why it is not watching. */
 function statusLine(s: WatchStatus): string {
@@ -37,10 +36,8 @@ function statusLine(s: WatchStatus): string {
 export function WatchFolderCard() {
   const settings = useApp((s) => s.settings)
   const setSetting = useApp((s) => s.setSetting)
-  const loadSettings = useApp((s) => s.loadSettings)
   const { status, refresh } = useWatchStatus(3000)
-  const [problem, setProblem] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { problem, setProblem, busy, change } = useSettingChange(refresh)
   const [folder, setFolder] = useState('')
   const [stable, setStable] = useState('')
 
@@ -48,20 +45,6 @@ export function WatchFolderCard() {
   const savedStable = settings?.['watch.stableSeconds'] ?? 3
   useEffect(() => setFolder(savedFolder ?? ''), [savedFolder])
   useEffect(() => setStable(String(savedStable)), [savedStable])
-
-  const change = async (work: () => Promise<unknown>) => {
-    setProblem(null)
-    setBusy(true)
-    try {
-      await work()
-    } catch (e) {
-      setProblem(message(e))
-      await loadSettings().catch(() => undefined)
-    } finally {
-      setBusy(false)
-      await refresh()
-    }
-  }
 
   const enabled = settings?.['watch.enabled'] ?? false
   const patterns = settings?.['watch.patterns'] ?? [...watchPatterns]

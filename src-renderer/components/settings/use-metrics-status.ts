@@ -1,8 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
-import type { MetricsStatus } from '../../../src-main/contract'
-import { call } from '../../api/client'
-import { useApp } from '../../store/app-store'
-import { useDataVersion } from '../../store/use-job'
+import { usePolledStatus } from '../../store/use-polled-status'
 
 /**
  * The monitoring endpoint's status, read again whenever the settings change (switching it on or
@@ -10,23 +6,5 @@ import { useDataVersion } from '../../store/use-job'
  * (the last scrape moves without any setting changing).
  */
 export function useMetricsStatus(pollMs?: number) {
-  const ready = useApp((s) => s.status !== null)
-  const settingsChanged = useDataVersion('settings')
-  const [status, setStatus] = useState<MetricsStatus | null>(null)
-  const refresh = useCallback(async () => {
-    try {
-      setStatus(await call('metrics.status', {}))
-    } catch {
-      setStatus(null)
-    }
-  }, [])
-  useEffect(() => {
-    if (ready) void refresh()
-  }, [ready, refresh, settingsChanged])
-  useEffect(() => {
-    if (!ready || !pollMs) return
-    const timer = setInterval(() => void refresh(), pollMs)
-    return () => clearInterval(timer)
-  }, [ready, pollMs, refresh])
-  return { status, refresh }
+  return usePolledStatus('metrics.status', ['settings'], pollMs)
 }
