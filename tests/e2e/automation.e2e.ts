@@ -135,6 +135,9 @@ test('a watched folder set in Settings imports a dropped export, checks it for d
     const rejected = page.locator('[data-kind="file-rejected"]')
     await expect(rejected).toHaveCount(1, { timeout: 60_000 })
     await expect(rejected).toContainText('notes.txt')
+    // the reason as a sentence, without the error's code
+    await expect(rejected).toContainText('No column identifies the molecules')
+    await expect(rejected).not.toContainText('missing-columns')
     await expect.poll(() => existsSync(join(folder, 'rejected', 'notes.txt'))).toBe(true)
     const banner = page.getByTestId('automation-banner')
     await expect(banner).toBeVisible()

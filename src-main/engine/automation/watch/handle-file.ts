@@ -210,12 +210,15 @@ async function recordFileEntry(
       details: { file: r.file, previousImportId: r.previousImportId, movedTo: r.movedTo },
     })
   } else {
+    // The reason is kept as `code: message`; the sentence a scientist reads is the message alone.
+    const [, code = null, message = r.reason ?? 'unknown reason'] =
+      /^([a-z-]+): ([\s\S]*)$/.exec(r.reason ?? '') ?? []
     await recordActivity(ctx, {
       kind: 'file-rejected',
       level: 'warning',
-      summary: `${r.file} was not imported: ${r.reason ?? 'unknown reason'}${moved}`,
+      summary: `${r.file} was not imported. ${message}${moved}`,
       watchFileId: r.id,
-      details: { file: r.file, reason: r.reason, movedTo: r.movedTo },
+      details: { file: r.file, code, reason: r.reason, movedTo: r.movedTo },
     })
   }
 }
