@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ActivityEntry, RetrainPolicyState } from '../../src-main/contract'
+import type { ActivityEntry, RetrainPolicyState, WatchStatus } from '../../src-main/contract'
 import { databasePath } from '../../src-main/engine/db/connection'
 import { startFixtureProcess, startTestEngine, tempDir } from '../helpers'
 import { importFile, splitByYear, trainProduction } from '../retrain-helpers'
@@ -12,6 +13,7 @@ const TARGET = 'CHEMBL1978'
 describe('a retrain killed while the challenger trains', () => {
   const dir = tempDir()
   const dataDir = join(dir.path, 'data')
+  const watched = join(dir.path, 'watched')
   let modelsBefore = 0
 
   beforeAll(async () => {
@@ -23,11 +25,21 @@ describe('a retrain killed while the challenger trains', () => {
     modelsBefore = (
       engine.context.db.prepare('SELECT count(*) AS n FROM model_versions').get() as { n: number }
     ).n
+    // the app watches a folder throughout: the killed process did, and the next start must again
+    mkdirSync(watched)
+    for (const [key, value] of [
+      ['watch.folder', watched],
+      ['watch.stableSeconds', 0.3],
+      ['watch.enabled', true],
+    ] as const) {
+      const set = await engine.invoke('settings.set', { key, value })
+      if (!set.ok) throw new Error(set.error.message)
+    }
     await engine.close()
   }, 300_000)
   afterAll(() => dir.remove())
 
-  it('leaves no model without its ONNX bytes, and the next start says the retrain was interrupted', async () => {
+  it('leaves no model without its ONNX bytes, and the next start says the retrain was interrupted and watches again', async () => {
     const child = startFixtureProcess('retrain-kill-child.ts', [dataDir, TARGET])
     const seen = await child.output(/progress training the challenger: [^\n]*cross-validation\n/)
     await child.kill()
@@ -64,6 +76,20 @@ describe('a retrain killed while the challenger trains', () => {
 
     const engine = startTestEngine(dataDir)
     try {
+      // it watches again: a file dropped in now is taken (a note, rejected at once)
+      const status = await engine.invoke('automation.status', {})
+      expect(status.ok && (status.value as WatchStatus).watching).toBe(true)
+      writeFileSync(join(watched, 'note.txt'), 'not an export\n')
+      await expect
+        .poll(
+          () =>
+            engine.context.db
+              .prepare("SELECT outcome FROM watch_files WHERE file_name = 'note.txt'")
+              .pluck()
+              .all(),
+          { timeout: 60_000, interval: 200 },
+        )
+        .toEqual(['rejected'])
       const listed = await engine.invoke('automation.activity', { target: TARGET })
       if (!listed.ok) throw new Error(listed.error.message)
       const entries = listed.value as ActivityEntry[]
