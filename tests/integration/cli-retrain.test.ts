@@ -109,7 +109,7 @@ describe('assay retrain', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^Retraining policy of CHEMBL1978: kept-candidate\n/)
     expect(r.stdout).toContain(`on ${split.newMolecules.size} new compounds`)
-    expect(r.stdout).toContain('2000 resamples')
+    expect(r.stdout).toContain('2,000 resamples')
   }, 300_000)
 
   it('exit 2 without --target, 1 for a target with no data', async () => {

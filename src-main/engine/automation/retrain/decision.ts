@@ -36,14 +36,14 @@ export function decide(input: DecisionInput): Decision {
   if (!c || c.rows < MIN_COMPARISON_ROWS) {
     const why =
       input.noComparisonReason ??
-      `only ${input.newCompounds} compound${input.newCompounds === 1 ? ' was' : 's were'} measured since ${champion}; ${MIN_COMPARISON_ROWS} are needed for a fair comparison`
+      `only ${input.newCompounds.toLocaleString('en')} compound${input.newCompounds === 1 ? ' was' : 's were'} measured since ${champion}; ${MIN_COMPARISON_ROWS} are needed for a fair comparison`
     return {
       decision: 'kept-candidate',
       explanation: `challenger ${challenger} stays a candidate: ${why}`,
       significantlyBetter: false,
     }
   }
-  const head = `challenger ${challenger}: RMSE ${f2(c.rmseChallenger)} vs ${f2(c.rmseChampion)} (${champion}) on ${c.rows} new compounds`
+  const head = `challenger ${challenger}: RMSE ${f2(c.rmseChallenger)} vs ${f2(c.rmseChampion)} (${champion}) on ${c.rows.toLocaleString('en')} new compounds`
   const ci = `(95% interval ${f3(c.diffCi[0])} to ${f3(c.diffCi[1])})`
   const better = c.rmseChallenger < c.rmseChampion
   const significantlyBetter = better && c.diffCi[1] < 0

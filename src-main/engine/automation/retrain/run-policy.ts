@@ -158,14 +158,14 @@ export async function runPolicy(
       champion,
       plan: planned,
       decision: 'dry-run',
-      explanation: `would train a ${planned.learner} challenger on ${planned.rows} ${target} compounds (${planned.types.join('/')}, ${planned.featureSet}) and compare it with ${champion} on the compounds measured since; nothing was trained`,
+      explanation: `would train a ${planned.learner} challenger on ${planned.rows.toLocaleString('en')} ${target} compounds (${planned.types.join('/')}, ${planned.featureSet}) and compare it with ${champion} on the compounds measured since; nothing was trained`,
     })
 
   await recordActivity(ctx, {
     kind: 'retrain-started',
     target,
     modelVersion: champion,
-    summary: `Retraining ${target}: a ${planned.learner} challenger to ${champion} on ${planned.rows} compounds, because ${reasons.join('; ')}`,
+    summary: `Retraining ${target}: a ${planned.learner} challenger to ${champion} on ${planned.rows.toLocaleString('en')} compounds, because ${reasons.join('; ')}`,
     details: { trigger, reasons, plan: planned, champion },
   })
 
@@ -314,7 +314,7 @@ function summaryOf(o: Omit<RetrainOutcome, 'activityId'>): string {
 /** The comparison's numbers in a line, for the CLI. */
 export function comparisonLine(c: RetrainComparison | null): string {
   if (!c) return `no comparison (fewer than ${MIN_COMPARISON_ROWS} new compounds, or none possible)`
-  return `RMSE ${c.rmseChallenger.toFixed(3)} (challenger) vs ${c.rmseChampion.toFixed(3)} (production) on ${c.rows} new compounds; difference ${c.diff.toFixed(3)}, 95% interval ${c.diffCi[0].toFixed(3)} to ${c.diffCi[1].toFixed(3)} (${c.resamples} resamples, seed ${c.seed})`
+  return `RMSE ${c.rmseChallenger.toFixed(3)} (challenger) vs ${c.rmseChampion.toFixed(3)} (production) on ${c.rows.toLocaleString('en')} new compounds; difference ${c.diff.toFixed(3)}, 95% interval ${c.diffCi[0].toFixed(3)} to ${c.diffCi[1].toFixed(3)} (${c.resamples.toLocaleString('en')} resamples, seed ${c.seed})`
 }
 
 export type { TriggerState }
