@@ -14,7 +14,7 @@ import {
 import type { EngineContext, EngineOptions, Handler } from './context'
 import { mkdirSync } from 'node:fs'
 import { DatabaseMaintenance } from './backup/maintenance'
-import { type Db, openDatabase, schemaVersion } from './db/connection'
+import { type Db, openDatabase, schemaVersion, withOpeningPatience } from './db/connection'
 import { FileGrants, type GrantOptions } from './files/file-grants'
 import { DownloadStore, type PendingDownload } from './host/downloads'
 import { createHeadlessHost } from './host/headless-host'
@@ -83,8 +83,12 @@ export function createEngine(options: EngineOptions): Engine {
     releaseLock()
     throw error
   }
-  removeOrphanedFiles(db, options.dataDir)
-  removeOrphanedReports(db, options.dataDir)
+  const opened = db
+  const unstandardised = withOpeningPatience(opened, () => {
+    removeOrphanedFiles(opened, options.dataDir)
+    removeOrphanedReports(opened, options.dataDir)
+    return unstandardisedCount({ db: opened })
+  })
   const jobs = new JobRunner(emit)
   const pool = new WorkerPool(options.workerPath, options.workerThreads)
   const maintenance = new DatabaseMaintenance({
@@ -152,7 +156,7 @@ export function createEngine(options: EngineOptions): Engine {
   started.catch(() => undefined)
   // Compounds stored before standardisation existed (migration 010) get their parent and
   // descriptors on the worker threads, with progress, while the engine answers.
-  if (unstandardisedCount(context) > 0) startStandardiseJob(context)
+  if (unstandardised > 0) startStandardiseJob(context)
 
   let closing: Promise<void> | null = null
   const call = async (method: string, input: unknown): Promise<CallResult<unknown>> => {

@@ -255,7 +255,8 @@ describe('a database from before standardisation (schema 9)', () => {
     await engine.close()
 
     // What the app wrote before migration 010: no standardisation columns, the 43-descriptor
-    // model called "physchem" with no feature source, schema version 9.
+    // model called "physchem" with no feature source, none of migration 011's automation
+    // tables, schema version 9.
     const raw = new Database(databasePath(dir.path))
     raw.exec(`DROP INDEX compounds_unstandardised;
       ALTER TABLE compounds DROP COLUMN standardised_smiles;
@@ -265,6 +266,7 @@ describe('a database from before standardisation (schema 9)', () => {
       UPDATE model_versions SET feature_set = 'physchem',
         training_set_json = json_set(json_remove(training_set_json, '$.featureSource'), '$.featureSet', 'physchem');
       DELETE FROM predictions; DELETE FROM prediction_batches;
+      DROP TABLE watch_files; DROP TABLE retrain_policies; DROP TABLE automation_events;
       PRAGMA user_version = 9;`)
     const old = snapshot(raw)
     raw.close()

@@ -12,7 +12,7 @@ const PENDING = `FROM compounds
   WHERE smiles IS NOT NULL AND standardised_smiles IS NULL AND standardisation_json IS NULL`
 
 /** How many stored compounds still lack a standardised parent. */
-export function unstandardisedCount(ctx: EngineContext): number {
+export function unstandardisedCount(ctx: Pick<EngineContext, 'db'>): number {
   return ctx.db.prepare(`SELECT count(*) ${PENDING}`).pluck().get() as number
 }
 

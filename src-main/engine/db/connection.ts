@@ -70,7 +70,7 @@ function refuseUnknownVersion(current: number, available: readonly string[]): vo
 }
 
 /** How long opening waits for another process's migration or write; the engine then uses less. */
-const OPEN_BUSY_TIMEOUT_MS = 30_000
+export const OPEN_BUSY_TIMEOUT_MS = 30_000
 
 /**
  * How long a statement on the engine's connection may wait for another writer inside SQLite.
@@ -105,6 +105,22 @@ export function openDatabase(dataDir: string): Db {
     throw isDamage(error) ? damaged((error as Error).message) : error
   }
   return db
+}
+
+/**
+ * Runs the reads an engine makes as it starts (left-over files, compounds still to standardise)
+ * with opening's patience, then gives the connection the engine's short timeout again. Another
+ * process that closes the same folder at that moment holds the file's lock for its last
+ * checkpoint; with the engine's 2 ms a second CLI process opening a new folder beside another
+ * failed its start with "database is locked".
+ */
+export function withOpeningPatience<T>(db: Db, work: () => T): T {
+  db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`)
+  try {
+    return work()
+  } finally {
+    db.pragma(`busy_timeout = ${ENGINE_BUSY_TIMEOUT_MS}`)
+  }
 }
 
 export { APPLICATION_ID, LATEST_SCHEMA_VERSION }
