@@ -158,11 +158,17 @@ export function saveWatchFileResult(db: Db, id: number, result: WatchFileResult)
   db.prepare('UPDATE watch_files SET result_json = ? WHERE id = ?').run(JSON.stringify(result), id)
 }
 
-/** Whether this path with these bytes was handled before (a file left in the folder). */
+/**
+ * Whether these bytes were handled at this path and left there (`watch.afterImport` 'leave'): the
+ * same file seen again at a restart or after a touch, taken silently as done. A file that was moved
+ * aside and is dropped again is a new arrival: it is handled (and found a duplicate by the import).
+ */
 export function handledBefore(db: Db, path: string, sha256: string): boolean {
   return (
     db
-      .prepare('SELECT 1 FROM watch_files WHERE path = ? AND sha256 = ? LIMIT 1')
+      .prepare(
+        'SELECT 1 FROM watch_files WHERE path = ? AND sha256 = ? AND moved_to IS NULL LIMIT 1',
+      )
       .get(path, sha256) !== undefined
   )
 }

@@ -21,22 +21,32 @@ function startQuietly(ctx: EngineContext, start: () => Promise<unknown>): void {
   })
 }
 
+/** A production model of a target an import brought measurements of. */
+export interface ImportedTarget {
+  target: string
+  modelVersion: string
+}
+
 /**
- * After an import: a check of its compounds against the production model of every target it
- * brought measurements of. A target without a production model is skipped (so the synthetic
- * sample's first import, made before its baseline model is registered, starts none).
+ * The production model of each target an import brought measurements of; a target without one
+ * has none (so the synthetic sample's first import, made before its baseline model is
+ * registered, has none).
  */
+export function importedTargets(ctx: EngineContext, importId: number): ImportedTarget[] {
+  return ctx.db
+    .prepare(
+      `SELECT DISTINCT m.target_chembl_id AS target, m.version AS modelVersion FROM activities a
+         JOIN model_versions m ON m.target_chembl_id = a.target_chembl_id AND m.stage = 'production'
+        WHERE a.import_id = ? ORDER BY m.target_chembl_id, m.version`,
+    )
+    .all(importId) as ImportedTarget[]
+}
+
+/** After an import: a check of its compounds against each of those production models. */
 export function autoCheckAfterImport(ctx: EngineContext, importId: number): string[] {
   try {
     if (!autoCheckOn(ctx)) return []
-    const models = ctx.db
-      .prepare(
-        `SELECT DISTINCT m.version FROM activities a
-           JOIN model_versions m ON m.target_chembl_id = a.target_chembl_id AND m.stage = 'production'
-          WHERE a.import_id = ? ORDER BY m.version`,
-      )
-      .pluck()
-      .all(importId) as string[]
+    const models = importedTargets(ctx, importId).map((t) => t.modelVersion)
     for (const model of models)
       startQuietly(ctx, () =>
         startDriftCheck(ctx, { model, source: { kind: 'import', importId } }, 'import'),

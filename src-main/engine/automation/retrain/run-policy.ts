@@ -106,13 +106,11 @@ export async function runPolicy(
   const reasons = fired.map((t) => t.detail)
   const triggered = fired.length > 0
   const champion = production.version
+  // what every outcome from here on says
+  const judged = { ...base, triggered, reasons, triggers, champion }
   if (!triggered)
     return finish(ctx, trigger, {
-      ...base,
-      triggered,
-      reasons,
-      triggers,
-      champion,
+      ...judged,
       decision: 'not-triggered',
       explanation: policy.enabled
         ? `no trigger of the retraining policy of ${target} fired: ${
@@ -134,11 +132,7 @@ export async function runPolicy(
     // the production model's data is gone or no longer makes a training set
     if (error instanceof WorkbenchError && error.code === 'cancelled') throw error
     return finish(ctx, trigger, {
-      ...base,
-      triggered,
-      reasons,
-      triggers,
-      champion,
+      ...judged,
       decision: 'failed',
       explanation: `retraining ${target} failed: its training set could not be built (${error instanceof Error ? error.message : String(error)}); no model was registered`,
     })
@@ -151,11 +145,7 @@ export async function runPolicy(
   }
   if (dryRun)
     return finish(ctx, trigger, {
-      ...base,
-      triggered,
-      reasons,
-      triggers,
-      champion,
+      ...judged,
       plan: planned,
       decision: 'dry-run',
       explanation: `would train a ${planned.learner} challenger on ${planned.rows.toLocaleString('en')} ${target} compounds (${planned.types.join('/')}, ${planned.featureSet}) and compare it with ${champion} on the compounds measured since; nothing was trained`,
@@ -192,11 +182,7 @@ export async function runPolicy(
       ...(compared.reason ? { noComparisonReason: compared.reason } : {}),
     })
     const outcome: RetrainOutcome = {
-      ...base,
-      triggered,
-      reasons,
-      triggers,
-      champion,
+      ...judged,
       challenger,
       comparison: compared.comparison,
       plan: planned,
@@ -227,11 +213,7 @@ export async function runPolicy(
     const message = error instanceof Error ? error.message : String(error)
     const cancelled = error instanceof WorkbenchError && error.code === 'cancelled'
     const outcome: RetrainOutcome = {
-      ...base,
-      triggered,
-      reasons,
-      triggers,
-      champion,
+      ...judged,
       challenger,
       plan: planned,
       decision: 'failed',
@@ -302,8 +284,6 @@ function summaryOf(o: Omit<RetrainOutcome, 'activityId'>): string {
   switch (o.decision) {
     case 'promoted':
       return `${o.target}: ${o.challenger} promoted to production. ${sentence}`
-    case 'kept-candidate':
-      return `${o.target}: ${sentence}`
     case 'dry-run':
       return `${o.target} (dry run): ${sentence}`
     default:

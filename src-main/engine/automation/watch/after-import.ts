@@ -1,28 +1,9 @@
 import type { DriftCheck, WatchCheck, WatchFileResult } from '../../../contract'
 import type { EngineContext } from '../../context'
+import type { ImportedTarget } from '../../drift/auto-check'
 import { startDriftCheck } from '../../drift/start-check'
 import { recordActivity } from '../activity'
 import type { WatchFileOptions } from './handle-file'
-
-/** A production model of a target an import brought measurements of. */
-export interface ImportedTarget {
-  target: string
-  modelVersion: string
-}
-
-/**
- * The production model of each target the import brought measurements of (as the automatic
- * checks after an import choose them); a target without one is not checked.
- */
-export function importedTargets(ctx: EngineContext, importId: number): ImportedTarget[] {
-  return ctx.db
-    .prepare(
-      `SELECT DISTINCT m.target_chembl_id AS target, m.version AS modelVersion FROM activities a
-         JOIN model_versions m ON m.target_chembl_id = a.target_chembl_id AND m.stage = 'production'
-        WHERE a.import_id = ? ORDER BY m.target_chembl_id, m.version`,
-    )
-    .all(importId) as ImportedTarget[]
-}
 
 /**
  * A drift check of the import against each model, one after the other, each waited for and

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import {
@@ -10,19 +8,23 @@ import {
   type WatchAfterImport,
   type WatchFileResult,
   type WatchOutcome,
+  type WorkbenchErrorData,
   toErrorData,
 } from '../../../contract'
 import type { EngineContext } from '../../context'
 import {
   enabledPolicyTargets,
+  handledBefore,
   insertWatchFile,
   saveWatchFileResult,
 } from '../../db/automation-queries'
+import { importedTargets } from '../../drift/auto-check'
 import { startImport } from '../../import/handlers'
+import { sha256OfFile } from '../../import/preview'
 import { notReadable } from '../../import/read-table'
 import { recordActivity } from '../activity'
 import { startRetrain } from '../retrain/run-policy'
-import { importedTargets, runChecks } from './after-import'
+import { runChecks } from './after-import'
 import { moveAside } from './move-aside'
 
 export interface WatchFileOptions {
@@ -35,11 +37,11 @@ export interface WatchFileOptions {
   onJob?: (kind: JobMethodName, jobId: string) => void
 }
 
-/** The import's end, as the watcher records it. */
+/** The import's end, as the watcher records it: a summary, or the error that refused the file. */
 interface Taken {
   outcome: WatchOutcome
   summary: ImportSummary | null
-  reason: string | null
+  error: WorkbenchErrorData | null
 }
 
 /**
@@ -61,16 +63,19 @@ export async function handleWatchedFile(
   let sha256: string | null = null
   let taken: Taken
   try {
-    ;({ bytes, sha256 } = await hashFile(path).catch((error: unknown) => {
+    // the file stood still for the stable time before it was taken: its size now is the hashed one
+    ;[bytes, sha256] = await Promise.all([
+      stat(path).then((s) => s.size),
+      sha256OfFile(path),
+    ]).catch((error: unknown) => {
       throw notReadable(path, error)
-    }))
-    if (leftInFolder(ctx, path, sha256)) return null
+    })
+    if (handledBefore(ctx.db, path, sha256)) return null
     const result = await importFile(ctx, path, options)
     if (result === null) return null
     taken = result
   } catch (error) {
-    const e = toErrorData(error)
-    taken = { outcome: 'rejected', summary: null, reason: `${e.code}: ${e.message}` }
+    taken = { outcome: 'rejected', summary: null, error: toErrorData(error) }
   }
   const movedTo = await moveIfAsked(path, taken.outcome, options).catch((error: unknown) => {
     console.warn(`The watched file ${name} could not be moved aside: ${(error as Error).message}`)
@@ -89,7 +94,7 @@ export async function handleWatchedFile(
     rowsTotal: taken.outcome === 'imported' ? (s?.rowsTotal ?? null) : null,
     rowsAccepted: taken.outcome === 'imported' ? (s?.rowsAccepted ?? null) : null,
     rowsRejected: taken.outcome === 'imported' ? (s?.rowsRejected ?? null) : null,
-    reason: taken.reason,
+    reason: taken.error ? `${taken.error.code}: ${taken.error.message}` : null,
     movedTo,
     checks: [],
     retrains: [],
@@ -108,7 +113,7 @@ export async function handleWatchedFile(
     movedTo,
     handledAt: result.handledAt,
   })
-  await recordFileEntry(ctx, result, s)
+  await recordFileEntry(ctx, result, taken)
   if (result.outcome === 'imported' && result.importId !== null && !options.signal.aborted) {
     const targets = importedTargets(ctx, result.importId)
     result.checks = await runChecks(ctx, result, targets, options)
@@ -116,36 +121,6 @@ export async function handleWatchedFile(
   }
   saveWatchFileResult(ctx.db, result.id, result)
   return result
-}
-
-/**
- * Whether these bytes were handled at this path and left there (`watch.afterImport` 'leave'): the
- * same file seen again at a restart or after a touch, taken silently as done. A file that was moved
- * aside and is dropped again is a new arrival: it is handled (and found a duplicate by the import).
- */
-function leftInFolder(ctx: EngineContext, path: string, sha256: string): boolean {
-  return (
-    ctx.db
-      .prepare(
-        'SELECT 1 FROM watch_files WHERE path = ? AND sha256 = ? AND moved_to IS NULL LIMIT 1',
-      )
-      .get(path, sha256) !== undefined
-  )
-}
-
-/** SHA-256 and size of the bytes as they are now. */
-function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    let bytes = 0
-    createReadStream(path)
-      .on('data', (chunk) => {
-        bytes += chunk.length
-        hash.update(chunk)
-      })
-      .on('error', reject)
-      .on('end', () => resolve({ bytes, sha256: hash.digest('hex') }))
-  })
 }
 
 /** The normal import of the file, without the automatic drift checks (the watcher runs its own). */
@@ -160,10 +135,10 @@ async function importFile(
   const { info, result } = await ctx.jobs.waitFor('imports.start', jobId)
   if (info.state === 'cancelled' && options.signal.aborted) return null
   if (info.state !== 'succeeded' || result === undefined) {
-    const e = info.error ?? { code: 'cancelled', message: 'The import was cancelled.' }
-    return { outcome: 'rejected', summary: null, reason: `${e.code}: ${e.message}` }
+    const error = info.error ?? { code: 'cancelled', message: 'The import was cancelled.' }
+    return { outcome: 'rejected', summary: null, error }
   }
-  return { outcome: result.skipped ? 'duplicate' : 'imported', summary: result, reason: null }
+  return { outcome: result.skipped ? 'duplicate' : 'imported', summary: result, error: null }
 }
 
 async function moveIfAsked(
@@ -181,7 +156,7 @@ async function moveIfAsked(
 async function recordFileEntry(
   ctx: EngineContext,
   r: WatchFileResult,
-  s: ImportSummary | null,
+  { summary: s, error }: Taken,
 ): Promise<void> {
   const moved = r.movedTo ? ` Moved to ${r.movedTo}.` : ''
   if (r.outcome === 'imported' && s) {
@@ -210,15 +185,13 @@ async function recordFileEntry(
       details: { file: r.file, previousImportId: r.previousImportId, movedTo: r.movedTo },
     })
   } else {
-    // The reason is kept as `code: message`; the sentence a scientist reads is the message alone.
-    const [, code = null, message = r.reason ?? 'unknown reason'] =
-      /^([a-z-]+): ([\s\S]*)$/.exec(r.reason ?? '') ?? []
+    // the sentence a scientist reads is the message alone; the code stays in the details
     await recordActivity(ctx, {
       kind: 'file-rejected',
       level: 'warning',
-      summary: `${r.file} was not imported. ${message}${moved}`,
+      summary: `${r.file} was not imported. ${error?.message ?? 'unknown reason'}${moved}`,
       watchFileId: r.id,
-      details: { file: r.file, code, reason: r.reason, movedTo: r.movedTo },
+      details: { file: r.file, code: error?.code ?? null, reason: r.reason, movedTo: r.movedTo },
     })
   }
 }
